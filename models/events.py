@@ -1,0 +1,345 @@
+"""Domain events: small immutable typed records, the only source of truth.
+
+Each event says one thing a circular said (or one thing that happened to a
+file), with its provenance: the circular's SHA-256 and the 1-based page.
+`valid_at` is when it took effect in the world, from the document itself; the
+log adds `recorded_at` when it is appended.
+
+Adding a field with a default is a compatible change; renaming or removing one
+is not (old payloads in the log must stay readable forever).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+
+Action = Literal[
+    "took_note",
+    "adopted",
+    "approved",
+    "recommended",
+    "decided",
+    "supported",
+    "agreed",
+    "endorsed",
+    "welcomed",
+    "requested",
+    "other",
+]
+"""What a meeting did with an item, classified from the verb of the decision."""
+
+TimingPrecision = Literal[
+    "day",
+    "month",
+    "half_month",
+    "months",
+    "quarter",
+    "quarters",
+    "half_year",
+    "year",
+    "tbc",
+    "unspecified",
+]
+
+DocumentKind = Literal[
+    "cover_note",
+    "decision_list",
+    "decision",
+    "draft_decision",
+    "plan",
+    "budget",
+    "amendment",
+    "other",
+]
+
+LineKind = Literal["expenditure", "total", "grand_total"]
+
+LinkKind = Literal["supersedes", "amends", "confirms", "corrects", "revises", "references", "adopts"]
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    circular_sha256: str = Field(min_length=64, max_length=64)
+    page: int | None = Field(default=None, ge=1, description="1-based page of the source file")
+    valid_at: datetime
+
+    @field_validator("valid_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("valid_at must be timezone-aware")
+        return value
+
+
+# --- the file ---------------------------------------------------------------
+
+
+class CircularReceived(_Event):
+    """A distinct file content entered the store (first time these bytes were seen)."""
+
+    event_type: Literal["CircularReceived"] = "CircularReceived"
+    file_name: str
+    size: int = Field(ge=0)
+    media_type: str
+    page_count: int | None = None
+
+
+class CircularFileNameRecorded(_Event):
+    """Bytes already in the store arrived again under another name."""
+
+    event_type: Literal["CircularFileNameRecorded"] = "CircularFileNameRecorded"
+    file_name: str
+
+
+class CircularIdentified(_Event):
+    """A reading of the circular: its cover note, as the reader understood it.
+
+    `reading_id` groups every event of one reading; a later reading of the same
+    circular (a better reader) supersedes all events of earlier readings.
+    """
+
+    event_type: Literal["CircularIdentified"] = "CircularIdentified"
+    reading_id: str
+    reader_version: str
+    symbol: str | None
+    issued_on: date | None
+    place: str | None
+    languages: list[str]
+    page_count: int
+    enclosure_pages: int | None = None
+    addressees: str | None = None
+    subject: str | None = None
+
+
+class CircularQuarantined(_Event):
+    """The circular could not be read; the bytes stay in the store, the reason is kept."""
+
+    event_type: Literal["CircularQuarantined"] = "CircularQuarantined"
+    reading_id: str
+    reader_version: str
+    reason_code: str
+    reason: str
+
+
+# --- documents ----------------------------------------------------------------
+
+
+class _ReadingEvent(_Event):
+    reading_id: str
+
+
+class DocumentIdentified(_ReadingEvent):
+    """An enclosed document (or the cover note) with its own symbol and date."""
+
+    event_type: Literal["DocumentIdentified"] = "DocumentIdentified"
+    symbol: str | None
+    kind: DocumentKind
+    body: str | None
+    title: str | None
+    issued_on: date | None
+    place: str | None
+    meeting_on: date | None = None
+    language: str = "en"
+
+
+class DocumentLinked(_ReadingEvent):
+    """One document says something about another: supersedes, amends, confirms, corrects..."""
+
+    event_type: Literal["DocumentLinked"] = "DocumentLinked"
+    from_symbol: str
+    to_symbol: str
+    link: LinkKind
+
+
+# --- decisions ------------------------------------------------------------------
+
+
+class DecisionRecorded(_ReadingEvent):
+    """An item of a meeting's decisions, or a decision document, with its classified action."""
+
+    event_type: Literal["DecisionRecorded"] = "DecisionRecorded"
+    decision_id: str
+    symbol: str | None
+    list_symbol: str | None = None
+    body: str | None
+    meeting_on: date | None
+    item_no: int | None
+    action: Action
+    subject: str
+    references: list[str] = Field(default_factory=list)
+    adopted_on: date | None = None
+
+
+class SilenceProcedureOpened(_ReadingEvent):
+    """A draft is circulated under silence procedure: adopted at the deadline unless silence is broken."""
+
+    event_type: Literal["SilenceProcedureOpened"] = "SilenceProcedureOpened"
+    decision_id: str
+    symbol: str
+    body: str | None
+    subject: str
+    deadline_local: datetime
+    deadline_utc: datetime
+    timezone: str = "Asia/Almaty"
+
+
+class SilenceProcedureConcluded(_ReadingEvent):
+    """No objection was received: the draft is considered adopted (often under a new symbol)."""
+
+    event_type: Literal["SilenceProcedureConcluded"] = "SilenceProcedureConcluded"
+    draft_symbol: str
+    adopted_symbol: str | None
+    adopted_on: date | None
+
+
+class SilenceBroken(_ReadingEvent):
+    """A member state objected before the deadline: the draft is not adopted."""
+
+    event_type: Literal["SilenceBroken"] = "SilenceBroken"
+    draft_symbol: str
+    broken_by: str | None
+    broken_on: date | None
+
+
+class DecisionSuperseded(_ReadingEvent):
+    """A later decision replaces, corrects or withdraws an earlier one."""
+
+    event_type: Literal["DecisionSuperseded"] = "DecisionSuperseded"
+    symbol: str
+    by_symbol: str | None
+    how: Literal["superseded", "withdrawn", "corrected", "revised"] = "superseded"
+
+
+# --- plans ---------------------------------------------------------------------
+
+
+class PlanAdopted(_ReadingEvent):
+    """A plan of events for a year, annexed to a decision."""
+
+    event_type: Literal["PlanAdopted"] = "PlanAdopted"
+    plan_symbol: str
+    plan_year: int
+    title: str
+
+
+class PlanItemScheduled(_ReadingEvent):
+    """One event of a plan, as printed, with its indicative timing as an interval."""
+
+    event_type: Literal["PlanItemScheduled"] = "PlanItemScheduled"
+    plan_symbol: str
+    plan_year: int
+    item_no: int | None
+    title: str
+    organizers: list[str]
+    lead_organizer: str | None
+    timing_text: str
+    starts_on: date | None
+    ends_on: date | None
+    timing_precision: TimingPrecision
+
+
+class PlanItemRescheduled(_ReadingEvent):
+    """An amendment moves an item (same number) to a new indicative timing."""
+
+    event_type: Literal["PlanItemRescheduled"] = "PlanItemRescheduled"
+    plan_symbol: str
+    plan_year: int
+    item_no: int
+    timing_text: str
+    starts_on: date | None
+    ends_on: date | None
+    timing_precision: TimingPrecision
+
+
+class PlanItemCancelled(_ReadingEvent):
+    """An amendment cancels an item; it stays visible with status `cancelled`."""
+
+    event_type: Literal["PlanItemCancelled"] = "PlanItemCancelled"
+    plan_symbol: str
+    plan_year: int
+    item_no: int
+
+
+class PlanItemAdded(_ReadingEvent):
+    """An amendment adds a new item to a plan."""
+
+    event_type: Literal["PlanItemAdded"] = "PlanItemAdded"
+    plan_symbol: str
+    plan_year: int
+    item_no: int | None
+    title: str
+    organizers: list[str]
+    lead_organizer: str | None
+    timing_text: str
+    starts_on: date | None
+    ends_on: date | None
+    timing_precision: TimingPrecision
+
+
+# --- budgets -------------------------------------------------------------------
+
+
+class BudgetApproved(_ReadingEvent):
+    """A budget for a year; a later one for the same year (a revision) supersedes it."""
+
+    event_type: Literal["BudgetApproved"] = "BudgetApproved"
+    budget_symbol: str
+    budget_year: int
+    title: str
+    currency: str = "USD"
+    supersedes: str | None = None
+
+
+class BudgetLineSet(_ReadingEvent):
+    """One line of a budget table, exactly as printed."""
+
+    event_type: Literal["BudgetLineSet"] = "BudgetLineSet"
+    budget_symbol: str
+    budget_year: int
+    line_no: int | None
+    position: int = Field(description="0-based row position in the table, orders lines and totals")
+    section: str | None
+    title: str
+    amount_usd: int
+    line_kind: LineKind
+
+
+DomainEvent = Annotated[
+    Union[
+        CircularReceived,
+        CircularFileNameRecorded,
+        CircularIdentified,
+        CircularQuarantined,
+        DocumentIdentified,
+        DocumentLinked,
+        DecisionRecorded,
+        SilenceProcedureOpened,
+        SilenceProcedureConcluded,
+        SilenceBroken,
+        DecisionSuperseded,
+        PlanAdopted,
+        PlanItemScheduled,
+        PlanItemRescheduled,
+        PlanItemCancelled,
+        PlanItemAdded,
+        BudgetApproved,
+        BudgetLineSet,
+    ],
+    Field(discriminator="event_type"),
+]
+
+DOMAIN_EVENT = TypeAdapter(DomainEvent)
+
+EVENT_TYPES: tuple[str, ...] = tuple(
+    cls.model_fields["event_type"].default
+    for cls in DomainEvent.__origin__.__args__  # type: ignore[attr-defined]
+)
+
+
+def event_from_payload(event_type: str, payload: dict) -> DomainEvent:  # type: ignore[valid-type]
+    """Rebuild a typed event from its stored payload."""
+    return DOMAIN_EVENT.validate_python({**payload, "event_type": event_type})
