@@ -1,0 +1,221 @@
+"""Runs a table's suite through Great Expectations 1.x over a pandas DataFrame.
+
+GX 1.x cannot validate a DuckDB table through SQLAlchemy, so callers read the table
+into pandas and hand the frame here. Importing GX costs seconds and ~200 MB: it is
+imported on first validation only, and the ephemeral context it needs is built once
+per process and reused. Progress bars are off (context config `progress_bars`) and
+nothing reaches the network: analytics are disabled in the context config and through
+`GX_ANALYTICS_ENABLED=false`, and the ephemeral context keeps every store in memory.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any, Literal
+
+import pandas as pd
+
+from expectations.checks import Check, TableSuite, jsonable, show
+
+MAX_LISTED = 50
+"""At most this many failing rows are named in `details` (the count is always given)."""
+
+RESULT_FORMAT = {"result_format": "COMPLETE"}
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """The verdict of one check on one table, ready for an asset check and `quality_results`."""
+
+    check_name: str
+    passed: bool
+    severity: Literal["ERROR", "WARN"]
+    observed: str
+    details: dict
+    description: str
+
+
+@functools.cache
+def _gx() -> SimpleNamespace:
+    """The GX API and one ephemeral context with a reusable whole-dataframe batch definition."""
+    os.environ["GX_ANALYTICS_ENABLED"] = "false"
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+    from great_expectations.expectations.row_conditions import Column
+
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+    )
+    context = gx.get_context(mode="ephemeral", project_config=config)
+    asset = context.data_sources.add_pandas("frames").add_dataframe_asset("frame")
+    batch_definition = asset.add_batch_definition_whole_dataframe("whole_frame")
+    return SimpleNamespace(
+        E=gxe,
+        Column=Column,
+        ExpectationSuite=gx.ExpectationSuite,
+        batch_definition=batch_definition,
+        lock=threading.Lock(),
+    )
+
+
+def run_suite(table: str, df: pd.DataFrame, **context: Any) -> list[CheckOutcome]:
+    """Validate `df` (the whole `table`) and return one outcome per check, in a stable order.
+
+    `context` carries what a table's checks need from elsewhere (see each suite's
+    `context_keys`); a check whose context is absent is reported as passed with
+    `details["skipped"] = True` and says so in `observed`, so the set of check names
+    per table never varies.
+    """
+    from expectations import SUITES
+
+    if table not in SUITES:
+        raise KeyError(f"no suite for table {table!r}; known: {', '.join(sorted(SUITES))}")
+    known_keys = {k for suite in SUITES.values() for k in suite.context_keys}
+    unknown = sorted(set(context) - known_keys)
+    if unknown:
+        raise TypeError(f"run_suite got unknown context argument(s): {', '.join(unknown)}")
+    suite = SUITES[table]
+    frame = df.reset_index(drop=True)
+    gx = _gx()
+
+    outcomes = [_columns_outcome(suite, frame, gx)]
+    base_checks: list[Check] = []
+    results: dict[str, CheckOutcome] = {}
+    for check in suite.checks:
+        absent = [c for c in check.columns if c not in frame.columns]
+        reason = check.skip_unless(frame, context) if check.skip_unless else None
+        if absent:
+            results[check.name] = _not_run(check, f"column(s) missing: {', '.join(absent)}")
+        elif reason:
+            results[check.name] = _skipped(check, reason)
+        elif check.derive is None:
+            base_checks.append(check)
+        else:
+            try:
+                derived = check.derive(frame, context).reset_index(drop=True)
+            except Exception as error:  # a bad row must become a failed check, not a crashed run
+                results[check.name] = _not_run(check, f"{type(error).__name__}: {error}")
+                continue
+            results.update(_validate(suite, [check], derived, context, gx))
+    if base_checks:
+        results.update(_validate(suite, base_checks, frame, context, gx))
+    outcomes.extend(results[check.name] for check in suite.checks)
+    return outcomes
+
+
+def _validate(
+    suite: TableSuite, checks: list[Check], frame: pd.DataFrame, context: Mapping[str, Any], gx: SimpleNamespace
+) -> dict[str, CheckOutcome]:
+    """One GX suite validation of `frame` for `checks`; each expectation is tagged with its check."""
+    gx_suite = gx.ExpectationSuite(name=f"{suite.table}.{checks[0].name}")
+    for check in checks:
+        for expectation in check.expectations(gx, context):
+            expectation.meta = {**(expectation.meta or {}), "check": check.name}
+            gx_suite.add_expectation(expectation)
+    with gx.lock:
+        batch = gx.batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        validation = batch.validate(gx_suite, result_format=RESULT_FORMAT)
+    by_check: dict[str, list[Any]] = {check.name: [] for check in checks}
+    for result in validation.results:
+        by_check[result.expectation_config.meta["check"]].append(result)
+    return {check.name: _outcome(suite, check, frame, by_check[check.name]) for check in checks}
+
+
+def _outcome(suite: TableSuite, check: Check, frame: pd.DataFrame, results: list[Any]) -> CheckOutcome:
+    """Turn the GX results of one check into a person-readable outcome naming the failing rows."""
+    errors = [message for r in results for message in _exception_messages(r)]
+    if errors:
+        return _not_run(check, "; ".join(dict.fromkeys(errors)))
+    keys = check.keys or suite.keys
+    findings: list[dict[str, Any]] = []
+    seen: set[tuple[int, str | None]] = set()
+    for result in results:
+        if result.success:
+            continue
+        column = result.expectation_config.kwargs.get("column")
+        for index in result.result.get("unexpected_index_list") or []:
+            if (index, column) in seen:
+                continue
+            seen.add((index, column))
+            row = frame.loc[index].to_dict()
+            findings.append(
+                {**{k: jsonable(row.get(k)) for k in keys if k in row}, "finding": check.finding(row, column)}
+            )
+    passed = all(r.success for r in results)
+    checked = len(frame)
+    if passed:
+        observed = f"all {checked} {check.unit} pass"
+    else:
+        shown = "; ".join(f["finding"] for f in findings[:3])
+        more = f" (and {len(findings) - 3} more)" if len(findings) > 3 else ""
+        observed = f"{len(findings)} of {checked} {check.unit}: {shown}{more}" if findings else "failed"
+    details = {
+        "checked": checked,
+        "failing_count": len(findings),
+        "failures": findings[:MAX_LISTED],
+        "expectations": [_expectation_name(r) for r in results],
+    }
+    return CheckOutcome(check.name, passed, check.severity, observed, details, check.description)
+
+
+def _columns_outcome(suite: TableSuite, frame: pd.DataFrame, gx: SimpleNamespace) -> CheckOutcome:
+    """Every column the suite reads exists in the frame (GX ExpectTableColumnsToMatchSet, not exact)."""
+    name = f"{suite.table}_columns_present"
+    expectation = gx.E.ExpectTableColumnsToMatchSet(column_set=list(suite.columns), exact_match=False)
+    with gx.lock:
+        batch = gx.batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(expectation, result_format=RESULT_FORMAT)
+    missing = [c for c in suite.columns if c not in frame.columns]
+    observed = (
+        f"all {len(suite.columns)} columns present ({len(frame)} rows)"
+        if result.success
+        else f"column(s) missing: {', '.join(missing)}"
+    )
+    return CheckOutcome(
+        check_name=name,
+        passed=bool(result.success),
+        severity="ERROR",
+        observed=observed,
+        details={"missing": missing, "observed_columns": [str(c) for c in frame.columns]},
+        description=f"{suite.table} has the columns its checks read: without them nothing else can be judged",
+    )
+
+
+def _not_run(check: Check, why: str) -> CheckOutcome:
+    return CheckOutcome(
+        check.name, False, check.severity, f"could not run: {why}", {"error": why}, check.description
+    )
+
+
+def _skipped(check: Check, why: str) -> CheckOutcome:
+    return CheckOutcome(
+        check.name, True, check.severity, f"not checked: {why}", {"skipped": True, "reason": why}, check.description
+    )
+
+
+def _exception_messages(result: Any) -> list[str]:
+    """Messages of exceptions GX caught while validating (flat or keyed by metric)."""
+    info = result.exception_info or {}
+    entries = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, Mapping)]
+    return [str(e.get("exception_message")) for e in entries if e.get("raised_exception")]
+
+
+def _expectation_name(result: Any) -> str:
+    config = result.expectation_config
+    target = config.kwargs.get("column") or config.kwargs.get("column_list") or [
+        config.kwargs.get("column_A"),
+        config.kwargs.get("column_B"),
+    ]
+    return f"{config.type}({show(target) if isinstance(target, str) else ', '.join(map(str, target))})"
