@@ -1,0 +1,24 @@
+# The two commands: `make example` (ingest the bundled example) and `make test`.
+# Each does its own set-up (uv, then .venv/ from uv.lock) on a fresh machine.
+.PHONY: setup example test ui bench fixtures
+
+export DAGSTER_TELEMETRY_DISABLED := 1
+export GX_ANALYTICS_ENABLED := false
+
+setup:
+	@scripts/bootstrap
+
+example: setup
+	.venv/bin/circulars ingest examples/
+	@echo
+	.venv/bin/circulars sql "SELECT symbol, issued_on, place, languages, page_count, status FROM circulars"
+	.venv/bin/circulars sql "SELECT event_type, count(*) AS events FROM events GROUP BY 1 ORDER BY min(seq)"
+	.venv/bin/circulars sql "SELECT item_no, action, status, subject FROM decisions ORDER BY meeting_on, item_no LIMIT 12"
+	.venv/bin/circulars sql "SELECT item_no, title, timing_text, starts_on, ends_on, timing_precision FROM plan_items WHERE plan_year = 2024 ORDER BY item_no"
+	.venv/bin/circulars sql "SELECT line_no, section, title, amount_usd, line_kind FROM budget_lines WHERE budget_year = 2024 ORDER BY position"
+
+test: setup
+	.venv/bin/pytest -q
+
+ui: setup
+	.venv/bin/dg dev -w workspace.yaml --host 127.0.0.1

@@ -1,0 +1,43 @@
+"""Intake: files leave the inbox for the content-addressed store (no database touched)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataValue, asset
+from pydantic import Field
+
+from circulars import ingest
+from pipelines.resources import CircularsHome
+
+
+class InboxConfig(Config):
+    files: list[str] = Field(
+        default_factory=list,
+        description="Names of inbox files to take (the sensor lists exactly the new ones); empty: everything in the inbox",
+    )
+    limit: int | None = Field(default=None, description="Take at most this many files in one run")
+
+
+@asset(
+    group_name="intake",
+    kinds={"python", "file"},
+    owners=["team:records"],
+    description=(
+        "Files dropped in `inbox/`, moved byte for byte into the content-addressed `store/` "
+        "(named by SHA-256, read-only, never modified) and journaled for the log writer."
+    ),
+)
+def inbox_arrivals(context: AssetExecutionContext, config: InboxConfig, circulars_home: CircularsHome) -> MaterializeResult:
+    home = circulars_home.home()
+    paths = [home.inbox / Path(name).name for name in config.files] if config.files else None
+    arrivals = ingest.take_inbox(home, paths, limit=config.limit)
+    context.log.info(f"took {len(arrivals)} file(s) from {home.inbox}")
+    return MaterializeResult(
+        metadata={
+            "files_taken": len(arrivals),
+            "bytes_taken": sum(a.size for a in arrivals),
+            "files": MetadataValue.md("\n".join(f"- `{a.file_name}` → `{a.sha256[:12]}…`" for a in arrivals[:50]) or "none"),
+            "store": MetadataValue.path(str(home.store)),
+        }
+    )

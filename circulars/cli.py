@@ -1,0 +1,300 @@
+"""`circulars`: ingest circulars, query what they say, verify that nothing was lost or altered."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from circulars.home import Home, resolve_home
+from circulars.intake import safe_file_name
+
+app = typer.Typer(
+    name="circulars",
+    help=(
+        "An event-sourced record of a secretariat's circulars.\n\n"
+        "Drop PDF or text circulars in with `ingest`; ask what was decided, planned and budgeted with `sql`; "
+        "check that nothing was lost or altered with `verify`. Data lives in CIRCULARS_HOME (default: data/)."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+err = Console(stderr=True)
+out = Console()
+
+
+class UserError(Exception):
+    """A mistake of the caller's (bad path, bad query): reported in one line, no traceback."""
+
+
+def _home(home: Optional[Path]) -> Home:
+    return resolve_home(home).ensure()
+
+
+def _prepare_dagster(home: Home) -> None:
+    os.environ["DAGSTER_HOME"] = str(home.dagster_home)
+    os.environ.setdefault("DAGSTER_TELEMETRY_DISABLED", "1")
+    os.environ["CIRCULARS_HOME"] = str(home.root)
+
+
+def _unique_inbox_name(home: Home, name: str, data: bytes) -> Path | None:
+    """Where to put a file in the inbox; None if the same bytes are already waiting there under that name."""
+    target = home.inbox / name
+    if not target.exists():
+        return target
+    if target.read_bytes() == data:
+        return None
+    stem, dot, ext = name.rpartition(".")
+    base, suffix = (stem, f".{ext}") if dot else (name, "")
+    counter = 2
+    while (home.inbox / f"{base}~{counter}{suffix}").exists():
+        counter += 1
+    return home.inbox / f"{base}~{counter}{suffix}"
+
+
+def copy_into_inbox(home: Home, paths: list[Path]) -> list[str]:
+    """Copy files (or every file under the given folders) into the inbox; returns the inbox names."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UserError(f"no such file or folder: {path}")
+    names = []
+    for source in files:
+        data = source.read_bytes()
+        target = _unique_inbox_name(home, safe_file_name(source.name), data)
+        if target is None:
+            names.append(safe_file_name(source.name))
+            continue
+        temporary = home.inbox / f".{target.name}.part"
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, target)
+        names.append(target.name)
+    return names
+
+
+def run_ingestion(home: Home, *, files: list[str] | None = None, now: str | None = None, workers: int | None = None):
+    """Run the ingestion job in this process (no webserver, no daemon); returns Dagster's result."""
+    _prepare_dagster(home)
+    from dagster import DagsterInstance
+
+    from pipelines.definitions import defs
+    from pipelines.resources import CircularsHome
+
+    job = defs.resolve_job_def("ingest_job")
+    run_config: dict = {"ops": {}}
+    if files:
+        run_config["ops"]["inbox_arrivals"] = {"config": {"files": files}}
+    if now:
+        run_config["ops"]["state_tables"] = {"config": {"now": now}}
+    resources = {"circulars_home": CircularsHome(root=str(home.root), **({"workers": workers} if workers else {}))}
+    with DagsterInstance.get() as instance:
+        return job.execute_in_process(
+            run_config=run_config, instance=instance, raise_on_error=False, resources=resources
+        )
+
+
+def summarise(result) -> dict:
+    """What a person wants to know after an ingestion, from the run's own records."""
+    report: dict = {"new": [], "duplicate": [], "parsed": [], "quarantined": [], "file_names": {}}
+    for materialization in result.asset_materializations_for_node("events"):
+        value = materialization.metadata.get("ingest_report")
+        if value is not None:
+            report = value.value
+    failed_checks = []
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed:
+            description = evaluation.description or ""
+            failed = evaluation.metadata.get("failed")
+            failed_checks.append(
+                {
+                    "asset": evaluation.asset_key.to_user_string(),
+                    "check": evaluation.check_name,
+                    "severity": evaluation.severity.value,
+                    "description": description,
+                    "failed": failed.value if failed is not None else [],
+                }
+            )
+    names = report.get("file_names", {})
+    return {
+        "success": result.success,
+        "run_id": result.run_id,
+        "new": [{"sha256": s, "file_name": names.get(s, "")} for s in report.get("new", [])],
+        "duplicate": [{"sha256": s, "file_name": n} for s, n in report.get("duplicate", [])],
+        "quarantined": [
+            {"sha256": s, "file_name": names.get(s, ""), "reason_code": c, "reason": r}
+            for s, c, r in report.get("quarantined", [])
+        ],
+        "failed_checks": failed_checks,
+    }
+
+
+def _print_summary(summary: dict, home: Home) -> None:
+    table = Table(title="Ingestion", show_header=True, header_style="bold")
+    table.add_column("outcome")
+    table.add_column("count", justify="right")
+    table.add_column("files")
+
+    def names(items, key="file_name"):
+        listed = ", ".join(i[key] or i["sha256"][:12] for i in items[:5])
+        return listed + (f" (+{len(items) - 5} more)" if len(items) > 5 else "")
+
+    table.add_row("new", str(len(summary["new"])), names(summary["new"]))
+    table.add_row("duplicate", str(len(summary["duplicate"])), names(summary["duplicate"]))
+    table.add_row("quarantined", str(len(summary["quarantined"])), names(summary["quarantined"]))
+    table.add_row("failed checks", str(len(summary["failed_checks"])), ", ".join(c["check"] for c in summary["failed_checks"][:5]))
+    out.print(table)
+    for item in summary["quarantined"]:
+        out.print(f"[yellow]quarantined[/] {item['file_name']}: [bold]{item['reason_code']}[/] — {item['reason']}")
+    for check in summary["failed_checks"]:
+        out.print(f"[red]check failed[/] {check['asset']}.{check['check']} ({check['severity']}): {check['description']}")
+        for failure in check["failed"][:10]:
+            out.print(f"    - {failure.get('check')}: {failure.get('observed')}")
+    out.print(f"database: {home.database}")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders to copy into the inbox first")] = None,
+    home: Annotated[Optional[Path], typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
+    now: Annotated[Optional[str], typer.Option(help="Evaluate deadlines as of this ISO instant (default: now)")] = None,
+    workers: Annotated[Optional[int], typer.Option(help="Reading processes (default: CPU count)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing unless something failed")] = False,
+) -> None:
+    """Copy files into the inbox, then ingest everything new in it through the Dagster job."""
+    data_home = _home(home)
+    names = copy_into_inbox(data_home, list(paths or []))
+    from circulars import intake, readpool
+
+    waiting = intake.inbox_files(data_home)
+    if not waiting and not intake.journaled(data_home) and not readpool.staged(data_home) and not now:
+        if as_json:
+            out.print_json(data={"success": True, "nothing_new": True})
+        elif not quiet:
+            out.print(f"Nothing new in {data_home.inbox}: nothing to do.")
+        return
+    if not quiet and not as_json:
+        err.print(f"ingesting {len(waiting)} file(s) from {data_home.inbox} ...")
+    result = run_ingestion(data_home, now=now, workers=workers)
+    summary = summarise(result)
+    summary["copied"] = names
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    elif not quiet or not result.success or summary["quarantined"] or summary["failed_checks"]:
+        _print_summary(summary, data_home)
+    if not result.success:
+        failure = next((e for e in result.all_events if e.is_failure), None)
+        message = failure.step_failure_data.error.message.strip() if failure and failure.step_failure_data else "see the run log"
+        err.print(f"[red]the ingestion run failed[/]: {message}")
+        raise typer.Exit(1)
+
+
+def _jsonable(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="A read-only SQL query, e.g. \"SELECT * FROM plan_items\"")],
+    format: Annotated[str, typer.Option("--format", "-f", help="table | csv | json")] = "table",
+    home: Annotated[Optional[Path], typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
+) -> None:
+    """Run a read-only query against the DuckDB file (waits, saying so, while an ingestion writes)."""
+    import duckdb
+
+    from circulars.db import connect
+
+    if format not in {"table", "csv", "json"}:
+        raise UserError(f"unknown format {format!r}: choose table, csv or json")
+    data_home = resolve_home(home)
+    try:
+        with connect(data_home.database, read_only=True, sandboxed=True, on_wait=lambda m: err.print(m)) as con:
+            cursor = con.execute(query)
+            if cursor.description is None:
+                return
+            columns = [d[0] for d in cursor.description]
+            rows = cursor.fetchall()
+    except FileNotFoundError as error:
+        raise UserError(str(error)) from error
+    except duckdb.Error as error:
+        message = str(error).splitlines()[0]
+        if "read-only" in message.lower() or "read only" in message.lower():
+            raise UserError(f"refused: `circulars sql` is read-only ({message})") from error
+        raise UserError(message) from error
+    if format == "json":
+        print(json.dumps([dict(zip(columns, _jsonable(list(r)))) for r in rows], ensure_ascii=False, indent=2))
+    elif format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(columns)
+        writer.writerows([["" if v is None else (json.dumps(_jsonable(v), ensure_ascii=False) if isinstance(v, (list, dict)) else _jsonable(v)) for v in r] for r in rows])
+        sys.stdout.write(buffer.getvalue())
+    else:
+        table = Table(show_header=True, header_style="bold")
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*("" if v is None else str(_jsonable(v)) for v in row))
+        out.print(table)
+        out.print(f"{len(rows)} row(s)")
+
+
+@app.command()
+def verify(
+    home: Annotated[Optional[Path], typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
+) -> None:
+    """Walk the event log's hash chain and re-hash every stored file; non-zero exit on any tampering or loss."""
+    from circulars import integrity
+    from circulars.db import connect
+    from circulars.store import ContentStore
+
+    data_home = resolve_home(home)
+    if not data_home.database.exists():
+        raise UserError(f"no database at {data_home.database}: nothing to verify")
+    with connect(data_home.database, read_only=True, on_wait=lambda m: err.print(m)) as con:
+        log = integrity.verify_log(con)
+        store = integrity.verify_store(con, ContentStore(data_home.store))
+    problems = log.problems + store.problems
+    for problem in problems:
+        out.print(f"[red]✗[/] {problem}")
+    if problems:
+        out.print(f"[red]{len(problems)} problem(s)[/] in {log.events_checked} events and {store.files_checked} stored files")
+        raise typer.Exit(1)
+    out.print(f"[green]✓[/] {log.events_checked} events: hash chain intact, seq gapless; {store.files_checked} stored files intact")
+
+
+def main() -> None:
+    try:
+        app()
+    except UserError as error:
+        err.print(f"[red]error:[/] {error}")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

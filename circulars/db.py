@@ -1,0 +1,73 @@
+"""DuckDB connections: short-lived, one writer at a time, readers wait rather than fail.
+
+DuckDB allows one writing process, and even a read-only open fails while another
+process holds the file. So nothing holds a connection across steps: each step
+opens, works, commits and closes; a second opener waits for the lock (saying so)
+up to a timeout instead of failing at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import duckdb
+
+LOCK_WAIT_SECONDS = 600.0
+
+
+class DatabaseBusy(RuntimeError):
+    """Another process held the database for longer than we were willing to wait."""
+
+
+def _is_lock_error(error: Exception) -> bool:
+    text = str(error).lower()
+    return "lock" in text or "conflicting" in text or "being used by another process" in text
+
+
+@contextlib.contextmanager
+def connect(
+    path: Path,
+    *,
+    read_only: bool = False,
+    wait_seconds: float = LOCK_WAIT_SECONDS,
+    on_wait: Callable[[str], None] | None = None,
+    sandboxed: bool = False,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the database for one unit of work, waiting for another process's lock if needed.
+
+    `sandboxed` is for queries typed by people: no file access, no extension downloads.
+    """
+    path = Path(path)
+    if read_only and not path.exists():
+        raise FileNotFoundError(f"no database at {path}: run `circulars ingest` first")
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.05
+    told = False
+    while True:
+        try:
+            config: dict = {}
+            if sandboxed:
+                # For queries typed by people: no files read or written, no extensions fetched.
+                config.update(enable_external_access=False, autoinstall_known_extensions=False)
+            con = duckdb.connect(str(path), read_only=read_only, config=config)
+            con.execute("SET TimeZone = 'UTC'")
+            break
+        except duckdb.Error as error:
+            if not _is_lock_error(error) or time.monotonic() >= deadline:
+                if _is_lock_error(error):
+                    raise DatabaseBusy(
+                        f"{path} is held by another process (an ingestion?) and stayed busy for {wait_seconds:.0f} s"
+                    ) from error
+                raise
+            if on_wait and not told:
+                on_wait(f"waiting: {path.name} is held by another process (an ingestion is writing)")
+                told = True
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+    try:
+        yield con
+    finally:
+        con.close()

@@ -1,0 +1,204 @@
+"""The three steps of ingestion, as plain functions (the Dagster assets are thin over them).
+
+1. `take_inbox`: files into the store and the arrivals journal (no database).
+2. `read_pending`: every circular without a reading by the current reader is read,
+   in parallel, and its reading staged on disk (the database is only read).
+3. `append_to_log`: the single writer appends receipts and readings in one
+   transaction, then clears what it consumed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+
+from circulars import eventlog, intake, readpool
+from circulars.db import connect
+from circulars.eventlog import PendingEvent
+from circulars.home import Home
+from circulars.reading import READER_VERSION
+from models.events import DOMAIN_EVENT, CircularFileNameRecorded, CircularReceived
+
+
+def stream_for(sha256: str) -> str:
+    return f"circular-{sha256}"
+
+
+def take_inbox(home: Home, paths=None, *, limit: int | None = None) -> list[intake.Arrival]:
+    return intake.take(home, paths, limit=limit)
+
+
+def _log_exists(home: Home) -> bool:
+    return home.database.exists()
+
+
+def _unread_in_log(con: duckdb.DuckDBPyConnection, reader_version: str) -> list[tuple[str, str]]:
+    """Circulars received in the log with no reading by this reader version."""
+    if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'events'").fetchone()[0]:
+        return []
+    return con.execute(
+        """
+        SELECT r.circular_sha256, r.payload->>'file_name'
+        FROM events r
+        WHERE r.event_type = 'CircularReceived'
+          AND NOT EXISTS (
+            SELECT 1 FROM events x
+            WHERE x.circular_sha256 = r.circular_sha256
+              AND x.event_type IN ('CircularIdentified', 'CircularQuarantined')
+              AND x.payload->>'reader_version' = ?
+          )
+        ORDER BY r.seq
+        """,
+        [reader_version],
+    ).fetchall()
+
+
+def pending_reads(home: Home, *, on_wait: Callable[[str], None] | None = None) -> list[tuple[str, str]]:
+    """(sha256, file name) of every circular that needs reading by the current reader, once each."""
+    wanted: dict[str, str] = {}
+    for _, arrival in intake.journaled(home):
+        wanted.setdefault(arrival.sha256, arrival.file_name)
+    if _log_exists(home):
+        with connect(home.database, read_only=True, on_wait=on_wait) as con:
+            for sha, name in _unread_in_log(con, READER_VERSION):
+                wanted.setdefault(sha, name)
+            if wanted:
+                con.execute("CREATE TEMP TABLE _wanted (sha VARCHAR)")
+                con.executemany("INSERT INTO _wanted VALUES (?)", [(s,) for s in wanted])
+                has_events = con.execute(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_name = 'events'"
+                ).fetchone()[0]
+                if has_events:
+                    for (sha,) in con.execute(
+                        """
+                        SELECT DISTINCT w.sha FROM _wanted w JOIN events e ON e.circular_sha256 = w.sha
+                        WHERE e.event_type IN ('CircularIdentified', 'CircularQuarantined')
+                          AND e.payload->>'reader_version' = ?
+                        """,
+                        [READER_VERSION],
+                    ).fetchall():
+                        wanted.pop(sha, None)
+    already_staged = {outcome.sha256 for _, outcome in readpool.staged(home) if outcome.reader_version == READER_VERSION}
+    return [(sha, name) for sha, name in wanted.items() if sha not in already_staged]
+
+
+def read_pending(
+    home: Home,
+    *,
+    workers: int = 1,
+    time_limit: float = readpool.DEFAULT_TIME_LIMIT,
+    memory_limit: int = readpool.DEFAULT_MEMORY_LIMIT,
+    on_wait: Callable[[str], None] | None = None,
+    on_outcome: Callable[[readpool.ReadOutcome], None] | None = None,
+) -> list[readpool.ReadOutcome]:
+    """Read everything pending, in parallel; stage each reading as it completes."""
+    jobs = readpool.jobs_for(home, pending_reads(home, on_wait=on_wait), time_limit=time_limit, memory_limit=memory_limit)
+    outcomes = []
+    for outcome in readpool.read_many(jobs, workers=workers):
+        readpool.stage(home, outcome)
+        outcomes.append(outcome)
+        if on_outcome:
+            on_outcome(outcome)
+    return outcomes
+
+
+@dataclass
+class LogSummary:
+    """What one append did: counts a person reads, and the circulars it touched."""
+
+    new: list[str] = field(default_factory=list)  # sha256 of content first seen
+    duplicate: list[tuple[str, str]] = field(default_factory=list)  # (sha256, file name) already known
+    parsed: list[str] = field(default_factory=list)
+    quarantined: list[tuple[str, str, str]] = field(default_factory=list)  # (sha256, code, reason)
+    appended: int = 0
+    first_seq: int | None = None
+    last_seq: int | None = None
+    outcomes: dict[str, readpool.ReadOutcome] = field(default_factory=dict)
+    file_names: dict[str, str] = field(default_factory=dict)
+
+
+def _known_names(con: duckdb.DuckDBPyConnection, shas: list[str]) -> dict[str, set[str]]:
+    known: dict[str, set[str]] = {}
+    if not shas:
+        return known
+    con.execute("CREATE OR REPLACE TEMP TABLE _shas (sha VARCHAR)")
+    con.executemany("INSERT INTO _shas VALUES (?)", [(s,) for s in set(shas)])
+    for sha, name in con.execute(
+        """
+        SELECT e.circular_sha256, e.payload->>'file_name' FROM events e JOIN _shas s ON s.sha = e.circular_sha256
+        WHERE e.event_type IN ('CircularReceived', 'CircularFileNameRecorded')
+        """
+    ).fetchall():
+        known.setdefault(sha, set()).add(name)
+    con.execute("DROP TABLE _shas")
+    return known
+
+
+def append_to_log(
+    home: Home, *, now: datetime | None = None, on_wait: Callable[[str], None] | None = None
+) -> LogSummary:
+    """The single writer: receipts and staged readings into the log in one transaction."""
+    now = now or datetime.now(UTC)
+    arrivals = intake.journaled(home)
+    readings = [(p, o) for p, o in readpool.staged(home)]
+    summary = LogSummary()
+    if not arrivals and not readings:
+        with connect(home.database, on_wait=on_wait) as con:
+            eventlog.ensure_schema(con)
+        return summary
+    by_sha = {o.sha256: o for _, o in readings}
+    with connect(home.database, on_wait=on_wait) as con:
+        eventlog.ensure_schema(con)
+        known = _known_names(con, [a.sha256 for _, a in arrivals] + list(by_sha))
+        pending: list[PendingEvent] = []
+        for _, arrival in arrivals:
+            names = known.setdefault(arrival.sha256, set())
+            received_at = arrival.received_at_dt
+            if not names:
+                outcome = by_sha.get(arrival.sha256)
+                event = CircularReceived(
+                    circular_sha256=arrival.sha256,
+                    valid_at=received_at,
+                    file_name=arrival.file_name,
+                    size=arrival.size,
+                    media_type=arrival.media_type,
+                    page_count=outcome.page_count if outcome else None,
+                )
+                pending.append(PendingEvent(stream_for(arrival.sha256), arrival.sha256, event))
+                summary.new.append(arrival.sha256)
+                summary.file_names[arrival.sha256] = arrival.file_name
+            else:
+                summary.duplicate.append((arrival.sha256, arrival.file_name))
+                if arrival.file_name not in names:
+                    event = CircularFileNameRecorded(
+                        circular_sha256=arrival.sha256, valid_at=received_at, file_name=arrival.file_name
+                    )
+                    pending.append(
+                        PendingEvent(stream_for(arrival.sha256), f"{arrival.sha256}|{arrival.file_name}", event)
+                    )
+            names.add(arrival.file_name)
+        for _, outcome in readings:
+            if not known.get(outcome.sha256):
+                # A reading of bytes never received would be a fact without a source: keep it staged.
+                continue
+            for index, data in enumerate(outcome.events):
+                event = DOMAIN_EVENT.validate_python(data)
+                pending.append(PendingEvent(stream_for(outcome.sha256), f"{outcome.reading_id}|{index}", event))
+            summary.outcomes[outcome.sha256] = outcome
+            summary.file_names.setdefault(outcome.sha256, outcome.file_name)
+            if outcome.status == "quarantined":
+                summary.quarantined.append((outcome.sha256, outcome.reason_code or "unreadable", outcome.reason or ""))
+            else:
+                summary.parsed.append(outcome.sha256)
+        result = eventlog.append(con, pending, recorded_at=now)
+        summary.appended = result.appended
+        summary.first_seq, summary.last_seq = result.first_seq, result.last_seq
+    for path, _ in arrivals:
+        path.unlink(missing_ok=True)
+    for path, outcome in readings:
+        if outcome.sha256 in summary.outcomes:
+            path.unlink(missing_ok=True)
+    return summary

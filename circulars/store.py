@@ -1,0 +1,86 @@
+"""The raw store: every file kept forever, byte for byte, named by its SHA-256.
+
+Written once through a temporary name and an atomic rename, then made read-only;
+never modified or deleted. Sharded by the first two hex digits so that a folder
+never holds more than a few thousand files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+CHUNK = 1 << 20
+
+
+def sha256_of_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class ContentStore:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def path_for(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+        return self.root / sha256[:2] / sha256
+
+    def __contains__(self, sha256: str) -> bool:
+        return self.path_for(sha256).exists()
+
+    def put_file(self, source: Path) -> tuple[str, bool]:
+        """Store a file's bytes; returns (sha256, newly_stored). Safe against crashes at any point."""
+        data = Path(source).read_bytes()
+        return self.put_bytes(data)
+
+    def put_bytes(self, data: bytes) -> tuple[str, bool]:
+        sha256 = hashlib.sha256(data).hexdigest()
+        target = self.path_for(sha256)
+        if target.exists():
+            return sha256, False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.parent / f".{sha256}.{os.getpid()}.tmp"
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        os.replace(temporary, target)
+        _fsync_dir(target.parent)
+        return sha256, True
+
+    def read(self, sha256: str) -> bytes:
+        return self.path_for(sha256).read_bytes()
+
+    def all_sha256s(self) -> set[str]:
+        if not self.root.exists():
+            return set()
+        return {p.name for p in self.root.glob("??/*") if not p.name.startswith(".")}
+
+    def verify(self, sha256: str) -> str | None:
+        """None if the stored file is intact, else what is wrong with it."""
+        path = self.path_for(sha256)
+        if not path.exists():
+            return f"stored file missing: {path}"
+        actual = sha256_of_file(path)
+        if actual != sha256:
+            return f"stored file altered: {path} now hashes to {actual}"
+        return None
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,1 @@
+"""Dagster wiring: definitions, jobs, sensors, schedules and resources, assembled in one place."""

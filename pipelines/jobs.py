@@ -1,0 +1,17 @@
+"""The one ingestion job: the same assets and checks whether the sensor, the schedule or the CLI runs it.
+
+It runs in one process: parallelism is in reading (a pool of worker processes that
+never touch DuckDB); the database steps are short and sequential, so they never
+contend for DuckDB's single writer.
+"""
+
+from dagster import AssetSelection, define_asset_job, in_process_executor
+
+INGEST_JOB_NAME = "ingest_job"
+
+ingest_job = define_asset_job(
+    INGEST_JOB_NAME,
+    selection=AssetSelection.groups("intake", "reading", "log", "state"),
+    executor_def=in_process_executor,
+    description="Inbox → store → read (parallel) → append to the log → project state → run the checks.",
+)
