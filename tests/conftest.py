@@ -1,0 +1,27 @@
+"""Shared test set-up: every test gets its own data home and Dagster instance, nothing global."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DAGSTER_TELEMETRY_DISABLED", "1")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TEXTS = FIXTURES / "text"
+PDFS = FIXTURES / "pdf"
+BAD = FIXTURES / "bad"
+SEED_TEXT = TEXTS / "000_seed_DOC-1497.txt"
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    from circulars.home import resolve_home
+
+    root = tmp_path / "home"
+    monkeypatch.setenv("CIRCULARS_HOME", str(root))
+    monkeypatch.setenv("DAGSTER_HOME", str(root / "dagster"))
+    return resolve_home(root).ensure()
