@@ -1,0 +1,785 @@
+"""Page layout analysis for the PDF reader: words -> lines -> tables, columns and blocks.
+
+Everything here works on relative measures (font size, line pitch, the page's own
+text frame), never on absolute coordinates, so A4 and Letter, serif and sans, wide
+and narrow margins read the same. The input is plain data (words, rules, ruled
+table grids) so this module never touches pdfplumber and is cheap to test.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from models.document import Block, TableRow
+
+_NUMBERED = re.compile(r"^(?:\d{1,3}[.)]|\(\d{1,3}\)|\([a-z]{1,3}\)|[a-z][.)]|[ivx]{1,5}[.)]|[IVX]{1,5}\.)(?:\s|$)")
+_DASHES = re.compile(r"^[-‐‑‒–—―_=]{3,}$")
+_DASH_CELL = re.compile(r"^[-‐‑‒–—―_]+$")
+_NUMERIC_CELL = re.compile(r"^[\d\s.,:/()\u00a0\u202f–-]*\d[\d\s.,:/()\u00a0\u202f–-]*$")
+_PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:(?:page|стр\.?|страница|бет)\s*)?\d{1,4}(?:\s*(?:of|/|из)\s*\d{1,4})?[-–—\s]*$", re.I)
+_SOFT_HYPHEN_END = re.compile(r"[a-zа-яёәғқңөұүһі]-$")
+_SPACES = re.compile(r"[ \t]{2,}")
+
+
+@dataclass(slots=True)
+class Word:
+    """One word as drawn: text, box, font size and style (from the font name)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    italic: bool
+
+
+@dataclass(slots=True)
+class Line:
+    """Words sharing a baseline, left to right; `centered` is judged against its frame."""
+
+    words: list[Word]
+    page: int
+    top: float = 0.0
+    bottom: float = 0.0
+    baseline: float = 0.0
+    x0: float = 0.0
+    x1: float = 0.0
+    size: float = 0.0
+    bold: bool = False
+    italic: bool = False
+    centered: bool = False
+
+    def refresh(self) -> None:
+        """Recompute the line's box and dominant style from its words."""
+        words = self.words
+        self.x0 = min(w.x0 for w in words)
+        self.x1 = max(w.x1 for w in words)
+        self.top = min(w.top for w in words)
+        self.bottom = max(w.bottom for w in words)
+        weights: Counter[float] = Counter()
+        bold = italic = total = 0
+        for w in words:
+            n = len(w.text)
+            weights[round(w.size, 1)] += n
+            total += n
+            bold += n if w.bold else 0
+            italic += n if w.italic else 0
+        self.size = weights.most_common(1)[0][0]
+        self.baseline = max(w.bottom for w in words if w.size >= 0.9 * self.size)
+        self.bold = bold * 2 > total
+        self.italic = italic * 2 > total
+
+    @property
+    def text(self) -> str:
+        return words_text(self.words)
+
+
+@dataclass(slots=True)
+class Rule:
+    """A horizontal rule: a wide thin drawn line, at vertical position `y`."""
+
+    y: float
+    x0: float
+    x1: float
+    page: int
+
+
+@dataclass(slots=True)
+class Grid:
+    """A table found from ruling lines: for each row, the words in each cell."""
+
+    top: float
+    bottom: float
+    page: int
+    cells: list[list[list[Word]]]
+
+
+@dataclass(slots=True)
+class TableDraft:
+    """A table read off one page, before tables continued over pages are joined."""
+
+    page: int
+    top: float
+    rows: list[TableRow]
+    header: list[str] | None = None
+
+
+@dataclass(slots=True)
+class ColumnBreak:
+    """Marks the end of one column of a side-by-side region in the reading flow."""
+
+    page: int
+
+
+FlowItem = Line | TableDraft | Rule | ColumnBreak
+
+
+@dataclass(slots=True)
+class PageFlow:
+    """One page in reading order, plus whether a table is its last/first content."""
+
+    page: int
+    items: list[FlowItem] = field(default_factory=list)
+
+
+def normalise(text: str) -> str:
+    """NFC, runs of spaces collapsed; everything else (NBSP, quotes, dashes) kept as printed."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def words_text(words: list[Word]) -> str:
+    """Join words left to right; a space only where the glyphs are visibly apart."""
+    parts: list[str] = []
+    prev: Word | None = None
+    for w in words:
+        if prev is not None and w.x0 - prev.x1 > 0.1 * min(w.size, prev.size):
+            parts.append(" ")
+        parts.append(w.text)
+        prev = w
+    return normalise("".join(parts))
+
+
+def merge_superscripts(words: list[Word]) -> list[Word]:
+    """Glue a small raised word ("th" after "9") to the word before it, without a space."""
+    merged: list[Word] = []
+    for w in words:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and len(w.text) <= 4
+            and w.size <= 0.85 * prev.size
+            and w.bottom <= prev.bottom - 0.2 * prev.size
+            and -0.1 * prev.size <= w.x0 - prev.x1 <= 0.25 * prev.size
+        ):
+            merged[-1] = Word(prev.text + w.text, prev.x0, max(prev.x1, w.x1), min(prev.top, w.top), prev.bottom, prev.size, prev.bold, prev.italic)
+        else:
+            merged.append(w)
+    return merged
+
+
+def group_lines(words: list[Word], page: int) -> list[Line]:
+    """Cluster words into lines by vertical overlap of their centres (tolerates superscripts)."""
+    lines: list[Line] = []
+    recent: list[Line] = []
+    for w in sorted(words, key=lambda w: (w.top, w.x0)):
+        cy = (w.top + w.bottom) / 2
+        target = None
+        for line in reversed(recent):
+            lcy = (line.top + line.bottom) / 2
+            if line.top <= cy <= line.bottom or w.top <= lcy <= w.bottom:
+                target = line
+                break
+        if target is None:
+            target = Line(words=[w], page=page, top=w.top, bottom=w.bottom)
+            lines.append(target)
+            recent = [ln for ln in recent if ln.bottom > w.top][-3:] + [target]
+        else:
+            target.words.append(w)
+            target.top = min(target.top, w.top)
+            target.bottom = max(target.bottom, w.bottom)
+    for line in lines:
+        line.words = merge_superscripts(sorted(line.words, key=lambda w: w.x0))
+        line.refresh()
+    lines.sort(key=lambda ln: (ln.baseline, ln.x0))
+    return lines
+
+
+def join_cell_lines(lines: list[str]) -> str:
+    """Join a wrapped cell's lines with one space; undo a soft hyphen between lowercase halves."""
+    out = ""
+    for text in lines:
+        if not text:
+            continue
+        if not out:
+            out = text
+        elif _SOFT_HYPHEN_END.search(out) and text[0].islower():
+            out = out[:-1] + text
+        elif out.endswith("-") and len(out) >= 2 and out[-2].isalpha() and not text[0].islower():
+            out = out + text
+        else:
+            out = out + " " + text
+    return normalise(out)
+
+
+def cell_text(words: list[Word]) -> str:
+    """The text of one table cell from its words, lines joined by `join_cell_lines`."""
+    if not words:
+        return ""
+    lines = group_lines(words, 0)
+    return join_cell_lines([ln.text for ln in lines])
+
+
+def _row_is_bold(cells: list[list[Word]]) -> bool:
+    """A row is bold when every non-empty cell past a leading number is set in bold."""
+    texts = [c for c in cells if c]
+    if texts and _NUMERIC_CELL.match(words_text(texts[0])) and len(texts) > 1:
+        texts = texts[1:]
+    if not texts:
+        return False
+    for cell in texts:
+        n = sum(len(w.text) for w in cell)
+        b = sum(len(w.text) for w in cell if w.bold)
+        if b * 2 <= n:
+            return False
+    return True
+
+
+def _is_dash_row(cells: list[str]) -> bool:
+    filled = [c for c in cells if c]
+    return bool(filled) and all(_DASH_CELL.match(c.replace(" ", "")) for c in filled)
+
+
+def finish_table(page: int, top: float, raw_rows: list[tuple[list[list[Word]], int]]) -> TableDraft | None:
+    """Turn rows of cell words into a table: texts joined, dash-only and empty rows dropped, header found."""
+    rows: list[TableRow] = []
+    for cells, row_page in raw_rows:
+        texts = [cell_text(c) for c in cells]
+        if not any(texts) or _is_dash_row(texts):
+            continue
+        rows.append(TableRow(cells=texts, page=row_page, bold=_row_is_bold(cells)))
+    if not rows:
+        return None
+    header = None
+    if len(rows) >= 2 and _looks_like_header(rows[0], rows[1:]):
+        header = rows[0].cells
+        rows = rows[1:]
+    return TableDraft(page=page, top=top, rows=rows, header=header)
+
+
+def _looks_like_header(first: TableRow, rest: list[TableRow]) -> bool:
+    """A header row holds labels, not data: no numeric cell, while the body has numbers or differs in weight."""
+    filled = [c for c in first.cells if c]
+    if len(filled) < 2 or any(_NUMERIC_CELL.match(c) for c in filled):
+        return False
+    body_numeric = sum(1 for r in rest if any(_NUMERIC_CELL.match(c) for c in r.cells if c))
+    if body_numeric * 2 >= len(rest):
+        return True
+    return first.bold and sum(1 for r in rest if r.bold) * 2 < len(rest)
+
+
+# --- whitespace (unruled) tables ------------------------------------------------------------
+
+
+def _segments(line: Line, min_gap: float) -> list[tuple[float, float]]:
+    """The x-extents of the line's word runs separated by at least `min_gap`."""
+    segs: list[list[float]] = []
+    for w in line.words:
+        if segs and w.x0 - segs[-1][1] < min_gap:
+            segs[-1][1] = max(segs[-1][1], w.x1)
+        else:
+            segs.append([w.x0, w.x1])
+    return [(a, b) for a, b in segs]
+
+
+class _Columns:
+    """Column extents of a whitespace table as they grow line by line; refuses lines that cross a gutter."""
+
+    def __init__(self, extents: list[tuple[float, float]], size: float):
+        self.ext = [list(e) for e in extents]
+        self.size = size
+
+    def place(self, line: Line) -> list[int] | None:
+        """Column index for each word, or None if the line does not fit the columns."""
+        ext = [e[:] for e in self.ext]
+        min_gutter = 0.5 * self.size
+        word_gap = 0.6 * self.size
+        placed: list[int] = []
+        prev: Word | None = None
+        for w in line.words:
+            hits = [i for i, (a, b) in enumerate(ext) if w.x0 < b - 0.01 and w.x1 > a + 0.01]
+            if len(hits) > 1:
+                return None
+            if hits:
+                col = hits[0]
+            else:
+                col = min(range(len(ext)), key=lambda i: max(ext[i][0] - w.x1, w.x0 - ext[i][1]))
+            if prev is not None and w.x0 - prev.x1 < word_gap and placed[-1] != col:
+                return None
+            if placed and col < placed[-1]:
+                return None
+            ext[col][0] = min(ext[col][0], w.x0)
+            ext[col][1] = max(ext[col][1], w.x1)
+            placed.append(col)
+            prev = w
+        for i in range(len(ext) - 1):
+            if ext[i + 1][0] - ext[i][1] < min_gutter:
+                return None
+        self.ext = ext
+        return placed
+
+
+def _split_rows(lines: list[Line], places: list[list[int]], ncols: int, cols: _Columns) -> list[list[int]]:
+    """Group table lines into rows: by extra spacing between rows if the table has any, else by anchors."""
+    pitches = [lines[i].baseline - lines[i - 1].baseline for i in range(1, len(lines))]
+    size = cols.size
+    starts = [0]
+    if pitches and max(pitches) - min(pitches) > 0.2 * size:
+        cut = min(pitches) + 0.2 * size
+        starts += [i for i in range(1, len(lines)) if pitches[i - 1] > cut]
+    else:
+        row_first = 0
+        for i in range(1, len(lines)):
+            cols_here = set(places[i])
+            new_row = 0 in cols_here
+            if not new_row:
+                for c in cols_here:
+                    prev_i = max((k for k in range(row_first, i) if c in places[k]), default=None)
+                    if prev_i is None:
+                        continue
+                    prev_words = [w for w, p in zip(lines[prev_i].words, places[prev_i]) if p == c]
+                    cur_words = [w for w, p in zip(lines[i].words, places[i]) if p == c]
+                    prev_text = words_text(prev_words)
+                    cur_text = words_text(cur_words)
+                    if _NUMERIC_CELL.match(prev_text) and _NUMERIC_CELL.match(cur_text):
+                        new_row = True
+                        break
+                    first = cur_words[0]
+                    room = cols.ext[c][1] - prev_words[-1].x1
+                    if room > (first.x1 - first.x0) + 0.5 * first.size:
+                        new_row = True
+                        break
+            if new_row:
+                starts.append(i)
+                row_first = i
+    starts.append(len(lines))
+    return [list(range(starts[k], starts[k + 1])) for k in range(len(starts) - 1)]
+
+
+def find_whitespace_table(lines: list[Line], start: int) -> tuple[int, TableDraft] | None:
+    """A table of ≥3 aligned columns starting at `lines[start]`; returns (end index, table) or None."""
+    head = lines[start]
+    size = head.size
+    segs = _segments(head, 0.9 * size)
+    if len(segs) < 3:
+        return None
+    cols = _Columns(segs, size)
+    first_places = cols.place(head)
+    if first_places is None:
+        return None
+    taken = [head]
+    places = [first_places]
+    pitches: list[float] = []
+    i = start + 1
+    while i < len(lines):
+        line = lines[i]
+        pitch = line.baseline - taken[-1].baseline
+        limit = max(2.2 * size, 1.6 * statistics.median(pitches)) if pitches else 2.6 * size
+        if pitch > limit or abs(line.size - size) > 0.25 * size:
+            break
+        placed = cols.place(line)
+        if placed is None:
+            break
+        taken.append(line)
+        places.append(placed)
+        pitches.append(pitch)
+        i += 1
+    if len(taken) < 3:
+        return None
+    ncols = len(cols.ext)
+    row_groups = _split_rows(taken, places, ncols, cols)
+    raw_rows: list[tuple[list[list[Word]], int]] = []
+    for group in row_groups:
+        cells: list[list[Word]] = [[] for _ in range(ncols)]
+        for li in group:
+            for w, c in zip(taken[li].words, places[li]):
+                cells[c].append(w)
+        raw_rows.append((cells, head.page))
+    if sum(1 for cells, _ in raw_rows if sum(1 for c in cells if c) >= 2) < 2:
+        return None
+    table = finish_table(head.page, head.top, raw_rows)
+    if table is None:
+        return None
+    return i, table
+
+
+# --- side-by-side columns (bilingual letterheads) -------------------------------------------
+
+
+def _widest_gap(line: Line, min_gap: float) -> tuple[float, float] | None:
+    best: tuple[float, float] | None = None
+    reach = line.words[0].x1
+    for w in line.words[1:]:
+        if w.x0 - reach >= min_gap and (best is None or w.x0 - reach > best[1] - best[0]):
+            best = (reach, w.x0)
+        reach = max(reach, w.x1)
+    return best
+
+
+def _narrow(line: Line, gutter: tuple[float, float], min_gap: float) -> tuple[float, float] | None:
+    """The gutter left open by this line too, or None if a word crosses it."""
+    g0, g1 = gutter
+    mid = (g0 + g1) / 2
+    left = [w.x1 for w in line.words if (w.x0 + w.x1) / 2 < mid]
+    right = [w.x0 for w in line.words if (w.x0 + w.x1) / 2 >= mid]
+    n0 = max([g0 - 1e9] + left) if left else g0
+    n1 = min(right) if right else g1
+    n0, n1 = max(g0, n0), min(g1, n1)
+    if n1 - n0 < min_gap:
+        return None
+    return n0, n1
+
+
+def find_side_by_side(lines: list[Line], start: int, frame: tuple[float, float]) -> tuple[int, int, float] | None:
+    """A run of lines split by one vertical gutter into two columns set side by side.
+
+    Returns (first index, end index, gutter x) if the run has text on both sides over
+    overlapping heights and both columns are substantial; otherwise None.
+    """
+    line = lines[start]
+    size = line.size
+    min_gap = 1.2 * size
+    gap = _widest_gap(line, min_gap)
+    if gap is None:
+        return None
+    width = frame[1] - frame[0]
+    gutter = gap
+
+    def near(a: Line, b: Line) -> bool:
+        return abs(b.baseline - a.baseline) <= 2.2 * max(a.size, b.size)
+
+    first = start
+    while first > 0 and near(lines[first - 1], lines[first]):
+        narrowed = _narrow(lines[first - 1], gutter, min_gap)
+        if narrowed is None:
+            break
+        gutter = narrowed
+        first -= 1
+    end = start + 1
+    while end < len(lines) and near(lines[end - 1], lines[end]):
+        narrowed = _narrow(lines[end], gutter, min_gap)
+        if narrowed is None:
+            break
+        gutter = narrowed
+        end += 1
+    mid = (gutter[0] + gutter[1]) / 2
+    left = [w for ln in lines[first:end] for w in ln.words if w.x1 <= mid]
+    right = [w for ln in lines[first:end] for w in ln.words if w.x0 >= mid]
+    left_lines = [ln for ln in lines[first:end] if any(w.x1 <= mid for w in ln.words)]
+    right_lines = [ln for ln in lines[first:end] if any(w.x0 >= mid for w in ln.words)]
+    if len(left_lines) < 2 or len(right_lines) < 2:
+        return None
+    if max(w.x1 for w in left) - min(w.x0 for w in left) < 0.25 * width:
+        return None
+    if max(w.x1 for w in right) - min(w.x0 for w in right) < 0.25 * width:
+        return None
+    l_top, l_bot = left_lines[0].top, left_lines[-1].bottom
+    r_top, r_bot = right_lines[0].top, right_lines[-1].bottom
+    overlap = min(l_bot, r_bot) - max(l_top, r_top)
+    if overlap < 0.5 * min(l_bot - l_top, r_bot - r_top):
+        return None
+    return first, end, mid
+
+
+def _split_line(line: Line, mid: float) -> tuple[Line | None, Line | None]:
+    left = [w for w in line.words if (w.x0 + w.x1) / 2 < mid]
+    right = [w for w in line.words if (w.x0 + w.x1) / 2 >= mid]
+    out: list[Line | None] = []
+    for words in (left, right):
+        if words:
+            part = Line(words=words, page=line.page)
+            part.refresh()
+            out.append(part)
+        else:
+            out.append(None)
+    return out[0], out[1]
+
+
+def _mark_centered(lines: list[Line], frame: tuple[float, float]) -> None:
+    """Judge centring: a line centred in the frame with clear margins both sides, or a run of
+    same-style lines sharing one centre while their left edges differ (a centred block whose
+    widest line fills the frame). A first line of an indented paragraph is not centred."""
+    x0, x1 = frame
+    width = x1 - x0
+    if width <= 0 or not lines:
+        return
+    centre = (x0 + x1) / 2
+
+    def tol(ln: Line) -> float:
+        return max(0.5 * ln.size, 0.01 * width)
+
+    for ln in lines:
+        margin = 1.5 * ln.size
+        ln.centered = ln.x0 - x0 >= margin and x1 - ln.x1 >= margin and abs((ln.x0 + ln.x1) / 2 - centre) <= tol(ln)
+    for run in _style_runs(lines):
+        if len(run) < 2:
+            continue
+        centres = [(ln.x0 + ln.x1) / 2 for ln in run]
+        if max(centres) - min(centres) <= tol(run[0]) and max(ln.x0 for ln in run) - min(ln.x0 for ln in run) > run[0].size:
+            for ln in run:
+                ln.centered = True
+        else:
+            for a, b in zip(run, run[1:]):
+                if a.centered and not b.centered and b.x0 < a.x0 - ln_size_half(a):
+                    a.centered = False
+
+
+def ln_size_half(line: Line) -> float:
+    return 0.5 * line.size
+
+
+def _style_runs(lines: list[Line]) -> list[list[Line]]:
+    """Consecutive lines at normal spacing in the same style (candidate blocks)."""
+    runs: list[list[Line]] = []
+    for ln in lines:
+        if runs:
+            prev = runs[-1][-1]
+            pitch = ln.baseline - prev.baseline
+            same = (prev.bold, prev.italic) == (ln.bold, ln.italic) and abs(prev.size - ln.size) <= 0.08 * ln.size
+            if same and 0 < pitch <= 1.6 * max(prev.size, ln.size):
+                runs[-1].append(ln)
+                continue
+        runs.append([ln])
+    return runs
+
+
+# --- one page ---------------------------------------------------------------------------------
+
+
+def _is_page_furniture(line: Line, index: int, count: int, page_height: float) -> bool:
+    """A bare page number at the very top or bottom of the page."""
+    if index not in (0, count - 1):
+        return False
+    in_margin = line.top < 0.12 * page_height or line.bottom > 0.88 * page_height
+    return in_margin and bool(_PAGE_NUMBER.match(line.text))
+
+
+@dataclass(slots=True)
+class PageContent:
+    """What the reader pulled off one page: words, ruled-table grids, rules and the page height."""
+
+    page: int
+    words: list[Word]
+    grids: list[Grid]
+    rules: list[Rule]
+    height: float
+
+
+def _page_lines(content: PageContent) -> list[Line]:
+    lines = group_lines(content.words, content.page)
+    return [ln for i, ln in enumerate(lines) if not _is_page_furniture(ln, i, len(lines), content.height)]
+
+
+def layout_document(pages: list[PageContent]) -> list[Block]:
+    """Lay out every page against the document's usual text frame, then build the blocks."""
+    page_lines = [_page_lines(p) for p in pages]
+    lefts = sorted(min(ln.x0 for ln in lines) for lines in page_lines if lines)
+    rights = sorted(max(ln.x1 for ln in lines) for lines in page_lines if lines)
+    usual = (lefts[len(lefts) // 2], rights[len(rights) // 2]) if lefts else (0.0, 0.0)
+    flows: list[PageFlow] = []
+    for content, lines in zip(pages, page_lines):
+        if lines:
+            frame = (min(usual[0], min(ln.x0 for ln in lines)), max(usual[1], max(ln.x1 for ln in lines)))
+        else:
+            frame = usual
+        flows.append(layout_page(content, lines, frame))
+    return build_blocks(flows)
+
+
+def layout_page(content: PageContent, lines: list[Line], frame: tuple[float, float]) -> PageFlow:
+    """Put one page's lines, ruled tables and rules into reading order."""
+    page = content.page
+    grids = content.grids
+    flow = PageFlow(page=page)
+    grid_items: list[tuple[float, FlowItem]] = []
+    for grid in grids:
+        raw = [(row, page) for row in grid.cells]
+        table = finish_table(page, grid.top, raw)
+        if table is not None:
+            grid_items.append((grid.top, table))
+    _mark_centered(lines, frame)
+
+    items: list[tuple[float, FlowItem]] = list(grid_items)
+    spans: list[tuple[float, float]] = [(g.top, g.bottom) for g in grids]
+    i = 0
+    while i < len(lines):
+        found = find_whitespace_table(lines, i)
+        if found is not None:
+            end, table = found
+            items.append((lines[i].top, table))
+            spans.append((lines[i].top, lines[end - 1].bottom))
+            i = end
+            continue
+        side = find_side_by_side(lines, i, frame)
+        if side is not None:
+            first, end, mid = side
+            # Lines before `first` were already emitted in a previous step only if first >= i.
+            first = max(first, i)
+            run = lines[first:end]
+            lefts, rights = [], []
+            for ln in run:
+                a, b = _split_line(ln, mid)
+                if a is not None:
+                    lefts.append(a)
+                if b is not None:
+                    rights.append(b)
+            _mark_centered(lefts, (frame[0], mid))
+            _mark_centered(rights, (mid, frame[1]))
+            top = run[0].top
+            seq = 0.0
+            for part in lefts:
+                items.append((top + seq * 1e-6, part))
+                seq += 1
+            items.append((top + seq * 1e-6, ColumnBreak(page)))
+            seq += 1
+            for part in rights:
+                items.append((top + seq * 1e-6, part))
+                seq += 1
+            items.append((top + seq * 1e-6, ColumnBreak(page)))
+            i = end
+            continue
+        items.append((lines[i].top, lines[i]))
+        i += 1
+    for rule in content.rules:
+        if any(a - 2 <= rule.y <= b + 2 for a, b in spans):
+            continue
+        items.append((rule.y, rule))
+    items.sort(key=lambda t: t[0])
+    flow.items = [it for _, it in items]
+    return flow
+
+
+# --- the whole document -----------------------------------------------------------------------
+
+
+def _body_size(flows: list[PageFlow]) -> float:
+    weights: Counter[float] = Counter()
+    for flow in flows:
+        for it in flow.items:
+            if isinstance(it, Line):
+                weights[it.size] += len(it.text)
+    return weights.most_common(1)[0][0] if weights else 10.0
+
+
+def _normal_pitch(flows: list[PageFlow], body: float) -> float:
+    """The usual baseline-to-baseline distance inside a paragraph, as a multiple of the font size."""
+    ratios: Counter[float] = Counter()
+    for flow in flows:
+        prev: Line | None = None
+        for it in flow.items:
+            if isinstance(it, Line):
+                if prev is not None and abs(prev.size - it.size) < 0.05 * body and abs(it.size - body) < 0.1 * body:
+                    r = (it.baseline - prev.baseline) / it.size
+                    if 0.9 <= r <= 2.5:
+                        ratios[round(r * 20) / 20] += 1
+                prev = it
+            else:
+                prev = None
+    return ratios.most_common(1)[0][0] if ratios else 1.2
+
+
+def _heading_levels(flows: list[PageFlow], body: float) -> dict[float, int]:
+    sizes = sorted({round(it.size * 2) / 2 for f in flows for it in f.items if isinstance(it, Line) and it.size >= 1.15 * body}, reverse=True)
+    return {s: i + 1 for i, s in enumerate(sizes)}
+
+
+def _merge_tables(blocks: list[Block]) -> list[Block]:
+    """Join a table continued on the next page (same columns, header repeated or absent) into one block."""
+    out: list[Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if (
+            block.kind == "table"
+            and prev is not None
+            and prev.kind == "table"
+            and block.page == (prev.rows[-1].page if prev.rows else prev.page) + 1
+            and _width(block) == _width(prev)
+        ):
+            rows = list(block.rows)
+            same_header = block.header is not None and prev.header is not None and _same(block.header, prev.header)
+            if block.header is None or same_header:
+                if prev.header is not None and rows and _same(rows[0].cells, prev.header):
+                    rows = rows[1:]
+                out[-1] = prev.model_copy(update={"rows": [*prev.rows, *rows]})
+                continue
+        out.append(block)
+    return out
+
+
+def _width(block: Block) -> int:
+    if block.header is not None:
+        return len(block.header)
+    return len(block.rows[0].cells) if block.rows else 0
+
+
+def _same(a: list[str], b: list[str]) -> bool:
+    return [c.casefold() for c in a] == [c.casefold() for c in b]
+
+
+def build_blocks(flows: list[PageFlow]) -> list[Block]:
+    """Group lines into headings, paragraphs and list items; keep tables and rules; join tables over pages."""
+    body = _body_size(flows)
+    pitch = _normal_pitch(flows, body)
+    levels = _heading_levels(flows, body)
+    blocks: list[Block] = []
+    for flow in flows:
+        current: list[Line] = []
+        is_item = False
+
+        def close() -> None:
+            nonlocal current, is_item
+            if current:
+                blocks.append(_text_block(current, is_item, body, levels))
+            current = []
+            is_item = False
+
+        for it in flow.items:
+            if isinstance(it, Line):
+                text = it.text
+                if _DASHES.match(text.replace(" ", "")):
+                    close()
+                    blocks.append(Block(kind="rule", page=it.page))
+                    continue
+                numbered = bool(_NUMBERED.match(text))
+                if current and not numbered and _continues(current, it, pitch, is_item):
+                    current.append(it)
+                    continue
+                close()
+                current = [it]
+                is_item = numbered
+            elif isinstance(it, TableDraft):
+                close()
+                blocks.append(Block(kind="table", page=it.page, header=it.header, rows=it.rows))
+            elif isinstance(it, Rule):
+                close()
+                blocks.append(Block(kind="rule", page=it.page))
+            else:
+                close()
+        close()
+    return _merge_tables(blocks)
+
+
+def _continues(current: list[Line], line: Line, pitch: float, is_item: bool) -> bool:
+    """Does `line` carry on the block so far (normal spacing, same style, same alignment)?"""
+    prev = current[-1]
+    if (prev.bold, prev.italic) != (line.bold, line.italic):
+        return False
+    if abs(prev.size - line.size) > 0.08 * max(prev.size, line.size):
+        return False
+    if prev.centered != line.centered:
+        return False
+    gap = line.baseline - prev.baseline
+    size = max(prev.size, line.size)
+    if gap <= 0 or gap > (pitch * 1.15 + 0.05) * size:
+        return False
+    indented = line.x0 > prev.x0 + 1.0 * line.size
+    if indented and not is_item and not line.centered and len(current) > 1:
+        return False
+    return True
+
+
+def _text_block(lines: list[Line], is_item: bool, body: float, levels: dict[float, int]) -> Block:
+    text = "\n".join(ln.text for ln in lines)
+    chars = sum(len(ln.text) for ln in lines)
+    size = max(ln.size for ln in lines)
+    bold = sum(len(ln.text) for ln in lines if ln.bold) * 2 > chars
+    italic = sum(len(ln.text) for ln in lines if ln.italic) * 2 > chars
+    centered = all(ln.centered for ln in lines)
+    level = levels.get(round(size * 2) / 2, 0) if size >= 1.15 * body else 0
+    kind = "heading" if level else ("list_item" if is_item else "paragraph")
+    return Block(kind=kind, page=lines[0].page, text=text, bold=bold, italic=italic, centered=centered, level=level)

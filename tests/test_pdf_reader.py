@@ -1,0 +1,251 @@
+"""The PDF reader on generated circulars (two layouts) and on broken files.
+
+The PDFs are made here with reportlab so the tests do not depend on anyone else's
+fixtures; when `tests/fixtures/pdf` and `tests/fixtures/bad` exist they are read too.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zlib
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+from reportlab.platypus import HRFlowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from circulars.reading.errors import ReadError
+from circulars.reading.pdf import read_pdf
+from models.document import Block, ReadDocument
+
+FONTS = Path("/usr/share/fonts/truetype/dejavu")
+FIXTURES = Path(__file__).parent / "fixtures"
+
+PLAN = [
+    ("1.", "CICA event on promoting volunteerism, panel section “Development of volunteerism in the CICA countries” within the framework of the World Youth Festival", "The Russian Federation, Directorate of the World Youth Festival, Federal Agency for Youth Affairs, Russian Movement of Children, Youth “Movement of the First”", "1 – 7 March"),
+    ("2.", "CICA Training Program on Risk Analysis and Search Techniques", "The Republic of Türkiye, Anti-Smuggling and Organized Crime Department of the Turkish International Academy Against Smuggling and Organized Crime, Turkish International Academy Against Drugs and Organized Crime (TADOC)", "6 – 10 May"),
+    ("3.", "Online training course “Sustainable creative & responsible tourism development based on BCG model for CICA countries”", "The Kingdom of Thailand, Thailand International Cooperation Agency (TICA)", "6 – 17 May"),
+    ("4.", "CICA Training on Crime Intelligence Analysis", "The Republic of Türkiye, Anti-Smuggling and Organized Crime Department of the Turkish International Academy Against Smuggling and Organized Crime, Turkish International Academy Against Drugs and Organized Crime (TADOC)", "3 – 7 June"),
+    ("5.", "CICA Training Program on Criminal Investigations Leveraged by Information Systems", "The Republic of Türkiye, Anti-Smuggling and Organized Crime Department of the Turkish International Academy Against Smuggling and Organized Crime, Turkish International Academy Against Drugs and Organized Crime (TADOC)", "9 – 13 September"),
+    ("6.", "CICA Training on Surveillance Techniques", "The Republic of Türkiye, Anti-Smuggling and Organized Crime Department of the Turkish International Academy Against Smuggling and Organized Crime, Turkish International Academy Against Drugs and Organized Crime (TADOC)", "7 – 11 October"),
+    ("7.", "CICA seminar “Food security through digital innovation”", "The People’s Republic of Bangladesh", "February"),
+    ("8.", "Online experts meeting on development of the transit and transport potential of the CICA countries", "The Republic of Kazakhstan, Ministry of Transport of the Republic of Kazakhstan, CICA Secretariat", "Second half of February"),
+    ("9.", "CICA Seminar on Cross-Border Digital Commerce", "The People’s Republic of Bangladesh, Bangladesh Computer Council, Information and Communication Technology Division, Bangladesh Ministry of Foreign Affairs", "March"),
+    ("10.", "Online CICA seminar “Epidemiological security, public health and pharmaceuticals”", "The Republic of Kazakhstan, Ministry of Healthcare of the Republic of Kazakhstan, CICA Secretariat", "March – April"),
+    ("11.", 'CICA – UNESCAP side event on "Leveraging digital innovation for sustainable development in Asia and the Pacific"', "CICA Secretariat, UN ESCAP Secretariat", "April"),
+    ("12.", "Online CICA experts meeting on ICT security and personal data protection", "The Republic of Kazakhstan, Ministry of Digital Development, Innovations and Aerospace Industry of the Republic of Kazakhstan, CICA Secretariat", "May"),
+    ("13.", "Online experts meeting on development of the transit and transport potential of the CICA countries", "The Republic of Kazakhstan, Ministry of Transport of the Republic of Kazakhstan, CICA Secretariat", "Second half of May"),
+    ("14.", "Rally of Volunteer Movement Leaders of the CICA Countries", "The Republic of Kazakhstan, Ministry of Culture and Information of the Republic of Kazakhstan, CICA Secretariat", "May – June"),
+    ("15.", "CICA Seminar on Information Technology", "The People’s Republic of Bangladesh, Bangladesh Computer Council, Information and Communication Technology Division, Bangladesh Ministry of Foreign Affairs", "June"),
+    ("16.", "CICA seminar “Combining opportunities: new routes, reliable partners”", "The Russian Federation, Autonomous non-commercial organization “Directorate of International Transport Corridors”", "Second half of September"),
+    ("17.", "Panel Session for the CICA Member States on “ICT security and personal data protection” (as part of the international forum Digital Bridge 2024)", "The Republic of Kazakhstan, Ministry of Digital Development, Innovations and Aerospace Industry of the Republic of Kazakhstan, CICA Secretariat", "September-October"),
+    ("18.", "CICA Seminar on Smart Agriculture and Agriculture Industry Development", "The People's Republic of China, Yangling Agricultural High-tech Industry Demonstration Zone Management Committee", "October"),
+    ("19.", "CICA event on promoting volunteerism, panel section for CICA countries within the framework of the International Forum of Civil Participation #WeAreTogether", "The Russian Federation, Federal Agency for Youth Affairs, Association of Volunteer Centers", "December"),
+    ("20.", 'CICA workshop "Safety first, safety regulation in mining industry, innovative technologies"', "The Russian Federation, Federal Service for Environmental, Technological and Nuclear Supervision", "1st half of 2024"),
+    ("21.", 'CICA event on promoting volunteerism, panel section "Promoting volunteerism for sustainable development in the CICA countries" within the framework of the International Youth Forum "Eurasia Global"', "The Russian Federation, Federal Agency for Youth Affairs, Government of Orenburg", "2nd-3rd Quarter"),
+    ("22.", "9th CICA Business Forum", "The Kyrgyz Republic, National investment authority under the President of the Kyrgyz Republic", "4th Quarter"),
+    ("23.", "CICA seminar on the security of ICT (combating ICT crimes)", "The Russian Federation", "T.B.C."),
+    ("24.", "CICA seminar on the security of ICT", "The Russian Federation", ""),
+    ("25.", 'CICA seminar "Exchange of experience in the field of volunteerism between CICA countries"', "The Russian Federation, Federal Agency for Youth Affairs, the Association of Volunteer Centers", ""),
+    ("26.", "CICA – UNESCWA joint side event", "CICA Secretariat, UN ESCWA Secretariat", ""),
+    ("27.", "CICA Training on Risk Analysis at Airports and Search Techniques for Narcotics Crime", "The Republic of Türkiye, Counter Narcotics Training Academy", "13-17 May"),
+]
+PLAN_HEADER = ["No.", "Expected title of the event", "Organizer (s)", "Indicative timing"]
+BUDGET = [
+    ("1", "I - CAPITAL INVESTMENT EXPENSES", "218,291", True),
+    ("2", "II - OPERATIONAL EXPENSES", "1,629,598", True),
+    ("3", "III - TRAVEL EXPENSES", "609,204", True),
+    ("4", "IV - PERSONNEL EXPENSES", "1,146,506", True),
+    ("5", "V - RELOCATION TO AND EQUIPPING THE NEW CICA HEADQUARTERS", "1,131,724", True),
+    ("", "Total", "4,735,323", False),
+    ("6", "VI - MISCELLANEOUS", "23,677", True),
+    ("", "Grand total", "4,759,000", False),
+]
+BUDGET_HEADER = ["Nº", "EXPENDITURES", "Budget"]
+LETTERHEAD_EN = "SECRETARIAT OF THE CONFERENCE ON INTERACTION\nAND CONFIDENCE BUILDING MEASURES IN ASIA"
+LETTERHEAD_RU = "СЕКРЕТАРИАТ СОВЕЩАНИЯ ПО ВЗАИМОДЕЙСТВИЮ\nИ МЕРАМ ДОВЕРИЯ В АЗИИ"
+KAZAKH = (
+    "Азиядағы өзара іс-қимыл және сенім шаралары кеңесінің (Азия Кеңесінің) Хатшылығы Азия Кеңесіне "
+    "мүше мемлекеттерге өзінің зор ілтипатын білдіреді, һәм ұсынады."
+)
+DECISIONS = [
+    "1. The SOC took note of the SOC Chairperson’s invitation to all Member States to make proposals under relevant clusters of the Road Map for CICA Transformation.",
+    "2. The SOC took note of the annual report of the CICA Secretary General on the activities of the CICA Secretariat in 2023.",
+    "3. The SOC adopted the decision on the CICA Plan of Implementation of Confidence Building Measures (CBMs) for 2024.",
+]
+
+
+def _fonts() -> None:
+    for name, file in [
+        ("Serif", "DejaVuSerif.ttf"),
+        ("Serif-Bold", "DejaVuSerif-Bold.ttf"),
+        ("Serif-Italic", "DejaVuSerif-Italic.ttf"),
+        ("Sans", "DejaVuSans.ttf"),
+        ("Sans-Bold", "DejaVuSans-Bold.ttf"),
+        ("Sans-Oblique", "DejaVuSans-Oblique.ttf"),
+    ]:
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(FONTS / file)))
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@lru_cache(maxsize=None)
+def render_circular(layout: str) -> bytes:
+    """A seed-like circular: 'a4serif' (EN|RU letterhead, ruled tables) or 'lettersans' (stacked, unruled)."""
+    _fonts()
+    serif = layout == "a4serif"
+    face = "Serif" if serif else "Sans"
+    italic = f"{face}-Italic" if serif else "Sans-Oblique"
+    body = ParagraphStyle("body", fontName=face, fontSize=10.5 if serif else 10, leading=13 if serif else 12.5, spaceAfter=7)
+    centre = ParagraphStyle("centre", parent=body, fontName=f"{face}-Bold", alignment=TA_CENTER)
+    head = ParagraphStyle("head", parent=body, fontName=f"{face}-Bold", fontSize=13, leading=16, alignment=TA_CENTER, spaceAfter=10)
+    cell = ParagraphStyle("cell", parent=body, fontSize=9, leading=11, spaceAfter=0)
+    cell_bold = ParagraphStyle("cellb", parent=cell, fontName=f"{face}-Bold")
+    cell_it = ParagraphStyle("celli", parent=cell, fontName=italic)
+    margins = dict(leftMargin=25 * mm, rightMargin=20 * mm, topMargin=20 * mm, bottomMargin=20 * mm) if serif else dict(leftMargin=72, rightMargin=72, topMargin=60, bottomMargin=60)
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4 if serif else LETTER, **margins)
+    width = doc.width
+
+    def numbered(canv, _doc) -> None:
+        canv.setFont(face, 8)
+        canv.drawCentredString(doc.pagesize[0] / 2, 30, str(canv.getPageNumber()))
+
+    story: list = []
+    letterhead = ParagraphStyle("letterhead", parent=centre, fontSize=6.5 if serif else 10, leading=8.5 if serif else 12.5)
+    en = Paragraph(_esc(LETTERHEAD_EN).replace("\n", "<br/>"), letterhead)
+    ru = Paragraph(_esc(LETTERHEAD_RU).replace("\n", "<br/>"), letterhead)
+    if serif:
+        story.append(Table([[en, ru]], colWidths=[width * 0.5, width * 0.5], hAlign="CENTER", spaceAfter=4))
+    else:
+        story += [en, ru]
+    story.append(HRFlowable(width="100%", thickness=0.8, spaceBefore=4, spaceAfter=10))
+    story.append(Paragraph("№DOC/1497", centre))
+    story.append(Paragraph(f"<font name='{italic}'>Enclosure:<br/>as stated,<br/>on 11 p.</font>", body))
+    story.append(Paragraph("The Secretariat avails itself of this opportunity to renew to the CICA Member States the assurances of its highest consideration.", body))
+    story.append(Paragraph("Astana, 12 December 2023", body))
+    story.append(Paragraph("Қосымша:<br/>аталған 11 п.", body))
+    story.append(Paragraph(KAZAKH, body))
+    story.append(PageBreak())
+    story.append(Paragraph("DECISIONS OF THE SENIOR OFFICIALS COMMITTEE", head))
+    story += [Paragraph(_esc(d), body) for d in DECISIONS]
+    story.append(Paragraph("CICA PLAN OF IMPLEMENTATION OF CONFIDENCE BUILDING MEASURES FOR 2024", head))
+
+    def para(text: str, style: ParagraphStyle) -> Paragraph:
+        return Paragraph(_esc(text).replace("9th", "9<super>th</super>"), style)
+
+    plan_rows = [[Paragraph(h, cell_bold) for h in PLAN_HEADER]]
+    plan_rows += [[para(c, cell) for c in row] for row in PLAN]
+    plan_rows.append([Paragraph(c, cell) for c in ("-----", "--", "--", "-----")])
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP")]
+    if serif:
+        style.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
+    story.append(Table(plan_rows, colWidths=[width * f for f in (0.07, 0.37, 0.34, 0.22)], repeatRows=1, style=TableStyle(style)))
+    story.append(PageBreak())
+    story.append(Paragraph("BUDGET OF THE CICA SECRETARIAT FOR 2024", head))
+    story.append(Paragraph("(US dollars)", body))
+    budget_rows = [[Paragraph(h, cell_bold) for h in BUDGET_HEADER]]
+    for no, title, amount, bold in BUDGET:
+        budget_rows.append([Paragraph(no, cell), Paragraph(title, cell_bold if bold else cell_it), Paragraph(amount, cell_bold)])
+    bstyle = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (2, 0), (2, -1), "RIGHT")]
+    if serif:
+        bstyle.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
+    else:  # rows packed tight: no extra space tells rows apart, only their content
+        bstyle += [("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]
+    story.append(Table(budget_rows, colWidths=[width * f for f in (0.1, 0.6, 0.3)], style=TableStyle(bstyle)))
+    story.append(Spacer(1, 12))
+    story.append(Paragraph("The Senior Officials Committee approves the budget as contained in the Annex.", body))
+    doc.build(story, onFirstPage=numbered, onLaterPages=numbered)
+    return buf.getvalue()
+
+
+@lru_cache(maxsize=None)
+def read_layout(layout: str) -> ReadDocument:
+    return read_pdf(render_circular(layout), file_name=f"{layout}.pdf")
+
+
+def _tables(doc: ReadDocument) -> list[Block]:
+    return [b for b in doc.blocks if b.kind == "table"]
+
+
+def _plan(doc: ReadDocument) -> Block:
+    return next(t for t in _tables(doc) if t.header and len(t.header) == 4)
+
+
+def _budget(doc: ReadDocument) -> Block:
+    return next(t for t in _tables(doc) if t.header and len(t.header) == 3)
+
+
+LAYOUTS = ["a4serif", "lettersans"]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_plan_table_is_one_block_with_every_item_exact(layout: str) -> None:
+    doc = read_layout(layout)
+    plans = [t for t in _tables(doc) if t.header and len(t.header) == 4]
+    assert len(plans) == 1, "a table continued over pages must be one block"
+    plan = plans[0]
+    assert plan.header == PLAN_HEADER
+    assert [tuple(r.cells) for r in plan.rows] == PLAN
+    assert plan.rows[21].cells[1] == "9th CICA Business Forum"
+    assert [r.cells[3] for r in plan.rows[23:26]] == ["", "", ""]
+    pages = [r.page for r in plan.rows]
+    assert pages == sorted(pages) and pages[0] == 2 and pages[-1] > 2, "rows keep their own pages"
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_budget_table_rows_amounts_and_bold(layout: str) -> None:
+    budget = _budget(read_layout(layout))
+    assert budget.header == BUDGET_HEADER
+    assert [(r.cells[0], r.cells[1], r.cells[2]) for r in budget.rows] == [(n, t, a) for n, t, a, _ in BUDGET]
+    assert [r.bold for r in budget.rows] == [b for *_, b in BUDGET]
+
+
+def test_two_column_letterhead_reads_english_then_russian() -> None:
+    doc = read_layout("a4serif")
+    first = [b for b in doc.blocks if b.page == 1][:3]
+    assert [b.text for b in first[:2]] == [LETTERHEAD_EN, LETTERHEAD_RU]
+    assert all(b.bold and b.centered for b in first[:2])
+    assert first[2].kind == "rule"
+
+
+def test_stacked_letterhead_reads_in_order() -> None:
+    doc = read_layout("lettersans")
+    assert [b.text for b in doc.blocks[:2]] == [LETTERHEAD_EN, LETTERHEAD_RU]
+    assert doc.blocks[2].kind == "rule"
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_text_survives_and_blocks_are_grouped(layout: str) -> None:
+    doc = read_layout(layout)
+    texts = [b.text for b in doc.blocks]
+    kazakh = next(b for b in doc.blocks if b.text.startswith("Азиядағы"))
+    assert kazakh.text.replace("\n", " ") == KAZAKH and kazakh.kind == "paragraph"
+    assert "Қосымша:\nаталған 11 п." in texts
+    symbol = next(b for b in doc.blocks if b.text == "№DOC/1497")
+    assert symbol.bold and symbol.centered and symbol.kind == "paragraph"
+    enclosure = next(b for b in doc.blocks if b.text.startswith("Enclosure"))
+    assert enclosure.text == "Enclosure:\nas stated,\non 11 p." and enclosure.italic and not enclosure.bold
+    items = [b for b in doc.blocks if b.kind == "list_item"]
+    assert [b.text.replace("\n", " ") for b in items] == DECISIONS
+    assert all(b.page == 2 for b in items)
+    heading = next(b for b in doc.blocks if b.kind == "heading")
+    assert heading.text == "DECISIONS OF THE SENIOR OFFICIALS COMMITTEE" and heading.level == 1 and heading.centered
+    assert not any(re.fullmatch(r"\d+", t) for t in texts), "page numbers are page furniture"
+    assert doc.page_count >= 4 and doc.media_type == "application/pdf"
+
+
+def test_superscript_joins_its_word() -> None:
+    assert "9th CICA Business Forum" in read_layout("a4serif").text()
