@@ -103,7 +103,7 @@ SUITE = TableSuite(
             expectations=lambda gx, _ctx: [
                 gx.E.ExpectColumnValuesToMatchRegex(
                     column="languages_text",
-                    regex=r"^[a-z]{2}(,[a-z]{2})*$",
+                    regex=r"^[a-z]{2}(?:,[a-z]{2})*$",
                     row_condition=gx.Column("status") == "parsed",
                 )
             ],

@@ -40,8 +40,17 @@ class CheckOutcome:
     description: str
 
 
-@functools.cache
+_BUILD_LOCK = threading.Lock()
+
+
 def _gx() -> SimpleNamespace:
+    """The process's GX API and context, built on first use (thread-safe) and reused."""
+    with _BUILD_LOCK:
+        return _build_gx()
+
+
+@functools.cache
+def _build_gx() -> SimpleNamespace:
     """The GX API and one ephemeral context with a reusable whole-dataframe batch definition."""
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
     import great_expectations as gx
@@ -139,20 +148,15 @@ def _outcome(suite: TableSuite, check: Check, frame: pd.DataFrame, results: list
     if errors:
         return _not_run(check, "; ".join(dict.fromkeys(errors)))
     keys = check.keys or suite.keys
-    findings: list[dict[str, Any]] = []
-    seen: set[tuple[int, str | None]] = set()
+    failing: dict[tuple[int, str | None], None] = {}
     for result in results:
-        if result.success:
-            continue
-        column = result.expectation_config.kwargs.get("column")
-        for index in result.result.get("unexpected_index_list") or []:
-            if (index, column) in seen:
-                continue
-            seen.add((index, column))
-            row = frame.loc[index].to_dict()
-            findings.append(
-                {**{k: jsonable(row.get(k)) for k in keys if k in row}, "finding": check.finding(row, column)}
-            )
+        if not result.success:
+            column = result.expectation_config.kwargs.get("column")
+            failing.update(dict.fromkeys((index, column) for index in result.result.get("unexpected_index_list") or []))
+    findings: list[dict[str, Any]] = []
+    for index, column in sorted(failing, key=lambda pair: pair[0]):  # frame order, stable per expectation
+        row = frame.loc[index].to_dict()
+        findings.append({**{k: jsonable(row.get(k)) for k in keys if k in row}, "finding": check.finding(row, column)})
     passed = all(r.success for r in results)
     checked = len(frame)
     if passed:
