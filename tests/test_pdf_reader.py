@@ -249,3 +249,55 @@ def test_text_survives_and_blocks_are_grouped(layout: str) -> None:
 
 def test_superscript_joins_its_word() -> None:
     assert "9th CICA Business Forum" in read_layout("a4serif").text()
+
+
+# --- the shared fixtures: every circular in both layouts ---------------------------------------
+
+FIXTURE_PDFS = sorted((FIXTURES / "pdf").glob("*.pdf"))
+
+
+def _expected(pdf: Path) -> dict:
+    from tests.fixtures.expected import FIXTURES as EXPECTED
+
+    return EXPECTED[pdf.name.split(".")[0]]
+
+
+def _item_no(cell: str) -> int | None:
+    digits = re.sub(r"\D", "", cell)
+    return int(digits) if digits else None
+
+
+def _table_with_items(doc: ReadDocument, numbers: list[int]) -> list[Block]:
+    return [t for t in _tables(doc) if [_item_no(r.cells[0]) for r in t.rows] == numbers]
+
+
+@pytest.mark.skipif(not FIXTURE_PDFS, reason="tests/fixtures/pdf not rendered")
+@pytest.mark.parametrize("pdf", FIXTURE_PDFS, ids=lambda p: p.name)
+def test_fixture_tables_match_expected_facts(pdf: Path) -> None:
+    expected = _expected(pdf)
+    doc = read_pdf(pdf.read_bytes(), file_name=pdf.name)
+    for plan in expected["plans"]:
+        items = plan["items"]
+        (table,) = _table_with_items(doc, [i["item_no"] for i in items])
+        assert len(table.header or []) == 4
+        got = [(r.cells[1], r.cells[2], r.cells[3]) for r in table.rows]
+        assert got == [(i["title"], ", ".join(i["organizers"]), i["timing_text"]) for i in items]
+        title = next(b for b in reversed(doc.blocks[: doc.blocks.index(table)]) if b.text)
+        assert title.text.replace("\n", " ") == plan["title"]
+    for amendment in expected["plan_amendments"]:
+        changes = amendment["changes"]
+        (table,) = _table_with_items(doc, [c["item_no"] for c in changes])
+        for row, change in zip(table.rows, changes):
+            assert row.cells[1] == change["title"] and row.cells[2] == ", ".join(change["organizers"])
+            assert row.cells[-1] == change["timing_text"]
+    for budget in expected["budgets"]:
+        lines = budget["lines"]
+        tables = [t for t in _tables(doc) if t.header and len(t.header) == 3 and len(t.rows) == len(lines)]
+        assert len(tables) == 1
+        for row, line in zip(tables[0].rows, lines):
+            no, title, amount = row.cells
+            assert no == ("" if line["line_no"] is None else str(line["line_no"]))
+            assert title == (f"{line['section']} - {line['title']}" if line["section"] else line["title"])
+            assert int(re.sub(r"[^\d]", "", amount)) == line["amount"]
+            assert row.bold == (line["kind"] == "expenditure")
+    assert "\ufffd" not in doc.text() and "(cid:" not in doc.text()

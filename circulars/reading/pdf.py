@@ -148,19 +148,30 @@ def _ruled_tables(page: Any, number: int, words: list[Word], body: float) -> lis
         rows = table.rows
         if len(rows) < 2 or max(len(r.cells) for r in rows) < 2:
             continue
+        x0, top, x1, bottom = (float(v) for v in table.bbox)
+        inside = [w for w in words if x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom]
         cells: list[list[list[Word]]] = []
+        limits: list[list[float | None]] = []
         for row in rows:
             row_cells: list[list[Word]] = [[] for _ in row.cells]
-            for w in words:
+            for w in inside:
                 cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
                 for k, box in enumerate(row.cells):
                     if box is not None and box[0] <= cx <= box[2] and box[1] <= cy <= box[3]:
                         row_cells[k].append(w)
                         break
             cells.append(row_cells)
-        x0, top, x1, bottom = table.bbox
-        grids.append((Grid(top=float(top), bottom=float(bottom), page=number, cells=cells), (float(x0), float(top), float(x1), float(bottom))))
+            limits.append([_text_limit(box, found) for box, found in zip(row.cells, row_cells)])
+        grids.append((Grid(top=top, bottom=bottom, page=number, cells=cells, limits=limits), (x0, top, x1, bottom)))
     return grids
+
+
+def _text_limit(box: tuple[float, float, float, float] | None, words: list[Word]) -> float | None:
+    """How far right text may run in a ruled cell: its right edge less the padding seen on the left."""
+    if box is None or not words:
+        return None
+    padding = max(0.0, min(w.x0 for w in words) - float(box[0]))
+    return float(box[2]) - padding
 
 
 def _inside(w: Word, grid: tuple[Grid, tuple[float, float, float, float]]) -> bool:

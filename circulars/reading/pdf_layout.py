@@ -98,6 +98,7 @@ class Grid:
     bottom: float
     page: int
     cells: list[list[list[Word]]]
+    limits: list[list[float | None]]
 
 
 @dataclass(slots=True)
@@ -190,14 +191,20 @@ def group_lines(words: list[Word], page: int) -> list[Line]:
     return lines
 
 
-def join_cell_lines(lines: list[str]) -> str:
-    """Join a wrapped cell's lines with one space; undo a soft hyphen between lowercase halves."""
+def join_cell_lines(lines: list[str], forced: list[bool] | None = None) -> str:
+    """Join a wrapped cell's lines with one space; undo a soft hyphen between lowercase halves.
+
+    `forced[i]` says line i is one word broken off at the cell edge (too long to fit), so
+    the next line continues that word without a space.
+    """
     out = ""
-    for text in lines:
+    for i, text in enumerate(lines):
         if not text:
             continue
         if not out:
             out = text
+        elif forced and forced[i - 1] and text[0].isalnum():
+            out = out + text
         elif _SOFT_HYPHEN_END.search(out) and text[0].islower():
             out = out[:-1] + text
         elif out.endswith("-") and len(out) >= 2 and out[-2].isalpha() and not text[0].islower():
@@ -207,12 +214,21 @@ def join_cell_lines(lines: list[str]) -> str:
     return normalise(out)
 
 
-def cell_text(words: list[Word]) -> str:
-    """The text of one table cell from its words, lines joined by `join_cell_lines`."""
+def cell_text(words: list[Word], limit: float | None = None) -> str:
+    """The text of one table cell from its words; `limit` is the right edge text may reach."""
     if not words:
         return ""
     lines = group_lines(words, 0)
-    return join_cell_lines([ln.text for ln in lines])
+    texts = [ln.text for ln in lines]
+    forced = [False] * len(lines)
+    if limit is not None:
+        for i in range(len(lines) - 1):
+            line, nxt = lines[i], lines[i + 1]
+            first = nxt.words[0]
+            char = (first.x1 - first.x0) / max(1, len(first.text))
+            single = len(line.words) == 1 and texts[i][-1:].isalnum()
+            forced[i] = single and limit - line.x1 < 1.5 * char
+    return join_cell_lines(texts, forced)
 
 
 def _row_is_bold(cells: list[list[Word]]) -> bool:
@@ -235,14 +251,20 @@ def _is_dash_row(cells: list[str]) -> bool:
     return bool(filled) and all(_DASH_CELL.match(c.replace(" ", "")) for c in filled)
 
 
-def finish_table(page: int, top: float, raw_rows: list[tuple[list[list[Word]], int]]) -> TableDraft | None:
-    """Turn rows of cell words into a table: texts joined, dash-only and empty rows dropped, header found."""
+RawRow = tuple[list[list[Word]], list[float | None]]
+
+
+def finish_table(page: int, top: float, raw_rows: list[RawRow]) -> TableDraft | None:
+    """Turn rows of cell words into a table: texts joined, dash-only and empty rows dropped, header found.
+
+    Each raw row is its cells' words and, per cell, the right edge its text may reach.
+    """
     rows: list[TableRow] = []
-    for cells, row_page in raw_rows:
-        texts = [cell_text(c) for c in cells]
+    for cells, limits in raw_rows:
+        texts = [cell_text(c, limit) for c, limit in zip(cells, limits)]
         if not any(texts) or _is_dash_row(texts):
             continue
-        rows.append(TableRow(cells=texts, page=row_page, bold=_row_is_bold(cells)))
+        rows.append(TableRow(cells=texts, page=page, bold=_row_is_bold(cells)))
     if not rows:
         return None
     header = None
@@ -383,13 +405,14 @@ def find_whitespace_table(lines: list[Line], start: int) -> tuple[int, TableDraf
         return None
     ncols = len(cols.ext)
     row_groups = _split_rows(taken, places, ncols, cols)
-    raw_rows: list[tuple[list[list[Word]], int]] = []
+    limits: list[float | None] = [e[1] for e in cols.ext]
+    raw_rows: list[RawRow] = []
     for group in row_groups:
         cells: list[list[Word]] = [[] for _ in range(ncols)]
         for li in group:
             for w, c in zip(taken[li].words, places[li]):
                 cells[c].append(w)
-        raw_rows.append((cells, head.page))
+        raw_rows.append((cells, limits))
     if sum(1 for cells, _ in raw_rows if sum(1 for c in cells if c) >= 2) < 2:
         return None
     table = finish_table(head.page, head.top, raw_rows)
@@ -588,8 +611,7 @@ def layout_page(content: PageContent, lines: list[Line], frame: tuple[float, flo
     flow = PageFlow(page=page)
     grid_items: list[tuple[float, FlowItem]] = []
     for grid in grids:
-        raw = [(row, page) for row in grid.cells]
-        table = finish_table(page, grid.top, raw)
+        table = finish_table(page, grid.top, list(zip(grid.cells, grid.limits)))
         if table is not None:
             grid_items.append((grid.top, table))
     _mark_centered(lines, frame)
