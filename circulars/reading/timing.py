@@ -1,0 +1,468 @@
+"""Indicative timing of a plan item: the printed phrase, an inclusive date interval, and its precision.
+
+Plans print timing in many forms and three languages ("1 – 7 March", "Second half of
+February", "2nd-3rd Quarter", "IV квартал", "1–7 наурыз", "T.B.C.", an empty cell).
+`parse_timing` keeps the text as printed and derives the interval only when the phrase
+is fully understood; anything else stays `unspecified` with no dates, never a guess.
+
+How the phrase is read:
+- The text is lower-cased, every dash becomes "-", no-break and repeated spaces become
+  one space, trailing dots go, a leading preposition ("in", "during", "from", "в",
+  "с", "in the course of" ...) is dropped.
+- A year written at the end ("... 2024", "... of 2024", "... 2024 года", "... 2024 ж.")
+  or at the start in the Kazakh manner ("2024 жылғы 1–7 наурыз") is the explicit year;
+  it wins over the `year` argument (the plan's year).
+- The remainder must match one whole form (day, month, half of a month, months,
+  half-year, quarter(s), year); a form that matches but names an impossible date
+  ("31 February") or a reversed range ("7 – 1 March") is `unspecified`.
+
+Rules a reader of the data should know:
+- A range whose end month comes before its start month runs into the next year
+  ("30 December – 3 January", "November – January"); with an explicit year only at the
+  end, the start is in the year before. Ranges reversed within a month, or reversed
+  quarters/halves, are not understood.
+- Parts of a month map to the smallest interval of the existing precisions that surely
+  contains them: "early", "beginning of", "first decade" (1–10) → first half (1–15,
+  `half_month`); "late", "end of", "third decade" (21–end) → second half (16–end,
+  `half_month`); "mid", "middle of", "second decade" (11–20) straddle both halves →
+  the whole month (`month`).
+- Lists joined by "and", "/", "и", "және" ("March and April", "II and III quarters")
+  give the interval spanning them (start of the first .. end of the last).
+- Numeric dates are day.month(.year) (European order); "dd/mm" is not read, being
+  ambiguous with the US order. A range of years ("2024–2025") is not understood.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from models.events import TimingPrecision
+
+
+class Timing(BaseModel):
+    """An indicative timing: the printed text and, when understood, an inclusive interval."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str
+    starts_on: date | None = None
+    ends_on: date | None = None
+    precision: TimingPrecision = "unspecified"
+
+    @model_validator(mode="after")
+    def _interval_is_whole(self) -> Timing:
+        if (self.starts_on is None) != (self.ends_on is None):
+            raise ValueError("starts_on and ends_on are both set or both empty")
+        if self.starts_on is not None and self.ends_on is not None and self.starts_on > self.ends_on:
+            raise ValueError("starts_on must not be after ends_on")
+        return self
+
+
+# --- vocabulary -------------------------------------------------------------------
+
+_EN_MONTHS = [
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+]
+_EN_ABBREVIATIONS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
+                     "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+_RU_STEMS = [  # stem, endings of its case forms (nominative, genitive, prepositional, dative, instrumental)
+    ("январ", "ь я е ю ем"), ("феврал", "ь я е ю ем"), ("март", "_ а е у ом"), ("апрел", "ь я е ю ем"),
+    ("ма", "й я е ю ем"), ("июн", "ь я е ю ем"), ("июл", "ь я е ю ем"), ("август", "_ а е у ом"),
+    ("сентябр", "ь я е ю ем"), ("октябр", "ь я е ю ем"), ("ноябр", "ь я е ю ем"), ("декабр", "ь я е ю ем"),
+]
+_RU_ABBREVIATIONS = {"янв": 1, "фев": 2, "февр": 2, "мар": 3, "апр": 4, "июн": 6, "июл": 7, "авг": 8,
+                     "сен": 9, "сент": 9, "окт": 10, "ноя": 11, "нояб": 11, "дек": 12}
+_KK_MONTHS = ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым",
+              "шілде", "тамыз", "қыркүйек", "қазан", "қараша", "желтоқсан"]
+_KK_SUFFIXES = (
+    "", "ы", "і", "да", "де", "та", "те", "дағы", "дегі", "тағы", "тегі", "ндағы", "ндегі",
+    "ның", "нің", "дың", "дің", "тың", "тің", "нан", "нен", "дан", "ден", "тан", "тен",
+    "ға", "ге", "қа", "ке", "на", "не",
+)
+
+
+def _month_forms() -> dict[str, int]:
+    forms: dict[str, int] = {}
+    for number, name in enumerate(_EN_MONTHS, start=1):
+        forms[name] = number
+    forms.update(_EN_ABBREVIATIONS)
+    for number, (stem, endings) in enumerate(_RU_STEMS, start=1):
+        for ending in endings.split():
+            forms[stem + ending.strip("_")] = number
+    forms.update(_RU_ABBREVIATIONS)
+    for number, name in enumerate(_KK_MONTHS, start=1):
+        for suffix in _KK_SUFFIXES:
+            forms[name + suffix] = number
+    return forms
+
+
+MONTH_FORMS: dict[str, int] = _month_forms()
+"""Every spelling of a month this parser knows (EN, RU cases, KK with case suffixes) -> 1..12."""
+
+_ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4,
+    "i": 1, "ii": 2, "iii": 3, "iv": 4,
+    "бірінші": 1, "екінші": 2, "үшінші": 3, "төртінші": 4,
+}
+_ROMAN_LETTERS = set("iіv")
+_ORDINAL_STEMS = (("перв", 1), ("втор", 2), ("трет", 3), ("четверт", 4), ("четвёрт", 4))
+
+
+def _ordinal(token: str) -> int | None:
+    """1 from "1", "1st", "1-е", "1-ші", "first", "I", "первая", "бірінші"."""
+    digits = re.match(r"\d+", token)
+    if digits:
+        return int(digits.group(0))
+    token = token.replace("і", "i") if set(token) <= _ROMAN_LETTERS else token  # Cyrillic І as a roman one
+    if token in _ORDINAL_WORDS:
+        return _ORDINAL_WORDS[token]
+    for stem, value in _ORDINAL_STEMS:
+        if token.startswith(stem):
+            return value
+    return None
+
+
+def _month(word: str | None) -> int | None:
+    return None if word is None else MONTH_FORMS.get(word.rstrip("."))
+
+
+# --- the grammar ------------------------------------------------------------------
+
+_TRANSLATE = str.maketrans({
+    "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2015": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
+    "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\t": " ", "\n": " ", "\r": " ",
+    "ё": "е",
+})
+_TAG = re.compile(r"\s*<sup>\s*|\s*</sup>|<[^>]*>")  # "9 <sup>th</sup>" -> "9th"
+_SPACES = re.compile(r"\s+")
+_TRAILING = " .,;:"
+
+_YEAR_WORD = r"(?:года|год|гг|г|жылғы|жылдың|жылы|жыл|ж)"
+_LEADING = re.compile(
+    r"(?:(?:в\s+течение|в\s+ходе|на\s+протяжении|in|during|within|throughout|from|at|for|в|во|с|со|на|за)\s+)?"
+    r"(?:the\s+)?(?:(?:course|duration)\s+of\s+)?"
+)
+_TRAILING_YEAR = re.compile(
+    rf"(?:(?P<core>.*?)\s*(?:,|\bof\b|\bin\b)?\s+)?(?P<year>\d{{4}})(?:\s*{_YEAR_WORD})?\.?"
+)
+_LEADING_YEAR = re.compile(
+    rf"(?P<year>\d{{4}})(?:\s*{_YEAR_WORD}\.?\s*|\s*[,:]\s*|\s+(?=[^\W\d_]))(?P<core>.+)"
+)
+_TBC = re.compile(
+    r"\(?(?:t\.?\s*b\.?\s*[cda]\.?"
+    r"|to\s+be\s+(?:confirmed|determined|decided|announced|agreed|defined|clarified|specified|fixed)(?:\s+later)?"
+    r"|по\s+согласованию|уточняется|уточняются|(?:дата|даты|сроки|срок)\s+уточня\w+"
+    r"|будет\s+(?:уточнен[оа]?|определен[оа]?)(?:\s+позднее|\s+дополнительно)?|подлежит\s+уточнению"
+    r"|нақтыланады|нақтылануда|кейін\s+(?:хабарланады|анықталады|нақтыланады)|келісім\s+бойынша)\)?"
+)
+
+_SEP = r"(?:\s*-\s*|\s+(?:to|till|until|through|thru|по|до|дейін)\s+)"
+_LIST_SEP = rf"(?:{_SEP}|\s*/\s*|\s*&\s*|\s+(?:and|и|және)\s+)"
+_WORD = r"[^\W\d_]+\.?"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_INNER_YEAR = rf"(?:,?\s+(?P<y1>\d{{4}})(?:\s*{_YEAR_WORD})?\.?)"
+_ORD = (
+    r"(?:\d{1,2}(?:st|nd|rd|th|-?(?:ый|ой|ий|ая|ое|й|я|е|го|м|ші|шы))?"
+    r"|[iі]v|[iі]{1,3}|first|second|third|fourth"
+    r"|перв\w*|втор\w*|трет\w*|четв[её]рт\w*|бірінші|екінші|үшінші|төртінші)"
+)
+_KK_MONTH_OF = r"(?:\s+ай(?:ы|ының|ында|да))?"
+
+_NUMERIC_RANGE = re.compile(
+    r"(?P<d1>\d{1,2})(?:\.(?P<m1>\d{1,2})(?:\.(?P<y1>\d{4}))?)?" + _SEP
+    + r"(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>\d{4})"
+)
+_NUMERIC_DAY = re.compile(r"(?P<d1>\d{1,2})\.(?:(?P<m1>\d{1,2})\.(?P<y1>\d{4})|(?P<mm>\d{2}))")
+_ISO_DAY = re.compile(r"(?P<y1>\d{4})-(?P<m1>\d{2})-(?P<d1>\d{2})")
+_DAYS_DM = re.compile(
+    rf"(?P<d1>{_DAY})(?:\s+(?:of\s+)?(?P<m1>{_WORD}){_INNER_YEAR}?)?{_SEP}(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_WORD})"
+)
+_DAYS_MD = re.compile(
+    rf"(?P<m1>{_WORD})\s+(?P<d1>{_DAY}){_INNER_YEAR}?{_SEP}(?:(?P<m2>{_WORD})\s+)?(?P<d2>{_DAY})"
+)
+_DAY_DM = re.compile(rf"(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{_WORD})")
+_DAY_MD = re.compile(rf"(?P<m1>{_WORD})\s+(?P<d1>{_DAY})")
+_MONTHS = re.compile(rf"(?P<m1>{_WORD}){_INNER_YEAR}?{_LIST_SEP}(?P<m2>{_WORD}){_KK_MONTH_OF}")
+_MONTH = re.compile(rf"(?P<m1>{_WORD}){_KK_MONTH_OF}")
+_HALF_MONTH = re.compile(
+    rf"(?P<o>{_ORD})\s*-?\s*(?:half|половин\w*)\s+(?:of\s+)?(?P<m1>{_WORD})"
+    rf"|(?P<m2>{_WORD}),?\s+(?P<o2>{_ORD})\s*-?\s*half"
+    rf"|(?P<m3>{_WORD}){_KK_MONTH_OF}\s+(?P<o3>{_ORD})\s*-?\s*жарты\w*"
+)
+_DECADE = re.compile(rf"(?P<o>{_ORD})\s*-?\s*декад\w*\s+(?P<m1>{_WORD})")
+_PART_OF_MONTH = re.compile(
+    r"(?P<part>early|beginning\s+of|start\s+of|mid|middle\s+of|late|end\s+of"
+    r"|начал[оаеу]|середин[аеуы]|конец|конц[еау]|окончани[еия])(?:\s*-\s*|\s+)(?:the\s+)?"
+    rf"(?P<m1>{_WORD})"
+    rf"|(?P<m2>{_WORD}){_KK_MONTH_OF}\s+(?P<kkpart>бас\w*|орта\w*|соң\w*|аяғ\w*|аяқ\w*)"
+)
+_HALF_YEAR = re.compile(
+    rf"(?P<o>{_ORD})\s*-?\s*(?:half(?:\s*-?\s*year)?|semester|полугоди\w*|половин\w*|жартыжылдық\w*|жарты\w*)"
+    r"(?:\s+(?:of\s+)?(?:the\s+)?(?:year|года|жылдың|жыл))?"
+    r"|h(?P<h>[12])"
+)
+_QUARTERS = re.compile(
+    rf"(?P<o1>{_ORD})(?:{_LIST_SEP}(?P<o2>{_ORD}))?\s*-?\s*(?:quarters?|квартал\w*|тоқсан\w*)"
+    r"(?:\s+(?:of\s+)?(?:the\s+)?(?:year|года|жылдың|жыл))?"
+    rf"|(?:quarters?|квартал\w*)\s+(?P<o3>{_ORD})(?:{_LIST_SEP}(?P<o4>{_ORD}))?"
+    rf"|q(?P<q1>[1-4])(?:{_LIST_SEP}q?(?P<q2>[1-4]))?"
+)
+_WHOLE_YEAR = re.compile(
+    r"(?:the\s+)?(?:whole\s+|entire\s+|full\s+)?year(?:\s*-?\s*round)?|all\s+year(?:\s+round)?|annually|every\s+year"
+    r"|года|год|весь\s+год|всего\s+года|круглый\s+год|ежегодно|в\s+течение\s+года"
+    r"|жыл|жыл\s+бойы(?:на)?|бойы(?:на)?|жыл\s+ішінде|ішінде"
+)
+
+
+# --- building intervals -------------------------------------------------------------
+
+
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _month_span(year: int, first: int, last: int) -> tuple[date, date]:
+    return date(year, first, 1), _last_day(year, last)
+
+
+def _day_number(token: str) -> int:
+    return int(re.match(r"\d+", token).group(0))  # type: ignore[union-attr]
+
+
+def _year_of(token: str | None) -> int | None:
+    return None if token is None else int(token)
+
+
+def _range_years(start: tuple[int, int], end: tuple[int, int], y_start: int | None, y_end: int | None,
+                 year: int) -> tuple[int, int]:
+    """Years of a range's ends: explicit ones win; an end that comes before the start runs into the next year."""
+    wraps = start > end
+    if y_start is None and y_end is None:
+        return year, year + 1 if wraps else year
+    if y_end is None:
+        return y_start, y_start + 1 if wraps else y_start  # type: ignore[return-value,operator]
+    if y_start is None:
+        return (y_end - 1 if wraps else y_end), y_end
+    return y_start, y_end
+
+
+Interval = tuple[date, date, TimingPrecision]
+
+
+def _numeric_range(m: re.Match[str], year: int, y_end: int | None) -> Interval | None:
+    if y_end is not None:
+        return None
+    d1, d2, m2, y2 = int(m["d1"]), int(m["d2"]), int(m["m2"]), int(m["y2"])
+    if m["m1"] is None:
+        return date(y2, m2, d1), date(y2, m2, d2), "day"
+    m1 = int(m["m1"])
+    if (m1, d1) == (m2, d2) or (m1 == m2 and d1 > d2):
+        return None
+    y1, y2 = _range_years((m1, d1), (m2, d2), _year_of(m["y1"]), y2, year)
+    return date(y1, m1, d1), date(y2, m2, d2), "day"
+
+
+def _numeric_day(m: re.Match[str], year: int, y_end: int | None) -> Interval | None:
+    if m["mm"] is not None:
+        day = date(y_end or year, int(m["mm"]), int(m["d1"]))
+    else:
+        if y_end is not None:
+            return None
+        day = date(int(m["y1"]), int(m["m1"]), int(m["d1"]))
+    return day, day, "day"
+
+
+def _iso_day(m: re.Match[str], year: int, y_end: int | None) -> Interval | None:
+    if y_end is not None:
+        return None
+    day = date(int(m["y1"]), int(m["m1"]), int(m["d1"]))
+    return day, day, "day"
+
+
+def _days(m: re.Match[str], year: int, y_end: int | None) -> Interval | None:
+    m2 = _month(m["m2"]) if m["m2"] else None
+    m1 = _month(m["m1"]) if m["m1"] else m2
+    if m2 is None and m["m2"] is None:
+        m2 = m1
+    if m1 is None or m2 is None:
+        return None
+    d1, d2 = _day_number(m["d1"]), _day_number(m["d2"])
+    if m1 == m2 and d1 >= d2:
+        return None
+    y1, y2 = _range_years((m1, d1), (m2, d2), _year_of(m["y1"]), y_end, year)
+    return date(y1, m1, d1), date(y2, m2, d2), "day"
+
+
+def _day(m: re.Match[str], year: int, y_end: int | None) -> Interval | None:
+    month = _month(m["m1"])
+    if month is None:
+        return None
+    day = date(y_end or year, month, _day_number(m["d1"]))
+    return day, day, "day"
+
+
+def _months(m: re.Match[str], year: int, y_end: int | None) -> Interval | None:
+    m1, m2 = _month(m["m1"]), _month(m["m2"])
+    if m1 is None or m2 is None or m1 == m2:
+        return None
+    y1, y2 = _range_years((m1, 0), (m2, 0), _year_of(m["y1"]), y_end, year)
+    return date(y1, m1, 1), _last_day(y2, m2), "months"
+
+
+def _month_only(m: re.Match[str], year: int, y_end: int | None) -> Interval | None:
+    month = _month(m["m1"])
+    if month is None:
+        return None
+    return *_month_span(y_end or year, month, month), "month"
+
+
+def _half_of_month(y: int, month: int, half: int) -> Interval | None:
+    if half == 1:
+        return date(y, month, 1), date(y, month, 15), "half_month"
+    if half == 2:
+        return date(y, month, 16), _last_day(y, month), "half_month"
+    return None
+
+
+def _half_month(m: re.Match[str], year: int, y_end: int | None) -> Interval | None:
+    word, ordinal = next((m[w], m[o]) for w, o in (("m1", "o"), ("m2", "o2"), ("m3", "o3")) if m[w] is not None)
+    month, half = _month(word), _ordinal(ordinal)
+    if month is None or half is None:
+        return None
+    return _half_of_month(y_end or year, month, half)
+
+
+def _decade(m: re.Match[str], year: int, y_end: int | None) -> Interval | None:
+    month, decade = _month(m["m1"]), _ordinal(m["o"])
+    if month is None or decade not in (1, 2, 3):
+        return None
+    y = y_end or year
+    if decade == 2:
+        return *_month_span(y, month, month), "month"
+    return _half_of_month(y, month, 1 if decade == 1 else 2)
+
+
+_FIRST_PART = ("early", "beginning", "start", "начал", "бас")
+_MIDDLE_PART = ("mid", "middle", "середин", "орта")
+
+
+def _part_of_month(m: re.Match[str], year: int, y_end: int | None) -> Interval | None:
+    month = _month(m["m1"] if m["m1"] is not None else m["m2"])
+    if month is None:
+        return None
+    part = m["part"] or m["kkpart"]
+    y = y_end or year
+    if part.startswith(_MIDDLE_PART):
+        return *_month_span(y, month, month), "month"
+    return _half_of_month(y, month, 1 if part.startswith(_FIRST_PART) else 2)
+
+
+def _half_year(m: re.Match[str], year: int, y_end: int | None) -> Interval | None:
+    half = int(m["h"]) if m["h"] else _ordinal(m["o"])
+    y = y_end or year
+    if half == 1:
+        return *_month_span(y, 1, 6), "half_year"
+    if half == 2:
+        return *_month_span(y, 7, 12), "half_year"
+    return None
+
+
+def _quarters(m: re.Match[str], year: int, y_end: int | None) -> Interval | None:
+    first_token = m["o1"] or m["o3"] or m["q1"]
+    last_token = m["o2"] or m["o4"] or m["q2"]
+    first = _ordinal(first_token)
+    last = _ordinal(last_token) if last_token else first
+    if first is None or last is None or not (1 <= first <= last <= 4):
+        return None
+    start, end = _month_span(y_end or year, 3 * first - 2, 3 * last)
+    return start, end, "quarter" if first == last else "quarters"
+
+
+def _whole_year(m: re.Match[str], year: int, y_end: int | None) -> Interval | None:
+    return *_month_span(y_end or year, 1, 12), "year"
+
+
+_FORMS = (  # the most frequent forms first; no two forms read one phrase differently, so order is speed only
+    (_MONTH, _month_only),
+    (_DAYS_DM, _days),
+    (_MONTHS, _months),
+    (_HALF_MONTH, _half_month),
+    (_DAY_DM, _day),
+    (_QUARTERS, _quarters),
+    (_HALF_YEAR, _half_year),
+    (_DAYS_MD, _days),
+    (_DAY_MD, _day),
+    (_PART_OF_MONTH, _part_of_month),
+    (_DECADE, _decade),
+    (_WHOLE_YEAR, _whole_year),
+    (_NUMERIC_RANGE, _numeric_range),
+    (_NUMERIC_DAY, _numeric_day),
+    (_ISO_DAY, _iso_day),
+)
+
+
+def _normalise(text: str) -> str:
+    """Lower case, one kind of dash, single spaces, no markup, no trailing dots."""
+    s = text.lower().translate(_TRANSLATE)
+    if "<" in s:
+        s = _TAG.sub("", s)
+    return _SPACES.sub(" ", s).strip(_TRAILING)
+
+
+def _match_form(core: str, year: int, y_end: int | None) -> Interval | None:
+    """The interval of the first form that matches the whole phrase and names real dates."""
+    for pattern, build in _FORMS:
+        m = pattern.fullmatch(core)
+        if m is not None:
+            try:
+                interval = build(m, year, y_end)
+            except (ValueError, OverflowError):  # 31 February, month 13, year 0 or past 9999
+                continue
+            if interval is not None:
+                return interval
+    return None
+
+
+def _interval(s: str, year: int) -> Interval | None:
+    s = s[_LEADING.match(s).end():]  # type: ignore[union-attr]
+    trailing = _TRAILING_YEAR.fullmatch(s)
+    if trailing is not None:
+        core = trailing["core"] or ""
+        y_end = int(trailing["year"])
+        if not core:
+            return *_month_span(y_end, 1, 12), "year"
+        core = core[_LEADING.match(core).end():]  # type: ignore[union-attr]
+        return _match_form(core, year, y_end)
+    interval = _match_form(s, year, None)
+    if interval is None:
+        leading = _LEADING_YEAR.fullmatch(s)
+        if leading is not None:
+            interval = _match_form(leading["core"], year, int(leading["year"]))
+    return interval
+
+
+def parse_timing(text: str, year: int) -> Timing:
+    """Read an indicative timing as printed; `year` is the plan's year, used when the text names none.
+
+    Never raises: a phrase not fully understood (or naming an impossible date) is kept
+    with precision `unspecified` and no dates.
+    """
+    printed = text.strip()
+    s = _normalise(printed)
+    if not s:
+        return Timing(text=printed, precision="unspecified")
+    if _TBC.fullmatch(s):
+        return Timing(text=printed, precision="tbc")
+    try:
+        interval = _interval(s, year)
+    except (ValueError, OverflowError):  # a year out of range for `date`
+        interval = None
+    if interval is None or interval[0] > interval[1]:
+        return Timing(text=printed, precision="unspecified")
+    starts_on, ends_on, precision = interval
+    return Timing(text=printed, starts_on=starts_on, ends_on=ends_on, precision=precision)
