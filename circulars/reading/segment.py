@@ -3,8 +3,9 @@
 A document is found by its heading ("DECISIONS OF ...", "DECISION OF ...", "DRAFT
 DECISION ...", or a plan/budget/amendments heading that is no decision's annex). It
 starts where its preamble starts: walking back from the heading over letterheads,
-symbol and date lines, body names, rules and distribution notes, never across a page
-break, a table, a list or a sentence. Everything before the first document is the cover
+symbol and date lines, body names, rules and distribution notes (also back across a
+page break: a preamble may start at the foot of a page), never across a table, a list,
+a sentence or a cover note's addressees. Everything before the first document is the cover
 note, whose language versions are told apart by script.
 
 A decision whose annex is a plan, a budget or plan amendments stays one document (it
@@ -270,7 +271,7 @@ def _document_start(blocks: list[Block], anchor: int, floor: int) -> int:
     j = anchor - 1
     while j >= floor:
         block = blocks[j]
-        if block.page != blocks[j + 1].page or is_addressee(block) or not is_preamble(block):
+        if is_addressee(block) or not is_preamble(block):
             break
         start = j
         j -= 1
