@@ -12,6 +12,7 @@ import sys
 import textwrap
 from datetime import UTC, date, datetime, timedelta
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -566,6 +567,37 @@ def test_seed_documents_pass_and_a_plan_without_symbol_is_warned():
     assert set(bad) == {"documents_cited_by_symbol_and_date", "documents_page_positive"}
     assert bad["documents_cited_by_symbol_and_date"].severity == "WARN"
     assert [f["kind"] for f in bad["documents_cited_by_symbol_and_date"].details["failures"]] == ["plan"]
+
+
+# --- frames as DuckDB hands them to pandas ---------------------------------------------
+
+
+def through_duckdb(frame: pd.DataFrame, casts: dict[str, str] | None = None) -> pd.DataFrame:
+    """The frame stored in a DuckDB table (DATE, JSON, LIST, TIMESTAMPTZ columns) and read back."""
+    con = duckdb.connect()
+    try:
+        con.register("source", frame)
+        con.execute("CREATE TABLE t AS SELECT * FROM source")
+        for column, sql_type in (casts or {}).items():
+            con.execute(f"ALTER TABLE t ALTER {column} TYPE {sql_type}")
+        return con.execute("SELECT * FROM t").df()
+    finally:
+        con.close()
+
+
+def test_seed_frames_read_back_from_duckdb_still_pass():
+    assert failed(run_suite("plan_items", through_duckdb(plan_frame(), {"starts_on": "DATE", "ends_on": "DATE"}))) == {}
+    assert failed(run_suite("circulars", through_duckdb(circular_frame(), {"issued_on": "DATE"}))) == {}
+    assert failed(run_suite("budget_lines", through_duckdb(budget_frame()))) == {}
+    assert failed(run_suite("decisions", through_duckdb(decision_frame()), circulated_on={SEED_SHA: ISSUED})) == {}
+    events = through_duckdb(event_frame(), {"payload": "JSON"})
+    assert failed(run_suite("events", events, recompute_hash=compute_hash)) == {}
+
+
+def test_gap_read_back_from_duckdb_is_still_reported():
+    items = [i for i in SEED_PLAN_ITEMS if i["item_no"] != 12]
+    frame = through_duckdb(plan_frame(items), {"starts_on": "DATE", "ends_on": "DATE"})
+    assert set(failed(run_suite("plan_items", frame))) == {"plan_items_numbering_gapless"}
 
 
 # --- every table: empty, missing columns, bad arguments -------------------------------------
