@@ -24,7 +24,7 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import HRFlowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from circulars.reading.errors import ReadError
-from circulars.reading.pdf import read_pdf
+from circulars.reading.pdf import read_pdf, unmapped_glyph
 from models.document import Block, ReadDocument
 
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
@@ -301,3 +301,191 @@ def test_fixture_tables_match_expected_facts(pdf: Path) -> None:
             assert int(re.sub(r"[^\d]", "", amount)) == line["amount"]
             assert row.bold == (line["kind"] == "expenditure")
     assert "\ufffd" not in doc.text() and "(cid:" not in doc.text()
+
+
+def _line_starting(text: str, start: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(start))
+
+
+@pytest.mark.skipif(not FIXTURE_PDFS, reason="tests/fixtures/pdf not rendered")
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_seed_fixture_letterhead_order_and_kazakh(layout: str) -> None:
+    pdf = FIXTURES / "pdf" / f"000_seed_DOC-1497.{layout}.pdf"
+    doc = read_pdf(pdf.read_bytes(), file_name=pdf.name)
+    flat = [b.text.replace("\n", " ") for b in doc.blocks]
+    assert flat[:3] == [
+        "SECRETARIAT OF THE CONFERENCE ON INTERACTION AND CONFIDENCE BUILDING MEASURES IN ASIA",
+        "СЕКРЕТАРИАТ СОВЕЩАНИЯ ПО ВЗАИМОДЕЙСТВИЮ И МЕРАМ ДОВЕРИЯ В АЗИИ",
+        "" if layout == "a4serif" else "№DOC/1497",
+    ]
+    assert doc.blocks[0].bold and doc.blocks[1].bold
+    seed = (FIXTURES / "text" / "000_seed_DOC-1497.txt").read_text(encoding="utf-8")
+    kazakh = _line_starting(seed, "Азиядағы өзара")
+    assert kazakh in flat
+    assert "Қосымша: аталған 11 п." in flat
+    heading = next(b for b in doc.blocks if b.kind == "heading")
+    assert heading.text == "DECISIONS OF THE SENIOR OFFICIALS COMMITTEE" and heading.level == 1
+    items = [b.text.replace("\n", " ") for b in doc.blocks if b.kind == "list_item"]
+    assert [i.split(".")[0] for i in items] == [str(n) for n in range(1, 10)]
+    assert items[6] == _line_starting(seed, "7. The SOC considered")
+
+
+# --- bad input: only ReadError, with the right code ------------------------------------------------
+
+BAD_CODES = {
+    "empty.pdf": "empty_file",
+    "html_named.pdf": "not_a_pdf",
+    "truncated.pdf": "truncated_pdf",
+    "user_password.pdf": "encrypted_pdf",
+    "image_only.pdf": "no_text_layer",
+    "cid_garbage.pdf": "garbled_text",
+}
+
+
+@pytest.mark.skipif(not (FIXTURES / "bad").exists(), reason="tests/fixtures/bad not rendered")
+@pytest.mark.parametrize("name,code", sorted(BAD_CODES.items()))
+def test_bad_fixture_raises_its_code(name: str, code: str) -> None:
+    with pytest.raises(ReadError) as caught:
+        read_pdf((FIXTURES / "bad" / name).read_bytes(), file_name=name)
+    assert caught.value.code == code
+    assert caught.value.file_name == name
+
+
+@pytest.mark.skipif(not (FIXTURES / "bad").exists(), reason="tests/fixtures/bad not rendered")
+def test_owner_password_only_pdf_reads_normally() -> None:
+    doc = read_pdf((FIXTURES / "bad" / "owner_only.pdf").read_bytes())
+    assert "№DOC/1503" in [b.text for b in doc.blocks]
+
+
+def _one_page(draw) -> bytes:
+    _fonts()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    draw(c)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _text_page(c: canvas.Canvas) -> None:
+    c.setFont("Serif", 11)
+    c.drawString(72, 760, "Astana, 12 December 2023")
+
+
+def test_empty_and_non_pdf_bytes() -> None:
+    for data, code in [(b"", "empty_file"), (b"PK\x03\x04 zip archive", "not_a_pdf"), (b"\x00" * 2000 + b"%PDF-1.4", "not_a_pdf")]:
+        with pytest.raises(ReadError) as caught:
+            read_pdf(data)
+        assert caught.value.code == code
+
+
+def test_cut_short_pdf_is_truncated() -> None:
+    whole = _one_page(_text_page)
+    with pytest.raises(ReadError) as caught:
+        read_pdf(whole[: len(whole) * 2 // 3])
+    assert caught.value.code == "truncated_pdf"
+
+
+def test_more_pages_than_allowed_is_too_large() -> None:
+    data = render_circular("lettersans")
+    with pytest.raises(ReadError) as caught:
+        read_pdf(data, max_pages=2)
+    assert caught.value.code == "too_large"
+    assert read_pdf(data, max_pages=5).page_count == 5
+
+
+def test_user_password_pdf_is_encrypted_and_owner_only_is_read() -> None:
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    def encrypted(user: str) -> bytes:
+        buf = io.BytesIO()
+        c = canvas.Canvas(buf, pagesize=A4, encrypt=StandardEncryption(user, ownerPassword="owner", canCopy=0))
+        _fonts()
+        _text_page(c)
+        c.showPage()
+        c.save()
+        return buf.getvalue()
+
+    with pytest.raises(ReadError) as caught:
+        read_pdf(encrypted("secret"))
+    assert caught.value.code == "encrypted_pdf"
+    assert read_pdf(encrypted("")).blocks[0].text == "Astana, 12 December 2023"
+
+
+def test_scanned_page_among_text_pages_has_no_text_layer() -> None:
+    from reportlab.lib.utils import ImageReader
+    from PIL import Image
+
+    _fonts()
+    picture = io.BytesIO()
+    Image.new("L", (300, 420), 200).save(picture, format="PNG")
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    _text_page(c)
+    c.drawImage(ImageReader(io.BytesIO(picture.getvalue())), 72, 700, width=60, height=40)  # a logo is fine
+    c.showPage()
+    picture.seek(0)
+    c.drawImage(ImageReader(picture), 0, 0, width=A4[0], height=A4[1])
+    c.showPage()
+    c.save()
+    with pytest.raises(ReadError) as caught:
+        read_pdf(buf.getvalue())
+    assert (caught.value.code, caught.value.page) == ("no_text_layer", 2)
+
+
+def test_glyphs_without_unicode_are_garbled() -> None:
+    def draw(c: canvas.Canvas) -> None:  # the font has no such glyphs: .notdef comes out as NUL
+        c.setFont("Serif", 11)
+        c.drawString(72, 760, "\ue001\ue002\ue003\ue004\ue005\ue006\ue007\ue008 ok")
+
+    with pytest.raises(ReadError) as caught:
+        read_pdf(_one_page(draw))
+    assert caught.value.code == "garbled_text"
+    assert [unmapped_glyph(t) for t in ("(cid:12)", "\ue001", "\ufffd", "\x00", "қ", "№", "“", "\u00a0")] == [
+        True, True, True, True, False, False, False, False,
+    ]
+
+
+def test_damaged_bytes_raise_only_read_error() -> None:
+    """Flip, cut and splice bytes all over a real circular: the reader answers or raises ReadError."""
+    import random
+
+    whole = render_circular("a4serif")
+    rng = random.Random(1497)
+    outcomes: set[str] = set()
+    for _ in range(60):
+        data = bytearray(whole)
+        for _ in range(rng.randint(1, 40)):
+            at = rng.randrange(len(data))
+            data[at : at + rng.randint(1, 64)] = bytes(rng.randrange(256) for _ in range(rng.randint(0, 64)))
+        try:
+            read_pdf(bytes(data), file_name="damaged.pdf")
+            outcomes.add("read")
+        except ReadError as error:
+            outcomes.add(error.code)
+    assert outcomes - {"read"}, "some damage must be noticed"
+
+
+# --- pieces of the layout analysis ------------------------------------------------------------------
+
+
+def test_cell_lines_join_with_one_space_and_soft_hyphens_close() -> None:
+    from circulars.reading.pdf_layout import join_cell_lines
+
+    assert join_cell_lines(["Organi-", "zation of", "the Youth"]) == "Organization of the Youth"
+    assert join_cell_lines(["Anti-", "Smuggling Department"]) == "Anti-Smuggling Department"
+    assert join_cell_lines(["Youth", "“Movement of the First”"]) == "Youth “Movement of the First”"
+    assert join_cell_lines(["September-Octo", "ber"], forced=[True, False]) == "September-October"
+    assert join_cell_lines(["1 –  7", "March"]) == "1 – 7 March"
+
+
+def test_superscript_is_glued_to_its_number() -> None:
+    from circulars.reading.pdf_layout import Word, group_lines
+
+    words = [
+        Word("9", 100, 106, 700, 712.8, 11, False, False),  # DejaVu box: 0.93 em above, 0.24 em below the baseline
+        Word("th", 106.2, 113, 697.2, 705.3, 7, False, False),  # 7 pt, baseline raised by 5 pt
+        Word("CICA", 116, 140, 700, 712.8, 11, False, False),
+    ]
+    (line,) = group_lines(words, 1)
+    assert line.text == "9th CICA" and line.size == 11

@@ -95,6 +95,8 @@ def _pages(pdf: Any, file_name: str | None, max_pages: int) -> list[Any]:
         pages = list(pdf.pages)
     except Exception as exc:
         raise ReadError(_code_for(exc, "unreadable"), f"the page tree cannot be read: {_describe(exc)}", file_name=file_name) from exc
+    if not pages:
+        raise ReadError("unreadable", "the PDF has no pages", file_name=file_name)
     if len(pages) > max_pages:
         raise ReadError("too_large", f"{len(pages)} pages, more than the limit of {max_pages}", file_name=file_name)
     return pages
@@ -103,7 +105,7 @@ def _pages(pdf: Any, file_name: str | None, max_pages: int) -> list[Any]:
 def _read_page(page: Any, number: int) -> tuple[PageContent, int, int, bool]:
     """Words, ruled tables and rules of one page laid out; plus char counts for the text-layer checks."""
     chars = page.chars
-    garbled = sum(1 for c in chars if _is_garbled(c.get("text") or ""))
+    garbled = sum(1 for c in chars if unmapped_glyph(c.get("text") or ""))
     looks_scanned = not chars and _images_cover(page)
     raw_words = page.extract_words(
         extra_attrs=["fontname", "size"], use_text_flow=False, keep_blank_chars=False, x_tolerance_ratio=0.15
@@ -205,10 +207,15 @@ def _images_cover(page: Any) -> bool:
     return area > 0 and covered >= 0.5 * area
 
 
-def _is_garbled(text: str) -> bool:
+def unmapped_glyph(text: str) -> bool:
+    """Is this extracted character a glyph without a real Unicode mapping?
+
+    pdfminer reports such glyphs as "(cid:NN)"; broken ToUnicode maps give Private Use
+    Area code points, U+FFFD or control characters (a font's .notdef comes out as NUL).
+    """
     if text.startswith("(cid:"):
         return True
-    return any(0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd" for ch in text)
+    return any(0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd" or (ch < " " and not ch.isspace()) for ch in text)
 
 
 def _median(values: list[float]) -> float:

@@ -23,6 +23,7 @@ _NUMERIC_CELL = re.compile(r"^[\d\s.,:/()\u00a0\u202f–-]*\d[\d\s.,:/()\u00a0\u
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:(?:page|стр\.?|страница|бет)\s*)?\d{1,4}(?:\s*(?:of|/|из)\s*\d{1,4})?[-–—\s]*$", re.I)
 _SOFT_HYPHEN_END = re.compile(r"[a-zа-яёәғқңөұүһі]-$")
 _SPACES = re.compile(r"[ \t]{2,}")
+_HEADING_RATIO = 1.08  # a heading is set at least this much larger than the body text
 
 
 @dataclass(slots=True)
@@ -165,15 +166,14 @@ def merge_superscripts(words: list[Word]) -> list[Word]:
 
 
 def group_lines(words: list[Word], page: int) -> list[Line]:
-    """Cluster words into lines by vertical overlap of their centres (tolerates superscripts)."""
+    """Cluster words into lines by vertical overlap (enough to take in a raised superscript)."""
     lines: list[Line] = []
     recent: list[Line] = []
     for w in sorted(words, key=lambda w: (w.top, w.x0)):
-        cy = (w.top + w.bottom) / 2
         target = None
         for line in reversed(recent):
-            lcy = (line.top + line.bottom) / 2
-            if line.top <= cy <= line.bottom or w.top <= lcy <= w.bottom:
+            overlap = min(line.bottom, w.bottom) - max(line.top, w.top)
+            if overlap >= 0.3 * min(line.bottom - line.top, w.bottom - w.top):
                 target = line
                 break
         if target is None:
@@ -696,7 +696,7 @@ def _normal_pitch(flows: list[PageFlow], body: float) -> float:
 
 
 def _heading_levels(flows: list[PageFlow], body: float) -> dict[float, int]:
-    sizes = sorted({round(it.size * 2) / 2 for f in flows for it in f.items if isinstance(it, Line) and it.size >= 1.15 * body}, reverse=True)
+    sizes = sorted({round(it.size * 2) / 2 for f in flows for it in f.items if isinstance(it, Line) and it.size >= _HEADING_RATIO * body}, reverse=True)
     return {s: i + 1 for i, s in enumerate(sizes)}
 
 
@@ -789,10 +789,34 @@ def _continues(current: list[Line], line: Line, pitch: float, is_item: bool) -> 
     size = max(prev.size, line.size)
     if gap <= 0 or gap > (pitch * 1.15 + 0.05) * size:
         return False
+    if len(current) >= 2 and gap > current[-1].baseline - current[-2].baseline + 0.12 * size:
+        return False
+    a, b = _script(prev), _script(line)
+    if a and b and a != b:
+        return False
     indented = line.x0 > prev.x0 + 1.0 * line.size
     if indented and not is_item and not line.centered and len(current) > 1:
         return False
     return True
+
+
+def _script(line: Line) -> str | None:
+    """'latin' or 'cyrillic' when one alphabet clearly dominates the line, else None."""
+    latin = cyrillic = 0
+    for ch in line.text:
+        if ch.isalpha():
+            if "\u0400" <= ch <= "\u04ff":
+                cyrillic += 1
+            elif ch < "\u0250":
+                latin += 1
+    total = latin + cyrillic
+    if total < 6:
+        return None
+    if latin >= 0.8 * total:
+        return "latin"
+    if cyrillic >= 0.8 * total:
+        return "cyrillic"
+    return None
 
 
 def _text_block(lines: list[Line], is_item: bool, body: float, levels: dict[float, int]) -> Block:
@@ -802,6 +826,6 @@ def _text_block(lines: list[Line], is_item: bool, body: float, levels: dict[floa
     bold = sum(len(ln.text) for ln in lines if ln.bold) * 2 > chars
     italic = sum(len(ln.text) for ln in lines if ln.italic) * 2 > chars
     centered = all(ln.centered for ln in lines)
-    level = levels.get(round(size * 2) / 2, 0) if size >= 1.15 * body else 0
+    level = levels.get(round(size * 2) / 2, 0) if size >= _HEADING_RATIO * body else 0
     kind = "heading" if level else ("list_item" if is_item else "paragraph")
     return Block(kind=kind, page=lines[0].page, text=text, bold=bold, italic=italic, centered=centered, level=level)
