@@ -46,7 +46,8 @@ def _read_document(data: bytes, file_name: str) -> ReadDocument:
     if not data:
         raise ReadError("empty_file", "the file has no bytes; expected a PDF or the text of a circular",
                         file_name=file_name)
-    if data.lstrip()[:5] == b"%PDF-" or data[:4] == b"%PDF":
+    if b"%PDF-" in data[:1024] or file_name.lower().endswith(".pdf"):
+        # a file named .pdf that is none is quarantined by the PDF reader as not_a_pdf
         from circulars.reading.pdf import read_pdf  # the PDF stack loads only when a PDF arrives
 
         return read_pdf(data, file_name=file_name)

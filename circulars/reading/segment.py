@@ -74,6 +74,7 @@ class EnclosedDocument(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     position: int = Field(description="0-based order among the enclosed documents")
+    page: int = Field(description="page where its symbol is printed (its heading's page if it has none)")
     symbol: str | None
     kind: str
     body: str | None
@@ -82,7 +83,6 @@ class EnclosedDocument(BaseModel):
     place: str | None
     issued_on: date | None
     meeting_on: date | None
-    page: int
     language: str
     under_silence: bool = False
     blocks: list[Block]
@@ -384,7 +384,7 @@ def _subject(blocks: list[Block]) -> str | None:
 def _document(position: int, blocks: list[Block], heading_index: int, kind: str) -> EnclosedDocument:
     preamble = blocks[:heading_index]
     heading = _text(blocks[heading_index])
-    symbol = next((s for b in preamble if (s := _symbol_of(b))), None)
+    symbol, page = next(((s, b.page) for b in preamble if (s := _symbol_of(b))), (None, blocks[heading_index].page))
     if symbol is None:
         symbol = _symbol_of(blocks[heading_index]) or _note_number(blocks[heading_index])
     symbol_match = DOCUMENT_SYMBOL_RE.match(symbol) if symbol else None
@@ -416,7 +416,7 @@ def _document(position: int, blocks: list[Block], heading_index: int, kind: str)
         place=place,
         issued_on=issued_on,
         meeting_on=meeting_on,
-        page=blocks[0].page,
+        page=page,
         language=detect_language(heading) or "en",
         under_silence=under_silence or kind == "draft_decision",
         blocks=blocks,
