@@ -472,3 +472,16 @@ def test_cover_note_facts_are_in_the_text(stem):
     for document in fx["documents"]:
         if document["symbol"]:
             assert document["symbol"] in text
+
+
+def test_seed_organiser_names_with_commas_stay_whole():
+    by_no = {it["item_no"]: it["organizers"] for it in E.SEED_PLAN_ITEMS}
+    digital = "Ministry of Digital Development, Innovations and Aerospace Industry of the Republic of Kazakhstan"
+    assert by_no[12] == by_no[17] == ["The Republic of Kazakhstan", digital, "CICA Secretariat"]
+    assert by_no[20][1] == "Federal Service for Environmental, Technological and Nuclear Supervision"
+    assert by_no[1][-1] == "Russian Movement of Children, Youth “Movement of the First”" and len(by_no[1]) == 4
+    assert len(by_no[9]) == 4 and by_no[9][0] == "The People’s Republic of Bangladesh"
+    assert {it["lead_organizer"] for it in E.SEED_PLAN_ITEMS} == {
+        "The Russian Federation", "The Republic of Türkiye", "The Kingdom of Thailand", "The People’s Republic of Bangladesh",
+        "The Republic of Kazakhstan", "CICA Secretariat", "The People's Republic of China", "The Kyrgyz Republic",
+    }
