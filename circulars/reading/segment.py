@@ -295,7 +295,7 @@ def segment(doc: ReadDocument) -> SegmentedCircular:
     documents = [
         _document(position, blocks[start:end], anchor - start, kind)
         for position, ((anchor, kind), start, end) in enumerate(
-            zip(anchors, starts, starts[1:] + [len(blocks)], strict=True)
+            zip(anchors, starts, (starts[1:] + [len(blocks)]) if starts else [], strict=True)
         )
     ]
     return SegmentedCircular(cover=_cover(blocks[:cover_end]), documents=documents)
