@@ -10,11 +10,18 @@ Great Expectations is imported only inside the checks (it costs seconds and
 ~200 MB), never when the definitions load.
 """
 
-from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    MetadataValue,
+    asset_check,
+    multi_asset_check,
+)
 
 from circulars import integrity, quality
 from circulars.db import connect
@@ -24,7 +31,7 @@ from pipelines.resources import CircularsHome
 
 def _record(context: AssetCheckExecutionContext, home, results: list[quality.QualityResult]) -> None:
     with connect(home.database, on_wait=context.log.info) as con:
-        quality.record(con, context.run_id, datetime.now(UTC), results)
+        quality.record(con, context.run.run_id, datetime.now(UTC), results)
 
 
 @asset_check(
@@ -36,8 +43,13 @@ def _record(context: AssetCheckExecutionContext, home, results: list[quality.Qua
 )
 def events_integrity(context: AssetCheckExecutionContext, circulars_home: CircularsHome) -> AssetCheckResult:
     home = circulars_home.home()
+    store = ContentStore(home.store)
     with connect(home.database, on_wait=context.log.info) as con:
         chain = integrity.verify_log_since_checkpoint(con)
+        received = [r[0] for r in con.execute(
+            "SELECT DISTINCT circular_sha256 FROM events WHERE event_type = 'CircularReceived'"
+        ).fetchall()]
+    chain.problems.extend(f"stored file missing for circular {sha}" for sha in received if not store.path_for(sha).exists())
     passed = chain.ok
     observed = (
         f"{chain.events_checked} new event(s) verified, chain intact"
@@ -58,14 +70,21 @@ def events_integrity(context: AssetCheckExecutionContext, circulars_home: Circul
 
 
 def _suite_check(table: str):
-    @asset_check(
-        asset=table,
+    """One Dagster check per expectation of the table's suite, all judged in one GX validation."""
+    from expectations import SUITES
+
+    names = SUITES[table].check_names
+
+    @multi_asset_check(
+        specs=[
+            AssetCheckSpec(name, asset=table, blocking=False, description=f"Great Expectations: {name} on `{table}`")
+            for name in names
+        ],
         name=f"{table}_expectations",
-        blocking=False,
         description=f"Great Expectations suite `expectations/{table}` on the `{table}` table, read into pandas. "
         "Failures flag the rows (kept exactly as printed); they never stop the run.",
     )
-    def _check(context: AssetCheckExecutionContext, circulars_home: CircularsHome) -> AssetCheckResult:
+    def _check(context: AssetCheckExecutionContext, circulars_home: CircularsHome):
         from expectations import run_suite
 
         home = circulars_home.home()
@@ -73,39 +92,47 @@ def _suite_check(table: str):
             frame = con.execute(f'SELECT * FROM "{table}"').df()
             extra = _suite_context(con, table, home)
         outcomes = run_suite(table, frame, **extra)
-        results = [
-            quality.QualityResult(table, o.check_name, o.passed, o.severity, o.observed, o.details) for o in outcomes
-        ]
-        _record(context, home, results)
-        failed = [o for o in outcomes if not o.passed]
-        severity = (
-            AssetCheckSeverity.ERROR if any(o.severity == "ERROR" for o in failed) else AssetCheckSeverity.WARN
+        _record(
+            context,
+            home,
+            [quality.QualityResult(table, o.check_name, o.passed, o.severity, o.observed, o.details) for o in outcomes],
         )
-        lines = [f"- {'✅' if o.passed else ('❌' if o.severity == 'ERROR' else '⚠️')} **{o.check_name}**: {o.observed}" for o in outcomes]
-        return AssetCheckResult(
-            passed=not failed,
-            severity=severity,
-            description=(f"{len(failed)} of {len(outcomes)} expectation(s) failed" if failed else f"all {len(outcomes)} expectations met"),
-            metadata={
-                "rows": len(frame),
-                "results": MetadataValue.md("\n".join(lines) or "no expectations"),
-                "failed": MetadataValue.json([{"check": o.check_name, "severity": o.severity, "observed": o.observed, "details": o.details} for o in failed]),
-            },
-        )
+        for outcome in outcomes:
+            yield AssetCheckResult(
+                asset_key=table,
+                check_name=outcome.check_name,
+                passed=outcome.passed,
+                severity=AssetCheckSeverity.ERROR if outcome.severity == "ERROR" else AssetCheckSeverity.WARN,
+                description=outcome.observed,
+                metadata={
+                    "rows": len(frame),
+                    "observed": outcome.observed,
+                    "expectation": outcome.description,
+                    "failing_rows": MetadataValue.json(outcome.details.get("failures", [])),
+                    "failing_count": outcome.details.get("failing_count", 0),
+                },
+            )
 
     return _check
 
 
 def _suite_context(con, table: str, home) -> dict:
-    """What a suite needs beyond its own table (documents for traceability, the store for presence)."""
-    if table == "events":
-        from circulars.eventlog import compute_hash
-
-        return {"recompute_hash": compute_hash, "stored_sha256s": ContentStore(home.store).all_sha256s()}
+    """What a suite needs beyond its own table: circulars for provenance, documents for traceability."""
+    shas = {r[0] for r in con.execute("SELECT sha256 FROM circulars").fetchall()}
     if table == "decisions":
-        symbols = {r[0] for r in con.execute("SELECT DISTINCT symbol FROM documents WHERE symbol IS NOT NULL").fetchall()}
-        shas = {r[0] for r in con.execute("SELECT sha256 FROM circulars").fetchall()}
-        return {"document_symbols": symbols, "circular_sha256s": shas}
+        # A symbol is traceable if a document carries it, or a document that was read cites it
+        # (a draft sent to silence procedure by a list item, whose own text was not enclosed).
+        symbols = {r[0] for r in con.execute(
+            """
+            SELECT symbol FROM documents WHERE symbol IS NOT NULL
+            UNION SELECT to_symbol FROM document_links
+            UNION SELECT unnest("references") FROM decisions
+            """
+        ).fetchall()}
+        circulated = dict(con.execute("SELECT sha256, issued_on FROM circulars WHERE issued_on IS NOT NULL").fetchall())
+        return {"document_symbols": symbols, "circular_sha256s": shas, "circulated_on": circulated}
+    if table in ("documents", "plan_items", "budget_lines"):
+        return {"circular_sha256s": shas}
     return {}
 
 

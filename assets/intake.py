@@ -1,6 +1,5 @@
 """Intake: files leave the inbox for the content-addressed store (no database touched)."""
 
-from __future__ import annotations
 
 from pathlib import Path
 

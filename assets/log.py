@@ -1,6 +1,5 @@
 """The log: the single writer appends receipts and readings, one transaction per batch."""
 
-from __future__ import annotations
 
 import json
 

@@ -1,6 +1,5 @@
 """One dynamic partition per distinct circular, keyed so a person can read it."""
 
-from __future__ import annotations
 
 import re
 

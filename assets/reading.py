@@ -4,7 +4,6 @@ Workers are separate processes that never open DuckDB; their readings are staged
 on disk for the single log writer.
 """
 
-from __future__ import annotations
 
 from collections import Counter
 

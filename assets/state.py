@@ -5,7 +5,6 @@ rebuilds each current table as of an explicit `now`; each table is its own asset
 in the UI, with its row count, a preview and its checks.
 """
 
-from __future__ import annotations
 
 from datetime import UTC, datetime
 

@@ -89,7 +89,14 @@ def copy_into_inbox(home: Home, paths: list[Path]) -> list[str]:
     return names
 
 
-def run_ingestion(home: Home, *, files: list[str] | None = None, now: str | None = None, workers: int | None = None):
+def run_ingestion(
+    home: Home,
+    *,
+    files: list[str] | None = None,
+    now: str | None = None,
+    workers: int | None = None,
+    log_level: str = "WARNING",
+):
     """Run the ingestion job in this process (no webserver, no daemon); returns Dagster's result."""
     _prepare_dagster(home)
     from dagster import DagsterInstance
@@ -98,7 +105,7 @@ def run_ingestion(home: Home, *, files: list[str] | None = None, now: str | None
     from pipelines.resources import CircularsHome
 
     job = defs.resolve_job_def("ingest_job")
-    run_config: dict = {"ops": {}}
+    run_config: dict = {"ops": {}, "loggers": {"console": {"config": {"log_level": log_level}}}}
     if files:
         run_config["ops"]["inbox_arrivals"] = {"config": {"files": files}}
     if now:
@@ -201,7 +208,12 @@ def ingest(
         _print_summary(summary, data_home)
     if not result.success:
         failure = next((e for e in result.all_events if e.is_failure), None)
-        message = failure.step_failure_data.error.message.strip() if failure and failure.step_failure_data else "see the run log"
+        message = "see the run log"
+        if failure and failure.step_failure_data:
+            error = failure.step_failure_data.error
+            while error.cause is not None and "DagsterExecutionStepExecutionError" in (error.cls_name or ""):
+                error = error.cause
+            message = f"step {failure.step_key}: {error.cls_name}: {error.message.strip()}"
         err.print(f"[red]the ingestion run failed[/]: {message}")
         raise typer.Exit(1)
 

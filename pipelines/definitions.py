@@ -1,6 +1,5 @@
 """Everything Dagster serves, assembled in one place (loaded by workspace.yaml)."""
 
-from __future__ import annotations
 
 import os
 

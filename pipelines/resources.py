@@ -1,6 +1,5 @@
 """The one resource every asset needs: where the data home is and how hard to work."""
 
-from __future__ import annotations
 
 import os
 

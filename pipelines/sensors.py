@@ -1,6 +1,5 @@
 """The inbox sensor: one run per tick for exactly the files that are new in the inbox."""
 
-from __future__ import annotations
 
 import json
 

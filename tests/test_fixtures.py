@@ -348,7 +348,7 @@ def test_timing_intervals_fit_their_precision(stem, year, item):
     elif precision == "half_month":
         n = _month_end(start)
         assert start.month == end.month
-        assert (start.day, end.day) == ((n // 2 + 1, n) if text.startswith("Second") else (1, n // 2)), text
+        assert (start.day, end.day) == ((16, n) if text.startswith("Second") else (1, 15)), text
     elif precision == "months":
         assert start.day == 1 and end.day == _month_end(end) and start.month < end.month
         assert calendar.month_name[start.month] in text and calendar.month_name[end.month] in text

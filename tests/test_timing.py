@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -253,14 +252,3 @@ def test_never_raises_on_near_miss_phrases(pieces, year):
     assert (timing.starts_on is None) == (timing.ends_on is None)
     if timing.starts_on is not None:
         assert timing.starts_on <= timing.ends_on
-
-
-def test_is_fast():
-    texts = [text for text, *_ in SEED_TIMINGS]
-    rounds = 200
-    started = time.perf_counter()
-    for _ in range(rounds):
-        for text in texts:
-            parse_timing(text, 2024)
-    per_call = (time.perf_counter() - started) / (rounds * len(texts))
-    assert per_call < 200e-6, f"{per_call * 1e6:.1f} µs per call"
