@@ -105,7 +105,7 @@ def _pages(pdf: Any, file_name: str | None, max_pages: int) -> list[Any]:
 def _read_page(page: Any, number: int) -> tuple[PageContent, int, int, bool]:
     """Words, ruled tables and rules of one page laid out; plus char counts for the text-layer checks."""
     chars = page.chars
-    garbled = sum(1 for c in chars if unmapped_glyph(c.get("text") or ""))
+    garbled = _count_unmapped([c["text"] for c in chars])
     looks_scanned = not chars and _images_cover(page)
     raw_words = page.extract_words(
         extra_attrs=["fontname", "size"], use_text_flow=False, keep_blank_chars=False, x_tolerance_ratio=0.15
@@ -207,15 +207,21 @@ def _images_cover(page: Any) -> bool:
     return area > 0 and covered >= 0.5 * area
 
 
+_UNMAPPED = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd\x00-\x08\x0e-\x1b]")
+
+
+def _count_unmapped(texts: list[str]) -> int:
+    """How many glyphs came out without a Unicode mapping (one regex pass over the page)."""
+    return len(_UNMAPPED.findall("".join(texts)))
+
+
 def unmapped_glyph(text: str) -> bool:
     """Is this extracted character a glyph without a real Unicode mapping?
 
     pdfminer reports such glyphs as "(cid:NN)"; broken ToUnicode maps give Private Use
     Area code points, U+FFFD or control characters (a font's .notdef comes out as NUL).
     """
-    if text.startswith("(cid:"):
-        return True
-    return any(0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd" or (ch < " " and not ch.isspace()) for ch in text)
+    return bool(_UNMAPPED.search(text))
 
 
 def _median(values: list[float]) -> float:

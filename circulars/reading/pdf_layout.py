@@ -203,6 +203,8 @@ def join_cell_lines(lines: list[str], forced: list[bool] | None = None) -> str:
             continue
         if not out:
             out = text
+        elif out.endswith("\u00ad"):
+            out = out[:-1] + text
         elif forced and forced[i - 1] and text[0].isalnum():
             out = out + text
         elif _SOFT_HYPHEN_END.search(out) and text[0].islower():
