@@ -489,3 +489,72 @@ def test_superscript_is_glued_to_its_number() -> None:
     ]
     (line,) = group_lines(words, 1)
     assert line.text == "9th CICA" and line.size == 11
+
+
+def _hand_drawn_note() -> bytes:
+    """A note set by hand on Letter paper: offset bilingual columns, tab-aligned table packed tight,
+    a bar as rule, a line of dashes, two heading sizes and lettered items."""
+    _fonts()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=LETTER, invariant=1)
+    width, height = LETTER
+    y = height - 50
+    c.setFont("Sans-Bold", 9)
+    for i, text in enumerate(["EMBASSY OF THE REPUBLIC", "OF KAZAKHSTAN", "IN THE KINGDOM OF THAILAND"]):
+        c.drawCentredString(width * 0.27, y - i * 11, text)
+    for i, text in enumerate(["ПОСОЛЬСТВО РЕСПУБЛИКИ КАЗАХСТАН", "В КОРОЛЕВСТВЕ ТАИЛАНД"]):
+        c.drawCentredString(width * 0.74, y - 4 - i * 13, text)
+    c.rect(40, y - 48, width - 80, 1.2, stroke=0, fill=1)
+    c.setFont("Sans-Bold", 16)
+    c.drawCentredString(width / 2, y - 80, "NOTE VERBALE")
+    c.setFont("Sans-Bold", 13)
+    c.drawString(40, y - 110, "Annex: schedule of events")
+    c.setFont("Sans", 10)
+    c.drawString(40, y - 135, "(a) the schedule below replaces the one of 2 May;")
+    c.drawString(40, y - 148, "2) dates are indicative.")
+    cols = [40, 70, 300, 470]
+    rows = [
+        ("№", "Event", "Organiser", "Date"),
+        ("1", "Forum of think tanks on", "Ministry of Foreign", "4th Quarter"),
+        ("", "connectivity", "Affairs", ""),
+        ("2", "Seminar on water", "CICA Secretariat", ""),
+        ("3", "Business Forum of the", "National investment", "13-17 May"),
+        ("", "CICA countries", "authority", ""),
+    ]
+    ty = y - 180
+    for row in rows:
+        for x, text in zip(cols, row):
+            if text:
+                c.drawString(x, ty, text)
+        ty -= 12.5
+    c.drawString(40, ty - 10, "-" * 30)
+    c.drawString(40, ty - 35, "Bangkok, 3 June 2024")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_hand_drawn_layout_reads_in_structure() -> None:
+    doc = read_pdf(_hand_drawn_note())
+    kinds = [(b.kind, b.text.replace("\n", " ")) for b in doc.blocks if b.kind != "table"]
+    assert kinds == [
+        ("paragraph", "EMBASSY OF THE REPUBLIC OF KAZAKHSTAN IN THE KINGDOM OF THAILAND"),
+        ("paragraph", "ПОСОЛЬСТВО РЕСПУБЛИКИ КАЗАХСТАН В КОРОЛЕВСТВЕ ТАИЛАНД"),
+        ("rule", ""),
+        ("heading", "NOTE VERBALE"),
+        ("heading", "Annex: schedule of events"),
+        ("list_item", "(a) the schedule below replaces the one of 2 May;"),
+        ("list_item", "2) dates are indicative."),
+        ("rule", ""),
+        ("paragraph", "Bangkok, 3 June 2024"),
+    ]
+    assert [b.level for b in doc.blocks if b.kind == "heading"] == [1, 2]
+    assert doc.blocks[0].centered and doc.blocks[1].centered
+    (table,) = _tables(doc)
+    assert table.header == ["№", "Event", "Organiser", "Date"]
+    assert [r.cells for r in table.rows] == [
+        ["1", "Forum of think tanks on connectivity", "Ministry of Foreign Affairs", "4th Quarter"],
+        ["2", "Seminar on water", "CICA Secretariat", ""],
+        ["3", "Business Forum of the CICA countries", "National investment authority", "13-17 May"],
+    ]
+    assert doc.blocks.index(table) == 7, "the table sits between the items and the dashes"

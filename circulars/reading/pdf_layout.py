@@ -166,29 +166,48 @@ def merge_superscripts(words: list[Word]) -> list[Word]:
 
 
 def group_lines(words: list[Word], page: int) -> list[Line]:
-    """Cluster words into lines by vertical overlap (enough to take in a raised superscript)."""
-    lines: list[Line] = []
-    recent: list[Line] = []
-    for w in sorted(words, key=lambda w: (w.top, w.x0)):
-        target = None
-        for line in reversed(recent):
-            overlap = min(line.bottom, w.bottom) - max(line.top, w.top)
-            if overlap >= 0.3 * min(line.bottom - line.top, w.bottom - w.top):
-                target = line
-                break
-        if target is None:
-            target = Line(words=[w], page=page, top=w.top, bottom=w.bottom)
-            lines.append(target)
-            recent = [ln for ln in recent if ln.bottom > w.top][-3:] + [target]
+    """Cluster words into lines by shared baseline; then hand each small raised word
+    (a superscript) to the line whose word it follows."""
+    clusters: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.bottom, w.x0)):
+        if clusters:
+            ref = clusters[-1][0]
+            if w.bottom - ref.bottom <= 0.25 * min(w.size, ref.size):
+                clusters[-1].append(w)
+                continue
+        clusters.append([w])
+    kept: list[list[Word]] = []
+    for k, cluster in enumerate(clusters):
+        host = _superscript_host(cluster, clusters[k + 1] if k + 1 < len(clusters) else None)
+        if host is None and kept:
+            host = _superscript_host(cluster, kept[-1])
+        if host is not None:
+            host.extend(cluster)
         else:
-            target.words.append(w)
-            target.top = min(target.top, w.top)
-            target.bottom = max(target.bottom, w.bottom)
-    for line in lines:
-        line.words = merge_superscripts(sorted(line.words, key=lambda w: w.x0))
+            kept.append(cluster)
+    lines: list[Line] = []
+    for cluster in kept:
+        line = Line(words=merge_superscripts(sorted(cluster, key=lambda w: w.x0)), page=page)
         line.refresh()
+        lines.append(line)
     lines.sort(key=lambda ln: (ln.baseline, ln.x0))
     return lines
+
+
+def _superscript_host(small: list[Word], other: list[Word] | None) -> list[Word] | None:
+    """`other` if every word of `small` is a smaller raised word right after one of its words."""
+    if not other:
+        return None
+    for w in small:
+        if not any(
+            w.size <= 0.85 * o.size
+            and w.bottom < o.bottom
+            and w.bottom > o.top
+            and -0.1 * o.size <= w.x0 - o.x1 <= 0.25 * o.size
+            for o in other
+        ):
+            return None
+    return other
 
 
 def join_cell_lines(lines: list[str], forced: list[bool] | None = None) -> str:
@@ -436,6 +455,15 @@ def _widest_gap(line: Line, min_gap: float) -> tuple[float, float] | None:
     return best
 
 
+def _gap_between(a: Line, b: Line, min_gap: float) -> tuple[float, float] | None:
+    """The gap between two lines set side by side at slightly different heights, if any."""
+    if b.x0 - a.x1 >= min_gap:
+        return a.x1, b.x0
+    if a.x0 - b.x1 >= min_gap:
+        return b.x1, a.x0
+    return None
+
+
 def _narrow(line: Line, gutter: tuple[float, float], min_gap: float) -> tuple[float, float] | None:
     """The gutter left open by this line too, or None if a word crosses it."""
     g0, g1 = gutter
@@ -459,14 +487,17 @@ def find_side_by_side(lines: list[Line], start: int, frame: tuple[float, float])
     line = lines[start]
     size = line.size
     min_gap = 1.2 * size
+
+    def near(a: Line, b: Line) -> bool:
+        return abs(b.baseline - a.baseline) <= 2.2 * max(a.size, b.size)
+
     gap = _widest_gap(line, min_gap)
+    if gap is None and start + 1 < len(lines) and near(line, lines[start + 1]):
+        gap = _gap_between(line, lines[start + 1], min_gap)
     if gap is None:
         return None
     width = frame[1] - frame[0]
     gutter = gap
-
-    def near(a: Line, b: Line) -> bool:
-        return abs(b.baseline - a.baseline) <= 2.2 * max(a.size, b.size)
 
     first = start
     while first > 0 and near(lines[first - 1], lines[first]):
