@@ -191,7 +191,8 @@ def ingest(
     from circulars import intake, readpool
 
     waiting = intake.inbox_files(data_home)
-    if not waiting and not intake.journaled(data_home) and not readpool.staged(data_home) and not now:
+    nothing_waiting = not waiting and not intake.journaled(data_home) and not readpool.staged(data_home)
+    if nothing_waiting and data_home.database.exists() and not now:
         if as_json:
             out.print_json(data={"success": True, "nothing_new": True})
         elif not quiet:
@@ -291,7 +292,8 @@ def verify(
     with connect(data_home.database, read_only=True, on_wait=lambda m: err.print(m)) as con:
         log = integrity.verify_log(con)
         store = integrity.verify_store(con, ContentStore(data_home.store))
-    problems = log.problems + store.problems
+        mirror = integrity.verify_mirror(con, data_home.log_mirror)
+    problems = log.problems + store.problems + mirror.problems
     for problem in problems:
         out.print(f"[red]✗[/] {problem}")
     if problems:

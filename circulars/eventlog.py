@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
 
@@ -119,9 +121,16 @@ def append(
     pending: Sequence[PendingEvent],
     *,
     recorded_at: datetime,
+    mirror: Path | None = None,
 ) -> AppendResult:
-    """Append a batch in one transaction; events already in the log (same id) are skipped."""
+    """Append a batch in one transaction; events already in the log (same id) are skipped.
+
+    With a `mirror`, the appended rows are also written to that JSON-lines copy of the
+    log after the commit (and any rows a crash kept from it are written first).
+    """
     ensure_schema(con)
+    if mirror is not None:
+        sync_mirror(con, mirror)
     if recorded_at.tzinfo is None:
         raise ValueError("recorded_at must be timezone-aware")
     unique: dict[str, PendingEvent] = {}
@@ -165,15 +174,17 @@ def append(
             }
             row["hash"] = prev_hash = compute_hash(row)
             rows.append(tuple(row[c] for c in COLUMNS))
-        con.executemany(f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", rows)
+        con.executemany(INSERT_SQL, rows)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    if mirror is not None:
+        sync_mirror(con, mirror)
     return AppendResult(len(fresh), len(pending) - len(fresh), first_seq, seq)
 
 
-COLUMNS = (
+COLUMNS: tuple[str, ...] = (
     "seq",
     "event_id",
     "event_type",
@@ -186,6 +197,9 @@ COLUMNS = (
     "prev_hash",
     "hash",
 )
+
+
+INSERT_SQL = f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 
 
 def iter_rows(con: duckdb.DuckDBPyConnection, *, after_seq: int = 0, batch: int = 50_000) -> Iterable[dict]:
@@ -219,3 +233,98 @@ def chain_problems(rows: Iterable[dict], *, limit: int = 100) -> list[str]:
             problems.append("... more problems not listed")
             break
     return problems
+
+
+# --- the mirror: a JSON-lines copy of the log beside the database ------------------
+#
+# The log is the only source of truth, so it must outlive the database file that
+# holds it: every committed row is also appended (and fsynced) to `events.jsonl`.
+# If the database is lost, deleted or restored from an old backup, the missing
+# tail is restored from the mirror, chain-checked, with the same seq, ids and
+# hashes; if a crash came between the commit and the mirror write, the mirror
+# catches up from the database. Projections then rebuild from seq 0 as always.
+
+
+def _mirror_line(row: dict) -> str:
+    data = dict(row)
+    data["valid_at"] = _instant(row["valid_at"])
+    data["recorded_at"] = _instant(row["recorded_at"])
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _row_from_mirror(line: str) -> dict:
+    data = json.loads(line)
+    for key in ("valid_at", "recorded_at"):
+        data[key] = datetime.fromisoformat(data[key].replace("Z", "+00:00"))
+    return data
+
+
+def mirror_tail(mirror: Path) -> tuple[int, str]:
+    """(last seq, last hash) in the mirror; a torn last line (crash mid-write) is cut off."""
+    if not mirror.exists() or mirror.stat().st_size == 0:
+        return 0, GENESIS_HASH
+    with open(mirror, "rb+") as handle:
+        size = handle.seek(0, 2)
+        block = min(size, 1 << 20)
+        while True:
+            handle.seek(size - block)
+            tail = handle.read(block)
+            end = tail.rstrip(b"\n")
+            cut = end.rfind(b"\n")
+            if cut >= 0 or block == size:
+                break
+            block = min(size, block * 4)
+        last = end[cut + 1 :]
+        try:
+            row = json.loads(last)
+        except ValueError:
+            handle.truncate(size - len(tail) + cut + 1 if cut >= 0 else 0)
+            handle.flush()
+            os.fsync(handle.fileno())
+            return mirror_tail(mirror)
+    return int(row["seq"]), row["hash"]
+
+
+def sync_mirror(con: duckdb.DuckDBPyConnection, mirror: Path) -> tuple[int, int]:
+    """Bring the database and its mirror level; returns (rows written to the mirror, rows restored)."""
+    ensure_schema(con)
+    mirror.parent.mkdir(parents=True, exist_ok=True)
+    mirror_seq, mirror_hash = mirror_tail(mirror)
+    last = con.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchall()
+    db_seq, db_hash = (last[0][0], last[0][1]) if last else (0, GENESIS_HASH)
+    if db_seq > mirror_seq:
+        with open(mirror, "a", encoding="utf-8") as handle:
+            for row in iter_rows(con, after_seq=mirror_seq):
+                handle.write(_mirror_line(row))
+            handle.flush()
+            os.fsync(handle.fileno())
+        return db_seq - mirror_seq, 0
+    if mirror_seq > db_seq:
+        restored = []
+        prev = db_hash
+        with open(mirror, encoding="utf-8") as handle:
+            for line in handle:
+                row = _row_from_mirror(line)
+                if row["seq"] <= db_seq:
+                    if row["seq"] == db_seq and row["hash"] != db_hash:
+                        raise LogMirrorMismatch(f"seq {db_seq}: the database and events.jsonl disagree")
+                    continue
+                if row["prev_hash"] != prev or compute_hash(row) != row["hash"]:
+                    raise LogMirrorMismatch(f"seq {row['seq']}: events.jsonl breaks the hash chain; not restored")
+                prev = row["hash"]
+                restored.append(tuple(row[c] for c in COLUMNS))
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.executemany(INSERT_SQL, restored)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return 0, len(restored)
+    if db_seq and mirror_hash != db_hash:
+        raise LogMirrorMismatch(f"seq {db_seq}: the database and events.jsonl end in different events")
+    return 0, 0
+
+
+class LogMirrorMismatch(RuntimeError):
+    """The database and its mirror tell different histories: a person must look (`circulars verify`)."""

@@ -49,6 +49,11 @@ class Home:
         return self.root / "circulars.duckdb"
 
     @property
+    def log_mirror(self) -> Path:
+        """The JSON-lines copy of the event log, from which a lost database is restored."""
+        return self.root / "events.jsonl"
+
+    @property
     def dagster_home(self) -> Path:
         return Path(os.environ.get("DAGSTER_HOME") or self.root / "dagster")
 

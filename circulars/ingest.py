@@ -147,11 +147,11 @@ def append_to_log(
     summary = LogSummary()
     if not arrivals and not readings:
         with connect(home.database, on_wait=on_wait) as con:
-            eventlog.ensure_schema(con)
+            eventlog.sync_mirror(con, home.log_mirror)
         return summary
     by_sha = {o.sha256: o for _, o in readings}
     with connect(home.database, on_wait=on_wait) as con:
-        eventlog.ensure_schema(con)
+        eventlog.sync_mirror(con, home.log_mirror)
         known = _known_names(con, [a.sha256 for _, a in arrivals] + list(by_sha))
         pending: list[PendingEvent] = []
         for _, arrival in arrivals:
@@ -193,7 +193,7 @@ def append_to_log(
                 summary.quarantined.append((outcome.sha256, outcome.reason_code or "unreadable", outcome.reason or ""))
             else:
                 summary.parsed.append(outcome.sha256)
-        result = eventlog.append(con, pending, recorded_at=now)
+        result = eventlog.append(con, pending, recorded_at=now, mirror=home.log_mirror)
         summary.appended = result.appended
         summary.first_seq, summary.last_seq = result.first_seq, result.last_seq
     for path, _ in arrivals:

@@ -88,3 +88,29 @@ def _has_events(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(
         con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'events'").fetchone()[0]
     )
+
+
+def verify_mirror(con: duckdb.DuckDBPyConnection, mirror) -> IntegrityReport:
+    """The JSON-lines mirror of the log holds the same events as the database, row for row."""
+    report = IntegrityReport()
+    if not _has_events(con):
+        return report
+    if not mirror.exists():
+        report.problems.append(f"log mirror missing: {mirror}")
+        return report
+    import json
+
+    db_rows = eventlog.iter_rows(con)
+    with open(mirror, encoding="utf-8") as handle:
+        for line, row in zip(handle, db_rows):
+            report.events_checked += 1
+            data = json.loads(line)
+            if data["seq"] != row["seq"] or data["hash"] != row["hash"]:
+                report.problems.append(f"seq {row['seq']}: the log mirror {mirror.name} differs from the database")
+                break
+    total = con.execute("SELECT count(*) FROM events").fetchone()[0]
+    if report.ok and report.events_checked != total:
+        report.problems.append(
+            f"the log mirror {mirror.name} holds {report.events_checked} events, the database {total}"
+        )
+    return report

@@ -172,6 +172,7 @@ CREATE OR REPLACE MACRO decisions_as_of("at", known_at := NULL) AS TABLE
                CASE WHEN o.seq IS NOT NULL AND (r.seq IS NULL OR o.seq > r.seq) THEN o.circular_sha256 ELSE r.circular_sha256 END AS circular_sha256,
                CASE WHEN o.seq IS NOT NULL AND (r.seq IS NULL OR o.seq > r.seq) THEN o.page ELSE r.page END AS page,
                coalesce(r.valid_at, o.valid_at) AS valid_at,
+               CAST(timezone('Asia/Almaty', coalesce(o.valid_at, r.valid_at)) AS DATE) AS circulated_on,
                o.seq IS NOT NULL AS under_silence
         FROM recorded r FULL OUTER JOIN opened o USING (decision_id)
     )
@@ -199,6 +200,7 @@ CREATE OR REPLACE MACRO decisions_as_of("at", known_at := NULL) AS TABLE
            b.broken_by AS silence_broken_by,
            s.adopted_symbol AS superseded_by,
            m."references",
+           m.circulated_on,
            coalesce(s.circular_sha256, b.circular_sha256, c.circular_sha256, m.circular_sha256) AS circular_sha256,
            coalesce(s.page, b.page, c.page, m.page) AS page,
            m.valid_at
