@@ -492,8 +492,9 @@ def test_superscript_is_glued_to_its_number() -> None:
 
 
 def _hand_drawn_note() -> bytes:
-    """A note set by hand on Letter paper: offset bilingual columns, tab-aligned table packed tight,
-    a bar as rule, a line of dashes, two heading sizes and lettered items."""
+    """A note set by hand on Letter paper: offset bilingual columns, a tab-aligned table whose
+    rows are packed tight under a set-off header, a bar as rule, a line of dashes, two heading
+    sizes and lettered items."""
     _fonts()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=LETTER, invariant=1)
@@ -522,11 +523,11 @@ def _hand_drawn_note() -> bytes:
         ("", "CICA countries", "authority", ""),
     ]
     ty = y - 180
-    for row in rows:
+    for n, row in enumerate(rows):
         for x, text in zip(cols, row):
             if text:
                 c.drawString(x, ty, text)
-        ty -= 12.5
+        ty -= 18 if n == 0 else 12.5  # the header is set off, the rows are packed tight
     c.drawString(40, ty - 10, "-" * 30)
     c.drawString(40, ty - 35, "Bangkok, 3 June 2024")
     c.showPage()

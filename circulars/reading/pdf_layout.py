@@ -124,7 +124,7 @@ FlowItem = Line | TableDraft | Rule | ColumnBreak
 
 @dataclass(slots=True)
 class PageFlow:
-    """One page in reading order, plus whether a table is its last/first content."""
+    """One page's lines, tables, rules and column breaks in reading order."""
 
     page: int
     items: list[FlowItem] = field(default_factory=list)
@@ -357,41 +357,49 @@ class _Columns:
         return placed
 
 
-def _split_rows(lines: list[Line], places: list[list[int]], ncols: int, cols: _Columns) -> list[list[int]]:
-    """Group table lines into rows: by extra spacing between rows if the table has any, else by anchors."""
+def _split_rows(lines: list[Line], places: list[list[int]], cols: _Columns) -> list[list[int]]:
+    """Group table lines into rows.
+
+    Rows set apart by extra spacing are split there, unless the first column's entries
+    disagree (a header set off from tightly packed rows): then a row starts where the
+    first column has content, or where a column gets text that cannot be a wrap of the
+    line above (it would have fitted, or it is a second amount).
+    """
     pitches = [lines[i].baseline - lines[i - 1].baseline for i in range(1, len(lines))]
     size = cols.size
-    starts = [0]
+    numbered = {i for i in range(1, len(lines)) if 0 in places[i]}
     if pitches and max(pitches) - min(pitches) > 0.2 * size:
         cut = min(pitches) + 0.2 * size
-        starts += [i for i in range(1, len(lines)) if pitches[i - 1] > cut]
-    else:
-        row_first = 0
-        for i in range(1, len(lines)):
-            cols_here = set(places[i])
-            new_row = 0 in cols_here
-            if not new_row:
-                for c in cols_here:
-                    prev_i = max((k for k in range(row_first, i) if c in places[k]), default=None)
-                    if prev_i is None:
-                        continue
-                    prev_words = [w for w, p in zip(lines[prev_i].words, places[prev_i]) if p == c]
-                    cur_words = [w for w, p in zip(lines[i].words, places[i]) if p == c]
-                    prev_text = words_text(prev_words)
-                    cur_text = words_text(cur_words)
-                    if _NUMERIC_CELL.match(prev_text) and _NUMERIC_CELL.match(cur_text):
-                        new_row = True
-                        break
-                    first = cur_words[0]
-                    room = cols.ext[c][1] - prev_words[-1].x1
-                    if room > (first.x1 - first.x0) + 0.5 * first.size:
-                        new_row = True
-                        break
-            if new_row:
-                starts.append(i)
-                row_first = i
-    starts.append(len(lines))
-    return [list(range(starts[k], starts[k + 1])) for k in range(len(starts) - 1)]
+        spaced = {i for i in range(1, len(lines)) if pitches[i - 1] > cut}
+        if numbered <= spaced or not spaced <= numbered:
+            return _groups([0, *sorted(spaced)], len(lines))
+    starts = [0]
+    for i in range(1, len(lines)):
+        if i in numbered or _cannot_wrap(lines, places, starts[-1], i, cols):
+            starts.append(i)
+    return _groups(starts, len(lines))
+
+
+def _cannot_wrap(lines: list[Line], places: list[list[int]], row_first: int, i: int, cols: _Columns) -> bool:
+    """Does line i put text in a column where it cannot continue the row's text above?"""
+    for c in set(places[i]):
+        prev_i = max((k for k in range(row_first, i) if c in places[k]), default=None)
+        if prev_i is None:
+            continue
+        prev_words = [w for w, p in zip(lines[prev_i].words, places[prev_i]) if p == c]
+        cur_words = [w for w, p in zip(lines[i].words, places[i]) if p == c]
+        if _NUMERIC_CELL.match(words_text(prev_words)) and _NUMERIC_CELL.match(words_text(cur_words)):
+            return True
+        first = cur_words[0]
+        room = cols.ext[c][1] - prev_words[-1].x1
+        if room > (first.x1 - first.x0) + 0.5 * first.size:
+            return True
+    return False
+
+
+def _groups(starts: list[int], count: int) -> list[list[int]]:
+    bounds = [*starts, count]
+    return [list(range(bounds[k], bounds[k + 1])) for k in range(len(starts))]
 
 
 def find_whitespace_table(lines: list[Line], start: int) -> tuple[int, TableDraft] | None:
@@ -425,7 +433,7 @@ def find_whitespace_table(lines: list[Line], start: int) -> tuple[int, TableDraf
     if len(taken) < 3:
         return None
     ncols = len(cols.ext)
-    row_groups = _split_rows(taken, places, ncols, cols)
+    row_groups = _split_rows(taken, places, cols)
     limits: list[float | None] = [e[1] for e in cols.ext]
     raw_rows: list[RawRow] = []
     for group in row_groups:
@@ -571,12 +579,8 @@ def _mark_centered(lines: list[Line], frame: tuple[float, float]) -> None:
                 ln.centered = True
         else:
             for a, b in zip(run, run[1:]):
-                if a.centered and not b.centered and b.x0 < a.x0 - ln_size_half(a):
+                if a.centered and not b.centered and b.x0 < a.x0 - 0.5 * a.size:
                     a.centered = False
-
-
-def ln_size_half(line: Line) -> float:
-    return 0.5 * line.size
 
 
 def _style_runs(lines: list[Line]) -> list[list[Line]]:
