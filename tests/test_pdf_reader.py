@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import zlib
 from functools import lru_cache
 from pathlib import Path
 
