@@ -1,0 +1,65 @@
+"""Text and PDF renderings of the same circular yield the same domain events, apart from page provenance."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from circulars.reading import read_circular
+
+FIXTURES = Path(__file__).parent / "fixtures"
+_spec = importlib.util.spec_from_file_location("fixture_expected", FIXTURES / "expected.py")
+expected = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(expected)
+
+STEMS = sorted(p.stem for p in (FIXTURES / "text").glob("*.txt"))
+LAYOUTS = ("a4serif", "lettersans")
+
+
+def _read(path: Path):
+    data = path.read_bytes()
+    return read_circular(data, file_name=path.name, sha256=hashlib.sha256(data).hexdigest(), reading_id="r")
+
+
+def _comparable(events):
+    rows = []
+    for event in events:
+        data = event.model_dump(mode="json")
+        for key in ("page", "circular_sha256", "reading_id", "page_count"):
+            data.pop(key, None)
+        rows.append(data)
+    return rows
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("stem", STEMS)
+def test_pdf_rendering_yields_the_text_events(stem, layout):
+    text_events = _comparable(_read(FIXTURES / "text" / f"{stem}.txt").events)
+    pdf_events = _comparable(_read(FIXTURES / "pdf" / f"{stem}.{layout}.pdf").events)
+    assert len(text_events) >= 4
+    assert pdf_events == text_events
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_seed_pdf_events_carry_the_page_they_are_printed_on(layout):
+    reading = _read(FIXTURES / "pdf" / f"000_seed_DOC-1497.{layout}.pdf")
+    pages = expected.PDF_FACTS["000_seed_DOC-1497"][layout]["document_pages"]
+    identified = {e.symbol or e.kind: e.page for e in reading.events if e.event_type == "DocumentIdentified"}
+    assert identified["SOC/2023-III/DEC/2"] == pages["SOC/2023-III/DEC/2"]
+    assert identified["SOC/2023-III/DEC/3"] == pages["SOC/2023-III/DEC/3"]
+    assert identified["SOC/2023-III/DRAFT/3"] == pages["SOC/2023-III/DRAFT/3"]
+    assert identified["decision_list"] == pages["decision_list"]
+    decisions = [e for e in reading.events if e.event_type == "DecisionRecorded" and e.item_no is not None]
+    assert {e.page for e in decisions} <= {pages["decision_list"], pages["decision_list"] + 1}
+    items = [e for e in reading.events if e.event_type == "PlanItemScheduled"]
+    assert len(items) == 27
+    assert items[0].page == pages["SOC/2023-III/DEC/2"]
+    assert all(pages["SOC/2023-III/DEC/2"] <= e.page <= pages["SOC/2023-III/DEC/3"] for e in items)
+    assert items[-1].page > items[0].page  # the plan runs across pages, each row keeps its own
+    lines = [e for e in reading.events if e.event_type == "BudgetLineSet"]
+    assert {e.page for e in lines} == {pages["SOC/2023-III/DEC/3"]}
+    silence = [e for e in reading.events if e.event_type == "SilenceProcedureOpened" and e.symbol == "SOC/2023-III/DRAFT/3"]
+    assert [e.page for e in silence] == [pages["SOC/2023-III/DRAFT/3"]]
