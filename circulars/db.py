@@ -38,7 +38,9 @@ def connect(
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the database for one unit of work, waiting for another process's lock if needed.
 
-    `sandboxed` is for queries typed by people: no file access, no extension downloads.
+    `sandboxed` is for queries typed by people: no file read or written (COPY TO, read_csv,
+    ATTACH, EXPORT), no extension installed or loaded, and the configuration locked so the
+    query cannot switch any of that back on (nor point profiling output at a file).
     """
     path = Path(path)
     if read_only and not path.exists():
@@ -50,10 +52,13 @@ def connect(
         try:
             config: dict = {}
             if sandboxed:
-                # For queries typed by people: no files read or written, no extensions fetched.
-                config.update(enable_external_access=False, autoinstall_known_extensions=False)
+                config.update(
+                    enable_external_access=False, autoinstall_known_extensions=False, autoload_known_extensions=False
+                )
             con = duckdb.connect(str(path), read_only=read_only, config=config)
             con.execute("SET TimeZone = 'UTC'")
+            if sandboxed:
+                con.execute("SET lock_configuration = true")
             break
         except duckdb.Error as error:
             if not _is_lock_error(error) or time.monotonic() >= deadline:

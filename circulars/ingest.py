@@ -85,6 +85,27 @@ def pending_reads(home: Home, *, on_wait: Callable[[str], None] | None = None) -
     return [(sha, name) for sha, name in wanted.items() if sha not in already_staged]
 
 
+def work_waiting(home: Home, *, on_wait: Callable[[str], None] | None = None) -> bool:
+    """Is there anything for a run to do: files in the inbox, arrivals or readings not yet in the
+    log, circulars the current reader has not read (after a reader upgrade), or state tables
+    behind the log (a run killed after its append)?"""
+    if intake.inbox_files(home, limit=1) or intake.journaled(home) or readpool.staged(home):
+        return True
+    if not _log_exists(home):
+        return True
+    with connect(home.database, read_only=True, on_wait=on_wait) as con:
+        if _unread_in_log(con, READER_VERSION):
+            return True
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if "events" not in tables:
+            return True
+        last = con.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+        if "projection_checkpoints" not in tables:
+            return last > 0
+        projected = con.execute("SELECT coalesce(max(last_seq), 0) FROM projection_checkpoints").fetchone()[0]
+        return projected < last
+
+
 def read_pending(
     home: Home,
     *,

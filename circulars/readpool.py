@@ -10,13 +10,16 @@ then quarantined as `unreadable`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
 import signal
+import threading
 import time
+from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -32,9 +35,15 @@ DEFAULT_TIME_LIMIT = 120.0
 DEFAULT_MEMORY_LIMIT = 2 * 1024**3
 
 
-def reading_id_for(sha256: str, reader_version: str = READER_VERSION) -> str:
+def hard_deadline(time_limit: float) -> float:
+    """How long a worker may run before it is killed: the alarm should fire at `time_limit`;
+    this catches a reader stuck where the alarm cannot reach (C code, blocked signals)."""
+    return time_limit + min(30.0, max(2.0, time_limit))
+
+
+def reading_id_for(sha256: str, reader_version: str | None = None) -> str:
     """One reading per circular and reader version: re-reading with the same reader adds nothing."""
-    return f"{sha256[:16]}.r{reader_version}"
+    return f"{sha256[:16]}.r{reader_version or READER_VERSION}"
 
 
 @dataclass(frozen=True)
@@ -67,12 +76,28 @@ class ReadOutcome:
         return cls(**json.loads(text))
 
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """Raised by the alarm; a BaseException so that no reader's `except Exception` swallows it."""
 
 
 def _on_alarm(signum, frame):  # pragma: no cover - signal handler
     raise _Timeout()
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
+    """Raise _Timeout in this thread after `seconds` (main thread only: signals reach no other)."""
+    usable = bool(seconds) and hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous or signal.SIG_DFL)
 
 
 def _quarantine(job: ReadJob, reading_id: str, code: str, message: str, page: int | None, started: float) -> ReadOutcome:
@@ -102,11 +127,14 @@ def read_job(job: ReadJob) -> ReadOutcome:
     """Read one stored circular; every failure becomes a quarantine outcome, never an exception."""
     started = time.perf_counter()
     reading_id = reading_id_for(job.sha256)
-    use_alarm = job.time_limit and hasattr(signal, "SIGALRM")
-    previous = None
-    if use_alarm:
-        previous = signal.signal(signal.SIGALRM, _on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, job.time_limit)
+    try:
+        with _alarm(job.time_limit):
+            return _read(job, reading_id, started)
+    except _Timeout:
+        return _quarantine(job, reading_id, "timeout", f"reading took longer than {job.time_limit:g} s", None, started)
+
+
+def _read(job: ReadJob, reading_id: str, started: float) -> ReadOutcome:
     try:
         data = Path(job.path).read_bytes()
         reading = read_circular(data, file_name=job.file_name, sha256=job.sha256, reading_id=reading_id)
@@ -123,8 +151,6 @@ def read_job(job: ReadJob) -> ReadOutcome:
         )
     except ReadError as error:
         return _quarantine(job, reading_id, error.code, error.message, error.page, started)
-    except _Timeout:
-        return _quarantine(job, reading_id, "timeout", f"reading took longer than {job.time_limit:g} s", None, started)
     except MemoryError:
         return _quarantine(
             job, reading_id, "out_of_memory", f"reading needed more than {job.memory_limit / 2**20:.0f} MiB", None, started
@@ -132,75 +158,114 @@ def read_job(job: ReadJob) -> ReadOutcome:
     except RecursionError:
         return _quarantine(job, reading_id, "unreadable", "the file nests objects too deeply to read", None, started)
     except Exception as error:  # the reader's own bug must not sink the batch: keep it visible
-        return _quarantine(job, reading_id, "unreadable", f"reader failed: {type(error).__name__}: {error}", None, started)
-    finally:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous or signal.SIG_DFL)
+        detail = f"{type(error).__name__}: {error}"[:500]
+        return _quarantine(job, reading_id, "unreadable", f"reader failed: {detail}", None, started)
+
+
+def _address_space_in_use() -> int:
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _limit_memory(limit: int) -> None:
+    """Cap the worker's address space at what it already maps plus `limit`.
+
+    Workers are forked from the caller, so they start with its whole address space
+    (Dagster and its imports); the limit is on what reading may add to that.
+    """
     try:
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        cap = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+        cap = _address_space_in_use() + limit
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     except (ValueError, OSError):
         pass
 
 
 def read_many(jobs: list[ReadJob], *, workers: int = 1) -> Iterator[ReadOutcome]:
-    """Read every job, in parallel when workers > 1; yields outcomes as they complete."""
-    if not jobs:
-        return
-    if workers <= 1 or len(jobs) == 1:
-        for job in jobs:
-            yield read_job(job)
-        return
-    remaining = list(jobs)
-    while remaining:
-        memory = max(job.memory_limit for job in remaining)
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(remaining)), initializer=_limit_memory, initargs=(memory,))
-        futures = {}
+    """Read every job in worker processes (at most `workers` at once); yields outcomes as they complete.
+
+    Each job runs in a process under its memory limit and its time limit, enforced twice:
+    by an alarm inside the worker and, should that not fire, by killing the worker at the
+    hard deadline. A worker that dies takes no other job down with it: the jobs it shared
+    a pool with are read again one at a time, so the culprit alone is quarantined.
+    """
+    queue = deque(jobs)
+    while queue:
+        memory = max(job.memory_limit for job in queue)
+        size = max(1, min(workers, len(queue)))
+        pool = ProcessPoolExecutor(max_workers=size, initializer=_limit_memory, initargs=(memory,))
+        running: dict[Future, tuple[ReadJob, float]] = {}
+        suspects: list[ReadJob] = []
         try:
-            futures = {pool.submit(read_job, job): job for job in remaining}
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            while queue or running:
+                while queue and len(running) < size:
+                    job = queue.popleft()
+                    running[pool.submit(read_job, job)] = (job, time.monotonic() + hard_deadline(job.time_limit))
+                soonest = min(deadline for _, deadline in running.values())
+                done, _ = wait(running, timeout=max(0.0, soonest - time.monotonic()), return_when=FIRST_COMPLETED)
+                broken = False
                 for future in done:
-                    job = futures[future]
+                    job, _ = running.pop(future)
                     try:
                         outcome = future.result()
                     except BrokenProcessPool:
+                        suspects.append(job)
+                        broken = True
                         continue
-                    remaining.remove(job)
                     yield outcome
-        except BrokenProcessPool:
-            pass
+                if broken:
+                    break
+                if not done:
+                    now = time.monotonic()
+                    for future, (job, deadline) in list(running.items()):
+                        if deadline <= now:
+                            running.pop(future)
+                            yield _timed_out(job)
+                    _kill_workers(pool)
+                    break
         finally:
+            # Jobs cut short by a killed or dead worker are read again, each in its own process.
+            suspects.extend(job for job, _ in running.values())
+            _kill_workers(pool) if suspects else None
             pool.shutdown(wait=True, cancel_futures=True)
-        if remaining:
-            # A worker died (killed by the kernel, a crash in a C extension): read the rest one at a time,
-            # each in a fresh process, so the culprit is identified and quarantined alone.
-            for job in list(remaining):
-                yield _read_isolated(job)
-                remaining.remove(job)
+        for job in suspects:
+            yield _read_isolated(job)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.kill()
+
+
+def _timed_out(job: ReadJob) -> ReadOutcome:
+    return _quarantine(
+        job, reading_id_for(job.sha256), "timeout", f"reading took longer than {job.time_limit:g} s", None,
+        time.perf_counter() - hard_deadline(job.time_limit),
+    )
 
 
 def _read_isolated(job: ReadJob) -> ReadOutcome:
+    """Read one job alone in a fresh process: a death or a hang now has exactly one culprit."""
     started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=1, initializer=_limit_memory, initargs=(job.memory_limit,)) as pool:
-        try:
-            return pool.submit(read_job, job).result(timeout=job.time_limit * 2 + 30)
-        except BrokenProcessPool:
-            return _quarantine(
-                job, reading_id_for(job.sha256), "unreadable", "the reading process died (crash or killed)", None, started
-            )
-        except TimeoutError:
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.kill()
-            return _quarantine(
-                job, reading_id_for(job.sha256), "timeout", f"reading took longer than {job.time_limit:g} s", None, started
-            )
+    pool = ProcessPoolExecutor(max_workers=1, initializer=_limit_memory, initargs=(job.memory_limit,))
+    try:
+        return pool.submit(read_job, job).result(timeout=hard_deadline(job.time_limit))
+    except BrokenProcessPool:
+        return _quarantine(
+            job, reading_id_for(job.sha256), "unreadable",
+            "the reading process died (a crash, or killed: perhaps out of memory)", None, started,
+        )
+    except TimeoutError:
+        _kill_workers(pool)
+        return _timed_out(job)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def jobs_for(home: Home, items: list[tuple[str, str]], *, time_limit: float, memory_limit: int) -> list[ReadJob]:
@@ -216,13 +281,25 @@ def stage(home: Home, outcome: ReadOutcome) -> Path:
     home.readings.mkdir(parents=True, exist_ok=True)
     target = home.readings / f"{outcome.reading_id}.json"
     temporary = home.readings / f".{outcome.reading_id}.{os.getpid()}.tmp"
-    temporary.write_text(outcome.to_json(), encoding="utf-8")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(outcome.to_json())
+        handle.flush()
+        os.fsync(handle.fileno())
     os.replace(temporary, target)
     return target
 
 
 def staged(home: Home) -> list[tuple[Path, ReadOutcome]]:
+    """Readings waiting for the log writer; one another process consumed while we listed is skipped,
+    one that cannot be parsed is set aside as `*.json.bad` (the circular is then simply read again)."""
     if not home.readings.exists():
         return []
-    items = [(p, ReadOutcome.from_json(p.read_text(encoding="utf-8"))) for p in sorted(home.readings.glob("*.json"))]
+    items = []
+    for path in sorted(home.readings.glob("*.json")):
+        try:
+            items.append((path, ReadOutcome.from_json(path.read_text(encoding="utf-8"))))
+        except FileNotFoundError:
+            continue
+        except (ValueError, TypeError):
+            path.replace(path.with_name(path.name + ".bad"))
     return items
