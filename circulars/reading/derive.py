@@ -595,7 +595,9 @@ def parse_deadline(text: str) -> tuple[datetime, str] | None:
     text = squash(text)
     keyword = DEADLINE_RE.search(text)
     start = keyword.start() if keyword else 0
-    dates = [d for d in find_dates(text) if d.start >= start]
+    every = find_dates(text)
+    # Kazakh "... дейін" ("until") follows its date: with no date after the keyword, the one before it counts
+    dates = [d for d in every if d.start >= start] or [d for d in every if d.start < start][-1:]
     if not dates:
         return None
     found = dates[0]

@@ -438,23 +438,15 @@ def classify_action(text: str) -> ActionPhrase:
 ACTOR_PREFIX_RE = re.compile(r"^(?:The\s+)?(?:(?:[A-ZА-ЯЁ][\w’'-]*|\([^)]*\))\s+)+")
 """Who acts, at the start of an item: "The SOC ", "The Senior Officials Committee (SOC) "."""
 
-_ACTOR_RE = re.compile(
-    r"^(?:(?:the|it|they|and|also|further|further\s+to|in\s+addition|"
-    r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w’'-]*|of|on|in|at|for|\([^)]*\)|\d+|,)\s*)*$",
-    re.IGNORECASE,
-)
-
-
 def _is_actor(prefix: str) -> bool:
     """The words before a verb name who acts (capitalised names, abbreviations), not a clause."""
-    prefix = prefix.strip()
+    prefix = re.sub(r"\([^)]*\)", " ", prefix).strip(" ,")
     if not prefix:
         return True
-    words = [w for w in re.split(r"\s+", re.sub(r"\([^)]*\)", "", prefix)) if w]
+    if re.search(r"[.;:!?]", prefix):
+        return False
     small = {"the", "of", "on", "in", "at", "for", "and", "it", "they", "also", "further", "to", "addition"}
-    return all(w.lower() in small or w[:1].isupper() or w[:1].isdigit() for w in words) and bool(
-        _ACTOR_RE.match(prefix)
-    )
+    return all(w.lower() in small or w[:1].isupper() or w[:1].isdigit() for w in prefix.replace(",", " ").split())
 
 
 # --- budgets --------------------------------------------------------------------------
