@@ -388,10 +388,10 @@ def test_text_without_circular_structure_is_not_a_circular():
         "BUDGET OF THE X FOR 2024\n", "silence procedure with the deadline of 1 March 2024\n", "*x*\n",
         "**MEMBER STATES**\n", "No. AST/1/2\n", "Approves the plan.\n", "CICA PLAN OF EVENTS FOR 2025\n",
     ]), max_size=40).map(lambda parts: "".join(parts).encode()),
-))
-def test_read_circular_returns_a_reading_or_raises_read_error(data):
+), st.sampled_from(["fuzz.txt", "fuzz.md", "fuzz.bin", "fuzz", "fuzz.pdf"]))
+def test_read_circular_returns_a_reading_or_raises_read_error(data, name):
     try:
-        reading = read_circular(data, file_name="fuzz.txt", sha256="0" * 64, reading_id="r")
+        reading = read_circular(data, file_name=name, sha256="0" * 64, reading_id="r")
     except ReadError:
         return
     assert isinstance(reading, Reading)
