@@ -221,13 +221,17 @@ CREATE OR REPLACE MACRO plan_items_as_of("at", known_at := NULL) AS TABLE
                               row_number() OVER (PARTITION BY plan_year ORDER BY valid_at DESC, seq DESC) AS rn
                        FROM h WHERE change = 'adopted') WHERE rn = 1
     ),
+    -- Every row of the plan in force is kept, even under a duplicate number (the
+    -- checks flag it; nothing printed is hidden); items added by amendments join it.
     items AS (
-        SELECT * FROM (
+        SELECT h.* FROM h JOIN plans p ON p.plan_year = h.plan_year
+        WHERE h.change = 'scheduled' AND h.reading_id = p.reading_id AND h.plan_symbol = p.plan_symbol
+        UNION ALL BY NAME
+        SELECT * EXCLUDE (rn) FROM (
             SELECT h.*, row_number() OVER (PARTITION BY h.plan_year, coalesce(CAST(h.item_no AS VARCHAR), h.title)
                                            ORDER BY h.valid_at DESC, h.seq DESC) AS rn
             FROM h JOIN plans p ON p.plan_year = h.plan_year
-            WHERE (h.change = 'scheduled' AND h.reading_id = p.reading_id AND h.plan_symbol = p.plan_symbol)
-               OR (h.change = 'added' AND h.valid_at >= p.valid_at)
+            WHERE h.change = 'added' AND h.valid_at >= p.valid_at
         ) WHERE rn = 1
     ),
     amendments AS (
@@ -260,7 +264,7 @@ CREATE OR REPLACE MACRO plan_items_as_of("at", known_at := NULL) AS TABLE
     FROM items i
     LEFT JOIN amendments a ON a.plan_year = i.plan_year AND a.item_no = i.item_no
     LEFT JOIN reschedules r ON r.plan_year = i.plan_year AND r.item_no = i.item_no
-    ORDER BY i.plan_year, i.item_no NULLS LAST, i.title;
+    ORDER BY i.plan_year, i.item_no NULLS LAST, i.seq;
 
 CREATE OR REPLACE MACRO budget_lines_as_of("at", known_at := NULL) AS TABLE
     WITH h AS (

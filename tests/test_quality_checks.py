@@ -1,0 +1,107 @@
+"""Great Expectations suites run as asset checks on every materialisation; failures flag, never stop."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+
+from circulars.cli import copy_into_inbox, run_ingestion, summarise
+from circulars.home import resolve_home
+from tests.conftest import SEED_TEXT, TEXTS
+
+FAULTY = ["900_faulty_budget_total.txt", "901_faulty_plan_duplicate_item.txt", "902_faulty_unknown_action.txt"]
+
+
+def _rows(home, sql, params=None):
+    con = duckdb.connect(str(home.database), read_only=True)
+    try:
+        cursor = con.execute(sql, params or [])
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory):
+    import os
+
+    root = tmp_path_factory.mktemp("quality")
+    os.environ["DAGSTER_HOME"] = str(root / "dagster")
+    home = resolve_home(root).ensure()
+    copy_into_inbox(home, [SEED_TEXT])
+    seed_run = run_ingestion(home, now="2024-01-15T00:00:00+00:00")
+    copy_into_inbox(home, [TEXTS / name for name in FAULTY])
+    faulty_run = run_ingestion(home, now="2026-06-01T00:00:00+00:00")
+    yield home, seed_run, faulty_run
+    os.environ.pop("DAGSTER_HOME", None)
+
+
+def test_seed_passes_every_check(checked):
+    home, seed_run, _ = checked
+    evaluations = seed_run.get_asset_check_evaluations()
+    assert len(evaluations) >= 50
+    assert [e.check_name for e in evaluations if not e.passed] == []
+    tables = {e.asset_key.to_user_string() for e in evaluations}
+    assert tables == {"events", "circulars", "documents", "decisions", "plan_items", "budget_lines"}
+    recorded = _rows(home, "SELECT count(*) AS n, bool_and(passed) AS ok FROM quality_results WHERE run_id = ?", [seed_run.run_id])
+    assert recorded == [{"n": len(evaluations), "ok": True}]
+
+
+def test_faulty_circulars_fail_the_right_checks_and_the_run_goes_on(checked):
+    home, _, faulty_run = checked
+    assert faulty_run.success
+    failed = {e.check_name: e for e in faulty_run.get_asset_check_evaluations() if not e.passed}
+    assert set(failed) == {"budget_totals_add_up", "plan_items_item_no_unique", "plan_items_numbering_gapless", "decisions_action_known"}
+    assert failed["budget_totals_add_up"].severity.value == "ERROR"
+    assert failed["budget_totals_add_up"].description == (
+        "1 of 4 totals: budget 2026 (SOC/2025-III/DEC/3): grand total 3,893,000 ≠ 3,873,000 + 19,000 = 3,892,000"
+    )
+    assert failed["plan_items_item_no_unique"].severity.value == "ERROR"
+    assert "plan 2026 (SOC/2025-III/DEC/2) item 7" in failed["plan_items_item_no_unique"].description
+    assert failed["plan_items_numbering_gapless"].severity.value == "WARN"
+    assert failed["plan_items_numbering_gapless"].description.endswith("plan 2026 (SOC/2025-III/DEC/2): item numbers missing: 10")
+    assert failed["decisions_action_known"].severity.value == "WARN"
+    assert "deliberated on the proposals" in failed["decisions_action_known"].description
+
+
+def test_failing_rows_are_named_in_quality_results(checked):
+    home, _, faulty_run = checked
+    rows = _rows(
+        home,
+        "SELECT asset, check_name, severity, observed, details FROM quality_results WHERE run_id = ? AND NOT passed ORDER BY 2",
+        [faulty_run.run_id],
+    )
+    assert [(r["asset"], r["check_name"], r["severity"]) for r in rows] == [
+        ("budget_lines", "budget_totals_add_up", "ERROR"),
+        ("decisions", "decisions_action_known", "WARN"),
+        ("plan_items", "plan_items_item_no_unique", "ERROR"),
+        ("plan_items", "plan_items_numbering_gapless", "WARN"),
+    ]
+    budget = json.loads(rows[0]["details"])
+    assert budget["failing_count"] == 1
+    assert budget["failures"][0]["finding"] == "budget 2026 (SOC/2025-III/DEC/3): grand total 3,893,000 ≠ 3,873,000 + 19,000 = 3,892,000"
+    duplicates = json.loads(rows[2]["details"])
+    assert {f["item_no"] for f in duplicates["failures"]} == {7}
+    assert duplicates["failing_count"] == 2
+
+
+def test_flagged_figures_stay_recorded_exactly_as_printed(checked):
+    home, _, _ = checked
+    grand = _rows(home, "SELECT amount_usd FROM budget_lines WHERE budget_year = 2026 AND line_kind = 'grand_total'")
+    assert grand == [{"amount_usd": 3_893_000}]
+    sevens = _rows(home, "SELECT title FROM plan_items WHERE plan_year = 2026 AND item_no = 7 ORDER BY title")
+    assert len(sevens) == 2
+    other = _rows(home, "SELECT action, status FROM decisions WHERE decision_id = 'SOC/2025-04-02/item-2'")
+    assert other == [{"action": "other", "status": "recorded"}]
+    # The seed's state is untouched by the faulty circulars of other years.
+    assert _rows(home, "SELECT count(*) AS n FROM plan_items WHERE plan_year = 2024") == [{"n": 27}]
+
+
+def test_cli_summary_lists_failed_checks(checked):
+    _, _, faulty_run = checked
+    summary = summarise(faulty_run)
+    assert sorted(c["check"] for c in summary["failed_checks"]) == [
+        "budget_totals_add_up", "decisions_action_known", "plan_items_item_no_unique", "plan_items_numbering_gapless"]
