@@ -116,6 +116,12 @@ def test_decodes_cp1251_cyrillic():
     assert _texts(doc) == ["город Астана, 12 декабря 2023 г."]
 
 
+def test_decodes_kazakh_kz1048_not_as_cp1251_mojibake():
+    kazakh = "Қосымша:\nаталған 11 п.\n\nАстана қаласы, 2023 жылғы 12 желтоқсан\n"
+    doc = read_text(kazakh.encode("kz1048"))
+    assert _texts(doc) == ["Қосымша:\nаталған 11 п.", "Астана қаласы, 2023 жылғы 12 желтоқсан"]
+
+
 def test_text_is_nfc_normalised():
     decomposed = unicodedata.normalize("NFD", "Республика Түркия, Ministry of Türkiye")
     doc = read_text(decomposed.encode("utf-8"))

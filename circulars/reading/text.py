@@ -25,7 +25,7 @@ MAX_BAD_CHAR_RATIO = 0.01
 
 
 def decode_text(data: bytes, *, file_name: str | None = None) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, or cp1251 that reads as Cyrillic; else ReadError."""
+    """UTF-8 (with or without BOM), UTF-16 with BOM, or cp1251/KZ-1048 that reads as Cyrillic; else ReadError."""
     if not data:
         raise ReadError("empty_file", "the file has no bytes; expected the text of a circular", file_name=file_name)
     text: str | None = None
@@ -36,9 +36,7 @@ def decode_text(data: bytes, *, file_name: str | None = None) -> str:
     else:
         text = _try_decode(data, "utf-8")
         if text is None:
-            text = _try_decode(data, "cp1251")
-            if text is not None and not _mostly_cyrillic(text):
-                text = None
+            text = _legacy_cyrillic(data)
     if text is None:
         raise ReadError(
             "garbled_text",
@@ -52,6 +50,18 @@ def decode_text(data: bytes, *, file_name: str | None = None) -> str:
         raise ReadError("empty_file", "the file holds only white space; expected the text of a circular",
                         file_name=file_name)
     return text
+
+
+KZ1048_MOJIBAKE = set("ЌќЋћЎўЈјҐґЄєЇїЅѕ")
+"""What Kazakh letters (Қ Һ Ұ Ә Ө Ғ Ү Ң) saved in KZ-1048 look like when read as cp1251."""
+
+
+def _legacy_cyrillic(data: bytes) -> str | None:
+    """cp1251, or KZ-1048 when cp1251 shows the mojibake of Kazakh letters; None unless mostly Cyrillic."""
+    text = _try_decode(data, "cp1251")
+    if text is not None and KZ1048_MOJIBAKE & set(text):
+        text = _try_decode(data, "kz1048")
+    return text if text is not None and _mostly_cyrillic(text) else None
 
 
 def _try_decode(data: bytes, encoding: str) -> str | None:
