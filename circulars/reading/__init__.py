@@ -16,6 +16,8 @@ from circulars.reading.vocabulary import DOCUMENT_SYMBOL_RE, NOTE_SYMBOL_RE, fin
 from models.document import ReadDocument
 from models.events import DomainEvent
 
+__all__ = ["READER_VERSION", "ReadError", "Reading", "derive_events", "read_circular", "read_text", "segment"]
+
 READER_VERSION = "1"
 """Bump when reading changes what events a circular yields: circulars are then read again."""
 

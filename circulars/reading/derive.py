@@ -496,7 +496,7 @@ class _Deriver:
         sentences = [s for s in _sentences(blocks) if detect_language(s) == "en"]
         concluded_drafts: list[tuple[str, str, int]] = []
         adopted_symbols: list[str] = []
-        for index, sentence in enumerate(sentences):
+        for sentence in sentences:
             page = next((b.page for b in blocks if sentence[:40] in squash(b.text)), blocks[0].page if blocks else 1)
             if _CONDITIONAL_RE.search(sentence):
                 continue
