@@ -170,6 +170,37 @@ def _address_space_in_use() -> int:
         return 0
 
 
+def _die_with_parent() -> None:
+    """A worker outlives nothing: if the process that started it dies (even by SIGKILL), it exits.
+
+    The kernel is asked to kill it (Linux PR_SET_PDEATHSIG) and, where that is not
+    available, a watchdog thread notices the parent is gone. Without this, workers of a
+    killed ingestion would wait forever on the pool's queue.
+    """
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+
+
+def _start_worker(limit: int) -> None:
+    _die_with_parent()
+    _limit_memory(limit)
+
+
 def _limit_memory(limit: int) -> None:
     """Cap the worker's address space at what it already maps plus `limit`.
 
@@ -198,7 +229,7 @@ def read_many(jobs: list[ReadJob], *, workers: int = 1) -> Iterator[ReadOutcome]
     while queue:
         memory = max(job.memory_limit for job in queue)
         size = max(1, min(workers, len(queue)))
-        pool = ProcessPoolExecutor(max_workers=size, initializer=_limit_memory, initargs=(memory,))
+        pool = ProcessPoolExecutor(max_workers=size, initializer=_start_worker, initargs=(memory,))
         running: dict[Future, tuple[ReadJob, float]] = {}
         suspects: list[ReadJob] = []
         try:
@@ -253,7 +284,7 @@ def _timed_out(job: ReadJob) -> ReadOutcome:
 def _read_isolated(job: ReadJob) -> ReadOutcome:
     """Read one job alone in a fresh process: a death or a hang now has exactly one culprit."""
     started = time.perf_counter()
-    pool = ProcessPoolExecutor(max_workers=1, initializer=_limit_memory, initargs=(job.memory_limit,))
+    pool = ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(job.memory_limit,))
     try:
         return pool.submit(read_job, job).result(timeout=hard_deadline(job.time_limit))
     except BrokenProcessPool:
