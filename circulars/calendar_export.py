@@ -16,6 +16,7 @@ gives the same bytes and a subscribed calendar sees no spurious change.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -25,6 +26,12 @@ from circulars.db import connect
 
 PRODID = "-//circulars//plan of events//EN"
 UID_DOMAIN = "circulars"
+
+
+
+class NoPlan(LookupError):
+    """The database holds no plan of events for the year asked (or none at all)."""
+
 
 PLAN_ITEMS_QUERY = """
 SELECT p.plan_year, p.item_no, p.title, p.organizers, p.lead_organizer, p.timing_text,
@@ -112,20 +119,22 @@ def _undated_note(undated: list[dict]) -> str:
     return f"{len(undated)} item(s) without dates are not shown: {listed}"
 
 
-def plan_items_for(database: Path, year: int | None) -> list[dict]:
+def plan_items_for(
+    database: Path, year: int | None, *, on_wait: Callable[[str], None] | None = None
+) -> list[dict]:
     """Plan items not cancelled (of one plan year, or all), with the symbols of the circulars they come from."""
-    with connect(Path(database), read_only=True) as con:
+    with connect(Path(database), read_only=True, on_wait=on_wait) as con:
         cursor = con.execute(PLAN_ITEMS_QUERY.replace("$year", "?"), [year, year])
         columns = [d[0] for d in cursor.description]
         return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
-def calendar_for(database: Path, year: int | None) -> bytes:
+def calendar_for(database: Path, year: int | None, *, on_wait: Callable[[str], None] | None = None) -> bytes:
     """The plan of `year` (every plan if None) as iCalendar bytes: one all-day event per dated item."""
-    items = plan_items_for(database, year)
+    items = plan_items_for(database, year, on_wait=on_wait)
     if not items:
         scope = f"for {year}" if year is not None else "at all"
-        raise LookupError(f"no plan of events {scope} in {database}")
+        raise NoPlan(f"no plan of events {scope} in {database}")
     dated = [item for item in items if item["starts_on"] is not None]
     undated = [item for item in items if item["starts_on"] is None]
     years = sorted({item["plan_year"] for item in items})

@@ -14,6 +14,7 @@ never sees half a file. The database is opened read-only.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -77,14 +78,19 @@ COPY_OPTIONS = {
 }
 
 
-def export_tables(database: Path, target: Path, fmt: ExportFormat) -> dict[str, Path]:
-    """Write each table to `target/<table>.<fmt>`; returns the files written, by table name."""
+def export_tables(
+    database: Path, target: Path, fmt: ExportFormat, *, on_wait: Callable[[str], None] | None = None
+) -> dict[str, Path]:
+    """Write each table to `target/<table>.<fmt>`; returns the files written, by table name.
+
+    `on_wait` hears, once, that an ingestion holds the database and the export waits for it.
+    """
     if fmt not in COPY_OPTIONS:
         raise ValueError(f"unknown export format {fmt!r}: choose parquet or csv")
     target = Path(target)
     target.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    with connect(Path(database), read_only=True) as con:
+    with connect(Path(database), read_only=True, on_wait=on_wait) as con:
         for table in exported_tables(con):
             final = target / f"{table}.{fmt}"
             partial = target / f".{table}.{fmt}.part"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from circulars.calendar_export import calendar_for, event_uid
+from circulars.calendar_export import NoPlan, calendar_for, event_uid
 
 FIXTURES_DIR = Path(__file__).parent / "fixtures"
 SEED_TEXT = FIXTURES_DIR / "text" / "000_seed_DOC-1497.txt"
@@ -133,7 +133,7 @@ def test_the_calendar_is_the_same_bytes_each_time_and_years_filter(seeded):
     every_year = Calendar.from_ical(calendar_for(seeded.database, None))
     assert str(every_year["X-WR-CALNAME"]) == "Plans of events 2024"
     assert _events(every_year.to_ical()).keys() == _events(calendar_for(seeded.database, 2024)).keys()
-    with pytest.raises(LookupError, match="no plan of events for 2031"):
+    with pytest.raises(NoPlan, match="no plan of events for 2031"):
         calendar_for(seeded.database, 2031)
 
 
