@@ -16,6 +16,8 @@ from pathlib import Path
 import duckdb
 
 LOCK_WAIT_SECONDS = 600.0
+CREATION_WAIT_SECONDS = 10.0
+"""How long a file that is not (yet) a valid database is taken for one another process is creating."""
 
 
 class DatabaseBusy(RuntimeError):
@@ -25,6 +27,11 @@ class DatabaseBusy(RuntimeError):
 def _is_lock_error(error: Exception) -> bool:
     text = str(error).lower()
     return "lock" in text or "conflicting" in text or "being used by another process" in text
+
+
+def _is_being_created(error: Exception) -> bool:
+    """Another process has just created the file and not yet written its header."""
+    return "not a valid duckdb database file" in str(error).lower()
 
 
 @contextlib.contextmanager
@@ -45,7 +52,8 @@ def connect(
     path = Path(path)
     if read_only and not path.exists():
         raise FileNotFoundError(f"no database at {path}: run `circulars ingest` first")
-    deadline = time.monotonic() + wait_seconds
+    started = time.monotonic()
+    deadline = started + wait_seconds
     delay = 0.05
     told = False
     while True:
@@ -61,6 +69,10 @@ def connect(
                 con.execute("SET lock_configuration = true")
             break
         except duckdb.Error as error:
+            if _is_being_created(error) and time.monotonic() < started + min(wait_seconds, CREATION_WAIT_SECONDS):
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+                continue
             if not _is_lock_error(error) or time.monotonic() >= deadline:
                 if _is_lock_error(error):
                     raise DatabaseBusy(
