@@ -20,5 +20,7 @@ example: setup
 test: setup
 	.venv/bin/pytest -q
 
+# The UI on http://127.0.0.1:3000, over the same Dagster instance the CLI records its runs in.
 ui: setup
-	.venv/bin/dg dev -w workspace.yaml --host 127.0.0.1
+	DAGSTER_HOME="$$(.venv/bin/python -c 'from circulars.home import resolve_home; print(resolve_home().ensure().dagster_home)')" \
+	  .venv/bin/dg dev -w workspace.yaml -h 127.0.0.1 -p 3000

@@ -152,6 +152,47 @@ def summarise(result) -> dict:
     }
 
 
+def _with_progress(home: Home, total: int, run, *, enabled: bool):
+    """Run the ingestion in this (main) thread while a bar follows it from the data home's folders.
+
+    The job runs in the main thread because reading uses signals for its time limit;
+    the bar only watches the inbox emptying and readings being staged.
+    """
+    if not enabled or total < 2:
+        return run()
+    import threading
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    done = threading.Event()
+
+    def follow(progress: Progress, task) -> None:
+        staged_max = 0
+        while not done.wait(0.25):
+            remaining = sum(1 for p in home.inbox.iterdir() if p.is_file() and not p.name.startswith("."))
+            staged = sum(1 for _ in home.readings.glob("*.json")) if home.readings.exists() else 0
+            staged_max = max(staged_max, staged)
+            if remaining:
+                progress.update(task, description="storing", completed=total - remaining)
+            elif staged_max < total and not (staged_max and staged == 0):
+                progress.update(task, description="reading", completed=staged_max)
+            else:
+                progress.update(task, description="recording, projecting, checking", completed=total)
+
+    with Progress(
+        TextColumn("{task.description:<32}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True,
+    ) as progress:
+        task = progress.add_task("storing", total=total)
+        watcher = threading.Thread(target=follow, args=(progress, task), daemon=True)
+        watcher.start()
+        try:
+            return run()
+        finally:
+            done.set()
+            watcher.join(timeout=2)
+
+
 def _print_summary(summary: dict, home: Home) -> None:
     table = Table(title="Ingestion", show_header=True, header_style="bold")
     table.add_column("outcome")
@@ -188,10 +229,11 @@ def ingest(
     """Copy files into the inbox, then ingest everything new in it through the Dagster job."""
     data_home = _home(home)
     names = copy_into_inbox(data_home, list(paths or []))
-    from circulars import intake, readpool
+    from circulars import ingest as ingest_steps
+    from circulars import intake
 
     waiting = intake.inbox_files(data_home)
-    nothing_waiting = not waiting and not intake.journaled(data_home) and not readpool.staged(data_home)
+    nothing_waiting = not ingest_steps.work_waiting(data_home, on_wait=lambda m: err.print(m))
     if nothing_waiting and data_home.database.exists() and not now:
         if as_json:
             out.print_json(data={"success": True, "nothing_new": True})
@@ -200,7 +242,9 @@ def ingest(
         return
     if not quiet and not as_json:
         err.print(f"ingesting {len(waiting)} file(s) from {data_home.inbox} ...")
-    result = run_ingestion(data_home, now=now, workers=workers)
+    result = _with_progress(
+        data_home, len(waiting), lambda: run_ingestion(data_home, now=now, workers=workers), enabled=not quiet and not as_json
+    )
     summary = summarise(result)
     summary["copied"] = names
     if as_json:
@@ -300,6 +344,52 @@ def verify(
         out.print(f"[red]{len(problems)} problem(s)[/] in {log.events_checked} events and {store.files_checked} stored files")
         raise typer.Exit(1)
     out.print(f"[green]✓[/] {log.events_checked} events: hash chain intact, seq gapless; {store.files_checked} stored files intact")
+
+
+@app.command()
+def export(
+    target: Annotated[Path, typer.Argument(help="Folder to write one file per table into (created if missing)")],
+    format: Annotated[str, typer.Option("--format", "-f", help="parquet | csv (lists become JSON text in CSV)")] = "parquet",
+    home: Annotated[Optional[Path], typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
+) -> None:
+    """Write every table (log, current state, history, quality results) to Parquet or CSV files, one per table."""
+    from circulars.exports import export_tables
+
+    if format not in {"parquet", "csv"}:
+        raise UserError(f"unknown format {format!r}: choose parquet or csv")
+    data_home = resolve_home(home)
+    try:
+        written = export_tables(data_home.database, target, format, on_wait=lambda m: err.print(m))
+    except FileNotFoundError as error:
+        raise UserError(str(error)) from error
+    for table, path in written.items():
+        out.print(f"{table:<16} {path}", highlight=False)
+    out.print(f"{len(written)} table(s) written to {target}", highlight=False)
+
+
+@app.command()
+def calendar(
+    year: Annotated[Optional[int], typer.Argument(help="Plan year, e.g. 2024 (default: every plan)")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the .ics file here (default: standard output)")] = None,
+    home: Annotated[Optional[Path], typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
+) -> None:
+    """The plan of events as an iCalendar (.ics) file: one all-day event per dated item, never invented dates."""
+    from circulars.calendar_export import NoPlan, calendar_for
+
+    data_home = resolve_home(home)
+    try:
+        ics = calendar_for(data_home.database, year, on_wait=lambda m: err.print(m))
+    except (FileNotFoundError, NoPlan) as error:
+        raise UserError(str(error)) from error
+    if output is None:
+        sys.stdout.buffer.write(ics)
+        sys.stdout.flush()
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    temporary = output.with_name(f".{output.name}.part")
+    temporary.write_bytes(ics)
+    os.replace(temporary, output)
+    err.print(f"{ics.count(b'BEGIN:VEVENT')} event(s) written to {output}", highlight=False)
 
 
 def main() -> None:

@@ -255,7 +255,7 @@ CREATE OR REPLACE MACRO plan_items_as_of("at", known_at := NULL) AS TABLE
            coalesce(r.timing_precision, i.timing_precision) AS timing_precision,
            CASE WHEN a.change = 'cancelled' THEN 'cancelled' WHEN a.change = 'rescheduled' THEN 'rescheduled' ELSE 'planned' END AS status,
            i.plan_symbol,
-           CASE WHEN r.seq IS NOT NULL THEN r.timing_text END AS scheduled_text_before,
+           CASE WHEN r.seq IS NOT NULL THEN i.timing_text END AS scheduled_text_before,
            coalesce(a.circular_sha256, i.circular_sha256) AS circular_sha256,
            coalesce(a.page, i.page) AS page,
            i.circular_sha256 AS scheduled_in_sha256,
@@ -289,17 +289,21 @@ CURRENT_TABLES = {
         CREATE OR REPLACE TABLE circulars AS
         WITH received AS (
             SELECT circular_sha256,
-                   arg_min(file_name, seq) FILTER (WHERE kind = 'received') AS first_name,
-                   list(file_name ORDER BY seq) AS file_names,
+                   list(file_name ORDER BY first_seq) AS file_names,
                    min(recorded_at) AS received_at,
-                   max(size) AS size, arg_min(media_type, seq) AS media_type
-            FROM receipt_history GROUP BY circular_sha256
+                   max(size) AS size, arg_min(media_type, first_seq) AS media_type
+            FROM (
+                SELECT circular_sha256, file_name, min(seq) AS first_seq, min(recorded_at) AS recorded_at,
+                       max(size) AS size, arg_min(media_type, seq) AS media_type
+                FROM receipt_history GROUP BY circular_sha256, file_name
+            )
+            GROUP BY circular_sha256
         ),
         reading AS (
             SELECT r.* FROM reading_history r JOIN live_readings(now()) USING (reading_id)
         )
         SELECT rc.circular_sha256 AS sha256, rd.symbol, rd.issued_on, rd.place,
-               coalesce(rd.languages, []) AS languages, rd.page_count, list_distinct(rc.file_names) AS file_names,
+               coalesce(rd.languages, []) AS languages, rd.page_count, rc.file_names,
                coalesce(rd.status, 'received') AS status,
                CASE WHEN rd.status = 'quarantined' THEN rd.reason_code || ': ' || rd.reason END AS reason,
                rd.reason_code, rc.received_at, rc.size, rc.media_type, rd.reader_version, rd.enclosure_pages

@@ -143,6 +143,8 @@ def test_plan_amendment_reschedules_cancels_and_adds(timeline):
     assert sorted(items) == list(range(1, 30))
     assert (items[9]["timing_text"], items[9]["starts_on"], items[9]["ends_on"], items[9]["status"]) == (
         "23 – 25 April", date(2024, 4, 23), date(2024, 4, 25), "rescheduled")
+    assert items[9]["scheduled_text_before"] == "March"
+    assert items[1]["scheduled_text_before"] is None
     assert (items[16]["starts_on"], items[16]["ends_on"], items[16]["status"]) == (date(2024, 9, 30), date(2024, 10, 2), "rescheduled")
     assert (items[20]["timing_text"], items[20]["timing_precision"], items[20]["status"]) == ("3rd Quarter", "quarter", "rescheduled")
     assert (items[24]["timing_text"], items[24]["starts_on"], items[24]["status"]) == ("November", date(2024, 11, 1), "rescheduled")
