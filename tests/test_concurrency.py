@@ -53,10 +53,12 @@ def test_two_cli_ingestions_at_once_both_complete(tmp_path):
         (second / name).write_bytes(source.read_bytes())
     outside_before = sorted(p.name for p in tmp_path.iterdir())
     env = subprocess_env(home)
+    # A folder (its hidden files are skipped), and files named one by one (a leading dot included).
+    arguments = [[str(first)], [str(p) for p in sorted(second.iterdir())]]
     runs = [
-        subprocess.Popen([CIRCULARS, "ingest", str(folder), "--json"], env=env, cwd=REPO,
+        subprocess.Popen([CIRCULARS, "ingest", *paths, "--json"], env=env, cwd=REPO,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for folder in (first, second)
+        for paths in arguments
     ]
     results = [(run.communicate(timeout=400), run.returncode) for run in runs]
     for (stdout, stderr), code in results:

@@ -101,6 +101,8 @@ def ingested_home(tmp_path_factory):
 
 def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "argv", ["circulars", *args])
+    for console in (cli.out, cli.err):  # no wrapping: a path must read as one word
+        monkeypatch.setattr(console, "width", 10_000)
     with pytest.raises(SystemExit) as exit_:
         cli.main()
     captured = capsys.readouterr()
@@ -217,3 +219,101 @@ def test_make_ui_binds_to_localhost():
     commands = recipe.group(1)
     assert re.search(r"\bdg dev\b.*(--host|-h) 127\.0\.0\.1\b", commands), commands
     assert "0.0.0.0" not in makefile
+
+
+# --- tampering: `circulars verify` names what was edited, reordered, deleted or lost -----------
+
+
+@pytest.fixture(scope="module")
+def pristine_home(tmp_path_factory):
+    from circulars.home import resolve_home
+
+    home = resolve_home(tmp_path_factory.mktemp("pristine") / "home").ensure()
+    for source in (TEXTS / "005_silence_opened_DOC-1510.txt", TEXTS / "010_silence_concluded_DOC-1503.txt"):
+        shutil.copyfile(source, home.inbox / source.name)
+    ingest.take_inbox(home)
+    ingest.read_pending(home, workers=1)
+    ingest.append_to_log(home)
+    with connect(home.database) as con:
+        projections.update_history(con)
+    return home
+
+
+def _tamper_sql(*statements: str):
+    def tamper(home):
+        with connect(home.database) as con:
+            for statement in statements:
+                con.execute(statement)
+
+    return tamper
+
+
+def _tamper_store(action: str):
+    def tamper(home):
+        import hashlib
+        import os
+
+        sha = hashlib.sha256((TEXTS / "010_silence_concluded_DOC-1503.txt").read_bytes()).hexdigest()
+        path = home.store / sha[:2] / sha
+        if action == "delete":
+            path.unlink()
+        else:
+            os.chmod(path, 0o644)
+            path.write_bytes(path.read_bytes().replace(b"DOC/1503", b"DOC/1504"))
+        return sha
+
+    return tamper
+
+
+TAMPERING = {
+    "edited": (
+        _tamper_sql("UPDATE events SET payload = replace(payload, 'DOC/1510', 'DOC/9999') "
+                    "WHERE seq = (SELECT min(seq) FROM events WHERE payload LIKE '%DOC/1510%' AND seq > 2)"),
+        r"seq \d+ \(\w+ [0-9a-f-]+\): content does not match its hash \(edited\)",
+    ),
+    "reordered": (
+        _tamper_sql("UPDATE events SET seq = -1 WHERE seq = 3", "UPDATE events SET seq = 3 WHERE seq = 4",
+                    "UPDATE events SET seq = 4 WHERE seq = -1"),
+        r"seq 3: prev_hash does not match the hash of the event before it",
+    ),
+    "deleted": (_tamper_sql("DELETE FROM events WHERE seq = 5"), r"seq 6: expected seq 5 \(an event is missing"),
+    "tail deleted": (
+        _tamper_sql("DELETE FROM events WHERE seq = (SELECT max(seq) FROM events)"),
+        r"events after seq \d+ were deleted: projection 'history' was built up to seq \d+",
+    ),
+    "stored file altered": (_tamper_store("alter"), r"stored file altered: .*/store/[0-9a-f]{2}/[0-9a-f]{64} now hashes to"),
+    "stored file missing": (_tamper_store("delete"), r"stored file missing: .*/store/[0-9a-f]{2}/[0-9a-f]{64}"),
+}
+
+
+@pytest.mark.parametrize("case", list(TAMPERING))
+def test_verify_names_the_tampering(pristine_home, tmp_path, monkeypatch, capsys, case):
+    home_root = tmp_path / "home"
+    shutil.copytree(pristine_home.root, home_root)
+    from circulars.home import resolve_home
+
+    home = resolve_home(home_root)
+    code, stdout, _ = run_cli(monkeypatch, capsys, "verify", "--home", str(home.root))
+    assert code == 0 and "hash chain intact" in stdout
+    tamper, named = TAMPERING[case]
+    tampered_sha = tamper(home)
+    code, stdout, _ = run_cli(monkeypatch, capsys, "verify", "--home", str(home.root))
+    output = " ".join(stdout.split())
+    assert code == 1, output
+    assert re.search(named, output), output
+    if tampered_sha:
+        assert tampered_sha in output
+    assert "problem(s)" in output
+
+
+def test_verify_exit_code_of_the_real_command(pristine_home, tmp_path):
+    import subprocess
+
+    home_root = tmp_path / "home"
+    shutil.copytree(pristine_home.root, home_root)
+    command = [str(Path(sys.executable).parent / "circulars"), "verify", "--home", str(home_root)]
+    assert subprocess.run(command, capture_output=True, timeout=60).returncode == 0
+    _tamper_sql("DELETE FROM events WHERE seq = 2")(type("H", (), {"database": home_root / "circulars.duckdb"}))
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "seq 3: expected seq 2" in " ".join(result.stdout.split())
