@@ -179,11 +179,6 @@ def test_kz1048_circular_mostly_in_english_is_quarantined_as_garbled_and_kept(ho
     assert_seed_read_in_full(home)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="circulars/reading/text.py decode_text reads Kazakh-majority KZ-1048 as cp1251 and keeps the mojibake "
-    "(Ќосымша for Қосымша); the fix belongs to the reader: decode as kz1048 when cp1251 shows MOJIBAKE_LETTERS",
-)
 def test_kazakh_text_in_kz1048_is_never_recorded_as_mojibake():
     text = (TEXTS / "005_silence_opened_DOC-1510.txt").read_text(encoding="utf-8")
     kazakh = "\n".join(line for line in text.splitlines() if any(c in KZ_ONLY_LETTERS for c in line))
@@ -194,7 +189,7 @@ def test_kazakh_text_in_kz1048_is_never_recorded_as_mojibake():
         assert error.code == "garbled_text"
         return
     assert not set(decoded) & set(MOJIBAKE_LETTERS), decoded[:80]
-    assert "Қосымша" in decoded
+    assert decoded == kazakh
 
 
 # --- faults of the reading process ------------------------------------------------------------
