@@ -261,3 +261,16 @@ def test_rereading_with_a_better_reader_supersedes_never_edits(timeline, tmp_pat
     after_state = _snapshot(copy)
     for table in ("decisions", "plan_items", "budget_lines", "document_links"):
         assert after_state[table] == before_state[table], table
+
+
+def test_confirming_circular_links_the_draft_to_its_adopted_symbol(timeline):
+    links = _query(
+        timeline["home"],
+        "SELECT from_symbol, to_symbol, link FROM document_links WHERE link IN ('confirms', 'adopted_as') ORDER BY 3, 1, 2",
+    )
+    assert links == [
+        {"from_symbol": "MC/2023/DRAFT/7", "to_symbol": "MC/2023/DEC/5", "link": "adopted_as"},
+        {"from_symbol": "SOC/2023-III/DRAFT/3", "to_symbol": "SOC/2023-III/DEC/4", "link": "adopted_as"},
+        {"from_symbol": "DOC/1503", "to_symbol": "MC/2023/DRAFT/7", "link": "confirms"},
+        {"from_symbol": "DOC/1503", "to_symbol": "SOC/2023-III/DRAFT/3", "link": "confirms"},
+    ]
