@@ -13,8 +13,8 @@ example: setup
 	@echo
 	.venv/bin/circulars sql "SELECT symbol, issued_on, place, languages, page_count, status FROM circulars"
 	.venv/bin/circulars sql "SELECT event_type, count(*) AS events FROM events GROUP BY 1 ORDER BY min(seq)"
-	.venv/bin/circulars sql "SELECT item_no, action, status, subject FROM decisions ORDER BY meeting_on, item_no LIMIT 12"
-	.venv/bin/circulars sql "SELECT item_no, title, timing_text, starts_on, ends_on, timing_precision FROM plan_items WHERE plan_year = 2024 ORDER BY item_no"
+	.venv/bin/circulars sql "SELECT coalesce(symbol, 'item ' || item_no) AS decision, action, status, silence_deadline, left(subject, 50) AS subject FROM decisions"
+	.venv/bin/circulars sql "SELECT item_no AS no, left(title, 44) AS title, lead_organizer, timing_text, starts_on, ends_on, timing_precision AS precision FROM plan_items WHERE plan_year = 2024 ORDER BY item_no"
 	.venv/bin/circulars sql "SELECT line_no, section, title, amount_usd, line_kind FROM budget_lines WHERE budget_year = 2024 ORDER BY position"
 
 test: setup

@@ -32,7 +32,7 @@ app = typer.Typer(
 )
 
 err = Console(stderr=True)
-out = Console()
+out = Console(width=None if sys.stdout.isatty() else 160)
 
 
 class UserError(Exception):
