@@ -1,17 +1,68 @@
-"""The daily schedule: re-evaluates clock-dependent status (silence deadlines) and sweeps the inbox."""
+"""The daily schedule: sweeps the inbox and moves clock-dependent status (silence deadlines).
 
-from dagster import DefaultScheduleStatus, ScheduleDefinition
+It asks for a run only when there is something to do: files waiting, or a draft
+whose silence deadline has passed while the tables still say `pending_silence`.
+A day with nothing new costs one directory listing and one small read-only query,
+and imports neither Great Expectations nor pandas.
+"""
+
+from datetime import UTC, datetime
+
+from dagster import DefaultScheduleStatus, RunRequest, ScheduleEvaluationContext, SkipReason, schedule
+
+from circulars import intake
+from circulars.db import DatabaseBusy, connect
+from pipelines.resources import CircularsHome
 
 from .jobs import ingest_job
 
-daily_ingest = ScheduleDefinition(
+
+def deadlines_passed(home, now: datetime) -> list[str]:
+    """Symbols still shown as pending silence whose deadline is at or before `now`."""
+    if not home.database.exists():
+        return []
+    with connect(home.database, read_only=True, wait_seconds=30) as con:
+        has_table = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'decisions'"
+        ).fetchone()[0]
+        if not has_table:
+            return []
+        rows = con.execute(
+            "SELECT symbol FROM decisions WHERE status = 'pending_silence' AND silence_deadline <= ? ORDER BY 1",
+            [now],
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
+@schedule(
     name="daily_ingest",
     job=ingest_job,
     cron_schedule="15 6 * * *",
     execution_timezone="Asia/Almaty",
     default_status=DefaultScheduleStatus.RUNNING,
     description=(
-        "Every day at 06:15 Astana time: ingests anything left in the inbox and rebuilds the current state, "
-        "so a draft whose silence deadline passed becomes `presumed_adopted` without a new circular."
+        "Every day at 06:15 Astana time: ingests anything left in the inbox and, when a silence deadline "
+        "has passed, rebuilds the current state so the draft becomes `presumed_adopted` without a new circular. "
+        "Skips (saying why) when there is nothing to do."
     ),
 )
+def daily_ingest(context: ScheduleEvaluationContext, circulars_home: CircularsHome):
+    home = circulars_home.home()
+    now = context.scheduled_execution_time or datetime.now(UTC)
+    waiting = intake.inbox_files(home)
+    try:
+        due = deadlines_passed(home, now)
+    except DatabaseBusy:
+        return SkipReason("the database is busy (an ingestion is writing); the next tick will look again")
+    if not waiting and not due:
+        return SkipReason(f"nothing to do at {now.isoformat()}: inbox empty, no silence deadline passed")
+    reasons = []
+    if waiting:
+        reasons.append(f"{len(waiting)} file(s) waiting")
+    if due:
+        reasons.append("silence deadline passed: " + ", ".join(due[:5]))
+    return RunRequest(
+        run_key=f"daily:{now.date().isoformat()}",
+        run_config={"ops": {"state_tables": {"config": {"now": now.astimezone(UTC).isoformat()}}}},
+        tags={"circulars/trigger": "daily_ingest", "circulars/reason": "; ".join(reasons)[:200]},
+    )
