@@ -19,13 +19,35 @@ from rich.table import Table
 from circulars.home import Home, resolve_home
 from circulars.intake import safe_file_name
 
+HELP = """A record of a secretariat's circulars (notes verbales: PDF or text, EN/RU/KK).
+
+Every file is kept byte for byte; what it says becomes events in a
+hash-chained log; the tables are projections of that log, now and as of
+any date.
+
+\b
+circulars ingest FILES|FOLDERS     copy into the inbox, ingest all that is new
+circulars sql "SELECT ..."         read-only SQL (--format table|csv|json)
+circulars verify                   check the hash chain and every stored file
+circulars export DIR               every table as Parquet (--format csv)
+circulars calendar 2024 -o x.ics   the plan of events as iCalendar
+
+\b
+Tables: circulars, documents, document_links, decisions, plan_items,
+budget_lines, events (the log), quality_results.
+As of a date: decisions_as_of(at [, known_at]), plan_items_as_of(...),
+budget_lines_as_of(...), e.g.
+circulars sql "SELECT * FROM budget_lines_as_of(DATE '2024-03-01')"
+
+\b
+Environment: CIRCULARS_HOME (default data/), CIRCULARS_WORKERS (reading
+processes), DAGSTER_HOME (default CIRCULARS_HOME/dagster).
+The UI: make ui, then http://127.0.0.1:3000
+"""
+
 app = typer.Typer(
     name="circulars",
-    help=(
-        "An event-sourced record of a secretariat's circulars.\n\n"
-        "Drop PDF or text circulars in with `ingest`; ask what was decided, planned and budgeted with `sql`; "
-        "check that nothing was lost or altered with `verify`. Data lives in CIRCULARS_HOME (default: data/)."
-    ),
+    help=HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

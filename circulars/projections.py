@@ -67,7 +67,7 @@ _P = "e.circular_sha256, CAST(e.payload->>'page' AS INTEGER), e.seq, e.valid_at,
 _STRS = "from_json(e.payload->'{0}', '[\"VARCHAR\"]')"
 
 HISTORY_INSERTS = {
-    "receipt_history": f"""
+    "receipt_history": """
         INSERT INTO receipt_history
         SELECT e.circular_sha256, e.payload->>'file_name', CAST(e.payload->>'size' AS BIGINT), e.payload->>'media_type',
                CASE e.event_type WHEN 'CircularReceived' THEN 'received' ELSE 'name' END, e.seq, e.recorded_at

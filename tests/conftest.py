@@ -25,3 +25,17 @@ def home(tmp_path, monkeypatch):
     monkeypatch.setenv("CIRCULARS_HOME", str(root))
     monkeypatch.setenv("DAGSTER_HOME", str(root / "dagster"))
     return resolve_home(root).ensure()
+
+
+def query_rows(home, sql: str, params=None) -> list[dict]:
+    """Rows of a read-only query against a home's database, as dicts (timestamps in UTC)."""
+    import duckdb
+
+    con = duckdb.connect(str(home.database), read_only=True)
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        cursor = con.execute(sql, params or [])
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+    finally:
+        con.close()

@@ -11,19 +11,9 @@ from typer.testing import CliRunner
 
 from circulars.cli import app
 from circulars.store import ContentStore
-from tests.conftest import PDFS, SEED_TEXT
+from tests.conftest import query_rows, PDFS, SEED_TEXT
 
 runner = CliRunner()
-
-
-def _rows(home, sql, params=None):
-    con = duckdb.connect(str(home.database), read_only=True)
-    try:
-        cursor = con.execute(sql, params or [])
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
-    finally:
-        con.close()
 
 
 def _ingest(*args):
@@ -42,12 +32,12 @@ def test_pdf_and_text_circulars_are_received_stored_and_read(home, tmp_path):
         data = source.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         assert store.read(sha) == data
-        received = _rows(home, "SELECT stream_id, stream_version, payload FROM events WHERE event_type = 'CircularReceived' AND circular_sha256 = ?", [sha])
+        received = query_rows(home, "SELECT stream_id, stream_version, payload FROM events WHERE event_type = 'CircularReceived' AND circular_sha256 = ?", [sha])
         assert len(received) == 1
         payload = json.loads(received[0]["payload"])
         assert (payload["file_name"], payload["size"], payload["media_type"], payload["page_count"]) == (source.name, len(data), media_type, pages)
         assert (received[0]["stream_id"], received[0]["stream_version"]) == (f"circular-{sha}", 1)
-        circular = _rows(home, "SELECT symbol, issued_on, place, languages, page_count, status FROM circulars WHERE sha256 = ?", [sha])
+        circular = query_rows(home, "SELECT symbol, issued_on, place, languages, page_count, status FROM circulars WHERE sha256 = ?", [sha])
         assert circular == [{"symbol": "DOC/1497", "issued_on": __import__("datetime").date(2023, 12, 12), "place": "Astana",
                              "languages": ["en", "ru", "kk"], "page_count": pages, "status": "parsed"}]
     assert list(home.inbox.iterdir()) == []
@@ -55,28 +45,28 @@ def test_pdf_and_text_circulars_are_received_stored_and_read(home, tmp_path):
 
 def test_same_bytes_under_another_name_add_no_content_only_the_name(home, tmp_path):
     _ingest(SEED_TEXT)
-    events_before = _rows(home, "SELECT count(*) AS n FROM events")[0]["n"]
+    events_before = query_rows(home, "SELECT count(*) AS n FROM events")[0]["n"]
     renamed = tmp_path / "note verbale 1497 (copy).txt"
     shutil.copy(SEED_TEXT, renamed)
     summary = _ingest(renamed)
     assert summary["new"] == []
     assert [d["file_name"] for d in summary["duplicate"]] == ["note verbale 1497 (copy).txt"]
-    added = _rows(home, "SELECT event_type, payload->>'file_name' AS name FROM events WHERE seq > ?", [events_before])
+    added = query_rows(home, "SELECT event_type, payload->>'file_name' AS name FROM events WHERE seq > ?", [events_before])
     assert added == [{"event_type": "CircularFileNameRecorded", "name": "note verbale 1497 (copy).txt"}]
-    names = _rows(home, "SELECT file_names FROM circulars")
+    names = query_rows(home, "SELECT file_names FROM circulars")
     assert names == [{"file_names": ["000_seed_DOC-1497.txt", "note verbale 1497 (copy).txt"]}]
 
 
 def test_reingesting_is_a_no_op_and_says_so(home):
     _ingest(SEED_TEXT)
-    before = _rows(home, "SELECT count(*) AS n, max(hash) AS h FROM events")
+    before = query_rows(home, "SELECT count(*) AS n, max(hash) AS h FROM events")
     again = _ingest(SEED_TEXT)
     assert again["new"] == [] and [d["file_name"] for d in again["duplicate"]] == ["000_seed_DOC-1497.txt"]
-    assert _rows(home, "SELECT count(*) AS n, max(hash) AS h FROM events") == before
+    assert query_rows(home, "SELECT count(*) AS n, max(hash) AS h FROM events") == before
     result = runner.invoke(app, ["ingest"])
     assert result.exit_code == 0
     assert "Nothing new" in result.stdout
-    assert _rows(home, "SELECT count(*) AS n, max(hash) AS h FROM events") == before
+    assert query_rows(home, "SELECT count(*) AS n, max(hash) AS h FROM events") == before
 
 
 def test_verify_passes_then_names_an_edited_event_and_an_altered_file(home):
@@ -106,4 +96,4 @@ def test_sql_refuses_to_write(home):
     _ingest(SEED_TEXT)
     refused = runner.invoke(app, ["sql", "DELETE FROM events"])
     assert refused.exit_code != 0
-    assert _rows(home, "SELECT count(*) AS n FROM events")[0]["n"] > 0
+    assert query_rows(home, "SELECT count(*) AS n FROM events")[0]["n"] > 0

@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import json
 
-import duckdb
 import pytest
 
 from circulars.cli import copy_into_inbox, run_ingestion, summarise
 from circulars.home import resolve_home
-from tests.conftest import SEED_TEXT, TEXTS
+from tests.conftest import query_rows, SEED_TEXT, TEXTS
 
 FAULTY = ["900_faulty_budget_total.txt", "901_faulty_plan_duplicate_item.txt", "902_faulty_unknown_action.txt"]
-
-
-def _rows(home, sql, params=None):
-    con = duckdb.connect(str(home.database), read_only=True)
-    try:
-        cursor = con.execute(sql, params or [])
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +35,7 @@ def test_seed_passes_every_check(checked):
     assert [e.check_name for e in evaluations if not e.passed] == []
     tables = {e.asset_key.to_user_string() for e in evaluations}
     assert tables == {"events", "circulars", "documents", "decisions", "plan_items", "budget_lines"}
-    recorded = _rows(home, "SELECT count(*) AS n, bool_and(passed) AS ok FROM quality_results WHERE run_id = ?", [seed_run.run_id])
+    recorded = query_rows(home, "SELECT count(*) AS n, bool_and(passed) AS ok FROM quality_results WHERE run_id = ?", [seed_run.run_id])
     assert recorded == [{"n": len(evaluations), "ok": True}]
 
 
@@ -69,7 +58,7 @@ def test_faulty_circulars_fail_the_right_checks_and_the_run_goes_on(checked):
 
 def test_failing_rows_are_named_in_quality_results(checked):
     home, _, faulty_run = checked
-    rows = _rows(
+    rows = query_rows(
         home,
         "SELECT asset, check_name, severity, observed, details FROM quality_results WHERE run_id = ? AND NOT passed ORDER BY 2",
         [faulty_run.run_id],
@@ -90,14 +79,14 @@ def test_failing_rows_are_named_in_quality_results(checked):
 
 def test_flagged_figures_stay_recorded_exactly_as_printed(checked):
     home, _, _ = checked
-    grand = _rows(home, "SELECT amount_usd FROM budget_lines WHERE budget_year = 2026 AND line_kind = 'grand_total'")
+    grand = query_rows(home, "SELECT amount_usd FROM budget_lines WHERE budget_year = 2026 AND line_kind = 'grand_total'")
     assert grand == [{"amount_usd": 3_893_000}]
-    sevens = _rows(home, "SELECT title FROM plan_items WHERE plan_year = 2026 AND item_no = 7 ORDER BY title")
+    sevens = query_rows(home, "SELECT title FROM plan_items WHERE plan_year = 2026 AND item_no = 7 ORDER BY title")
     assert len(sevens) == 2
-    other = _rows(home, "SELECT action, status FROM decisions WHERE decision_id = 'SOC/2025-04-02/item-2'")
+    other = query_rows(home, "SELECT action, status FROM decisions WHERE decision_id = 'SOC/2025-04-02/item-2'")
     assert other == [{"action": "other", "status": "recorded"}]
     # The seed's state is untouched by the faulty circulars of other years.
-    assert _rows(home, "SELECT count(*) AS n FROM plan_items WHERE plan_year = 2024") == [{"n": 27}]
+    assert query_rows(home, "SELECT count(*) AS n FROM plan_items WHERE plan_year = 2024") == [{"n": 27}]
 
 
 def test_cli_summary_lists_failed_checks(checked):

@@ -12,12 +12,11 @@ from __future__ import annotations
 import shutil
 from datetime import UTC, date, datetime
 
-import duckdb
 import pytest
 
 from circulars.cli import copy_into_inbox, run_ingestion
 from circulars.home import resolve_home
-from tests.conftest import SEED_TEXT, TEXTS
+from tests.conftest import query_rows, SEED_TEXT, TEXTS
 
 UNOCT_DRAFT = "SOC/2023-III/DRAFT/3"
 SAUDI_DRAFT = "MC/2023/DRAFT/7"
@@ -33,19 +32,8 @@ FOLLOW_UPS = [
 STATE_TABLES = ("circulars", "documents", "document_links", "decisions", "plan_items", "budget_lines")
 
 
-def _query(home, sql, params=None):
-    con = duckdb.connect(str(home.database), read_only=True)
-    try:
-        con.execute("SET TimeZone = 'UTC'")
-        cursor = con.execute(sql, params or [])
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
-    finally:
-        con.close()
-
-
 def _decision(home, decision_id, table="decisions"):
-    rows = _query(home, f"SELECT * FROM {table} WHERE decision_id = ?", [decision_id])
+    rows = query_rows(home, f"SELECT * FROM {table} WHERE decision_id = ?", [decision_id])
     assert len(rows) == 1, rows
     return rows[0]
 
@@ -67,10 +55,10 @@ def timeline(tmp_path_factory):
     home = resolve_home(root).ensure()
     snapshots = {}
     _ingest(home, [SEED_TEXT], now="2023-12-20T00:00:00+00:00")
-    snapshots["before_deadline"] = _query(home, "SELECT * FROM decisions")
-    seed_recorded = _query(home, "SELECT max(recorded_at) AS at FROM events")[0]["at"]
+    snapshots["before_deadline"] = query_rows(home, "SELECT * FROM decisions")
+    seed_recorded = query_rows(home, "SELECT max(recorded_at) AS at FROM events")[0]["at"]
     _ingest(home, [], now="2023-12-27T00:00:00+00:00")
-    snapshots["after_deadline"] = _query(home, "SELECT * FROM decisions")
+    snapshots["after_deadline"] = query_rows(home, "SELECT * FROM decisions")
     _ingest(home, [TEXTS / name for name in FOLLOW_UPS], now="2025-01-01T00:00:00+00:00")
     yield {"home": home, "snapshots": snapshots, "seed_recorded": seed_recorded}
     os.environ.pop("DAGSTER_HOME", None)
@@ -107,7 +95,7 @@ def test_draft_is_adopted_when_a_circular_confirms_it(timeline):
     assert (unoct["status"], unoct["adopted_on"], unoct["adopted_symbol"]) == ("adopted", date(2023, 12, 26), "SOC/2023-III/DEC/4")
     saudi = _decision(home, SAUDI_DRAFT)
     assert (saudi["status"], saudi["adopted_symbol"]) == ("adopted", "MC/2023/DEC/5")
-    confirming = _query(home, "SELECT symbol FROM circulars WHERE sha256 = ?", [unoct["circular_sha256"]])
+    confirming = query_rows(home, "SELECT symbol FROM circulars WHERE sha256 = ?", [unoct["circular_sha256"]])
     assert confirming == [{"symbol": "DOC/1503"}]
 
 
@@ -117,7 +105,7 @@ def test_decisions_as_of_valid_and_known_time(timeline):
     # 12 noon Astana time (UTC+6 in 2023) is when the confirming circular says it was adopted.
     assert _decision(home, UNOCT_DRAFT, "decisions_as_of(TIMESTAMPTZ '2023-12-26 12:00:00+06')")["status"] == "adopted"
     known = timeline["seed_recorded"]
-    as_known = _query(
+    as_known = query_rows(
         home,
         "SELECT status FROM decisions_as_of(TIMESTAMPTZ '2023-12-28 00:00+00', ?) WHERE decision_id = ?",
         [known, UNOCT_DRAFT],
@@ -139,7 +127,7 @@ def test_silence_broken_rejects_the_draft(timeline):
 
 def test_plan_amendment_reschedules_cancels_and_adds(timeline):
     home = timeline["home"]
-    items = {r["item_no"]: r for r in _query(home, "SELECT * FROM plan_items WHERE plan_year = 2024")}
+    items = {r["item_no"]: r for r in query_rows(home, "SELECT * FROM plan_items WHERE plan_year = 2024")}
     assert sorted(items) == list(range(1, 30))
     assert (items[9]["timing_text"], items[9]["starts_on"], items[9]["ends_on"], items[9]["status"]) == (
         "23 – 25 April", date(2024, 4, 23), date(2024, 4, 25), "rescheduled")
@@ -154,14 +142,14 @@ def test_plan_amendment_reschedules_cancels_and_adds(timeline):
     assert items[28]["status"] == "planned" and items[28]["starts_on"] == date(2024, 6, 24)
     assert (items[29]["timing_text"], items[29]["timing_precision"]) == ("Second half of 2024", "half_year")
     assert {n for n, r in items.items() if r["status"] == "planned"} == set(range(1, 30)) - {9, 13, 16, 20, 24, 25}
-    amending = _query(home, "SELECT symbol FROM circulars WHERE sha256 = ?", [items[9]["circular_sha256"]])
+    amending = query_rows(home, "SELECT symbol FROM circulars WHERE sha256 = ?", [items[9]["circular_sha256"]])
     assert amending == [{"symbol": "DOC/1532"}]
     assert items[9]["scheduled_in_sha256"] == items[1]["circular_sha256"]
 
 
 def test_plan_as_it_stood_before_the_amendment(timeline):
     home = timeline["home"]
-    items = {r["item_no"]: r for r in _query(home, "SELECT * FROM plan_items_as_of(DATE '2024-04-01') WHERE plan_year = 2024")}
+    items = {r["item_no"]: r for r in query_rows(home, "SELECT * FROM plan_items_as_of(DATE '2024-04-01') WHERE plan_year = 2024")}
     assert sorted(items) == list(range(1, 28))
     assert (items[9]["timing_text"], items[9]["starts_on"], items[9]["ends_on"], items[9]["status"]) == (
         "March", date(2024, 3, 1), date(2024, 3, 31), "planned")
@@ -171,32 +159,32 @@ def test_plan_as_it_stood_before_the_amendment(timeline):
 
 def test_budget_revision_supersedes_and_as_of_returns_the_original(timeline):
     home = timeline["home"]
-    current = _query(home, "SELECT * FROM budget_lines WHERE budget_year = 2024 ORDER BY position")
+    current = query_rows(home, "SELECT * FROM budget_lines WHERE budget_year = 2024 ORDER BY position")
     assert {r["budget_symbol"] for r in current} == {"SOC/2024-II/DEC/3"}
     assert [(r["section"], r["amount_usd"], r["line_kind"]) for r in current] == [
         ("I", 218_291, "expenditure"), ("II", 1_702_413, "expenditure"), ("III", 571_020, "expenditure"),
         ("IV", 1_166_506, "expenditure"), ("V", 1_097_093, "expenditure"), (None, 4_755_323, "total"),
         ("VI", 23_677, "expenditure"), (None, 4_779_000, "grand_total"),
     ]
-    before = _query(home, "SELECT * FROM budget_lines_as_of(DATE '2024-09-17') WHERE budget_year = 2024 ORDER BY position")
+    before = query_rows(home, "SELECT * FROM budget_lines_as_of(DATE '2024-09-17') WHERE budget_year = 2024 ORDER BY position")
     assert {r["budget_symbol"] for r in before} == {"SOC/2023-III/DEC/3"}
     assert [r["amount_usd"] for r in before] == [218_291, 1_629_598, 609_204, 1_146_506, 1_131_724, 4_735_323, 23_677, 4_759_000]
     superseded = _decision(home, "SOC/2023-III/DEC/3")
     assert (superseded["status"], superseded["superseded_by"]) == ("superseded", "SOC/2024-II/DEC/3")
-    links = _query(home, "SELECT from_symbol, to_symbol, link FROM document_links WHERE link = 'supersedes'")
+    links = query_rows(home, "SELECT from_symbol, to_symbol, link FROM document_links WHERE link = 'supersedes'")
     assert links == [{"from_symbol": "SOC/2024-II/DEC/3", "to_symbol": "SOC/2023-III/DEC/3", "link": "supersedes"}]
 
 
 def test_next_years_plan_and_budget_stand_beside_this_years(timeline):
     home = timeline["home"]
-    counts = {r["plan_year"]: r["n"] for r in _query(home, "SELECT plan_year, count(*) AS n FROM plan_items GROUP BY 1")}
+    counts = {r["plan_year"]: r["n"] for r in query_rows(home, "SELECT plan_year, count(*) AS n FROM plan_items GROUP BY 1")}
     assert counts == {2024: 29, 2025: 40}
-    grand = _query(home, "SELECT budget_year, amount_usd FROM budget_lines WHERE line_kind = 'grand_total' ORDER BY 1")
+    grand = query_rows(home, "SELECT budget_year, amount_usd FROM budget_lines WHERE line_kind = 'grand_total' ORDER BY 1")
     assert grand == [{"budget_year": 2024, "amount_usd": 4_779_000}, {"budget_year": 2025, "amount_usd": 3_893_000}]
 
 
 def test_list_items_are_linked_to_the_decisions_they_adopt(timeline):
-    links = _query(timeline["home"], "SELECT from_symbol, to_symbol FROM document_links WHERE link = 'adopts' ORDER BY 1")
+    links = query_rows(timeline["home"], "SELECT from_symbol, to_symbol FROM document_links WHERE link = 'adopts' ORDER BY 1")
     assert {"from_symbol": "SOC/2023-12-12/item-3", "to_symbol": "SOC/2023-III/DEC/2"} in links
     assert {"from_symbol": "SOC/2023-12-12/item-4", "to_symbol": "SOC/2023-III/DEC/3"} in links
 
@@ -204,7 +192,7 @@ def test_list_items_are_linked_to_the_decisions_they_adopt(timeline):
 def test_every_row_is_traceable_to_a_circular_and_page(timeline):
     home = timeline["home"]
     for table in ("documents", "document_links", "decisions", "plan_items", "budget_lines"):
-        orphans = _query(
+        orphans = query_rows(
             home,
             f"SELECT count(*) AS n FROM {table} t LEFT JOIN circulars c ON c.sha256 = t.circular_sha256 "
             "WHERE c.sha256 IS NULL OR t.page IS NULL OR t.page < 1",
@@ -215,7 +203,7 @@ def test_every_row_is_traceable_to_a_circular_and_page(timeline):
 def _snapshot(home):
     snapshot = {}
     for table in STATE_TABLES + ("events",):
-        rows = _query(home, f"SELECT * FROM {table}")
+        rows = query_rows(home, f"SELECT * FROM {table}")
         snapshot[table] = sorted(repr(sorted(r.items())) for r in rows)
     return snapshot
 
@@ -239,7 +227,7 @@ def test_rereading_with_a_better_reader_supersedes_never_edits(timeline, tmp_pat
     copy = resolve_home(tmp_path / "reread")
     shutil.copytree(home.root, copy.root, ignore=shutil.ignore_patterns("dagster"))
     copy.ensure()
-    before_events = _query(copy, "SELECT seq, hash FROM events ORDER BY seq")
+    before_events = query_rows(copy, "SELECT seq, hash FROM events ORDER BY seq")
     before_state = _snapshot(copy)
     import circulars.ingest
     import circulars.reading
@@ -250,9 +238,9 @@ def test_rereading_with_a_better_reader_supersedes_never_edits(timeline, tmp_pat
     monkeypatch.setattr(circulars.ingest, "READER_VERSION", "2")
     result = run_ingestion(copy, now="2025-01-01T00:00:00+00:00")
     assert result.success
-    after_events = _query(copy, "SELECT seq, hash FROM events ORDER BY seq")
+    after_events = query_rows(copy, "SELECT seq, hash FROM events ORDER BY seq")
     assert after_events[: len(before_events)] == before_events
-    readings = _query(
+    readings = query_rows(
         copy,
         "SELECT circular_sha256, list(payload->>'reader_version' ORDER BY seq) AS versions FROM events "
         "WHERE event_type = 'CircularIdentified' GROUP BY 1",
@@ -264,7 +252,7 @@ def test_rereading_with_a_better_reader_supersedes_never_edits(timeline, tmp_pat
 
 
 def test_confirming_circular_links_the_draft_to_its_adopted_symbol(timeline):
-    links = _query(
+    links = query_rows(
         timeline["home"],
         "SELECT from_symbol, to_symbol, link FROM document_links WHERE link IN ('confirms', 'adopted_as') ORDER BY 3, 1, 2",
     )
