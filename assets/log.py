@@ -36,43 +36,49 @@ circular_files = AssetSpec(
 )
 
 
-def _circular_metadata(con, sha256: str, store: ContentStore) -> dict:
-    receipt = con.execute(
+def _circulars_metadata(con, sha256s: list[str], store: ContentStore) -> dict[str, dict]:
+    """What a person wants to see on each circular's partition, for a whole batch in one query."""
+    if not sha256s:
+        return {}
+    con.execute("CREATE OR REPLACE TEMP TABLE _touched (sha VARCHAR)")
+    con.executemany("INSERT INTO _touched VALUES (?)", [(s,) for s in sha256s])
+    rows = con.execute(
         """
-        SELECT arg_min(payload->>'file_name', seq), list(payload->>'file_name' ORDER BY seq), max(CAST(payload->>'size' AS BIGINT)),
-               arg_min(payload->>'media_type', seq), min(recorded_at)
-        FROM events WHERE circular_sha256 = ? AND event_type IN ('CircularReceived', 'CircularFileNameRecorded')
-        """,
-        [sha256],
-    ).fetchone()
-    reading = con.execute(
+        WITH mine AS (SELECT e.* FROM events e JOIN _touched t ON t.sha = e.circular_sha256)
+        SELECT circular_sha256,
+               arg_min(payload->>'file_name', seq) FILTER (WHERE event_type IN ('CircularReceived', 'CircularFileNameRecorded')),
+               list(payload->>'file_name' ORDER BY seq) FILTER (WHERE event_type IN ('CircularReceived', 'CircularFileNameRecorded')),
+               max(CAST(payload->>'size' AS BIGINT)) FILTER (WHERE event_type = 'CircularReceived'),
+               arg_min(payload->>'media_type', seq) FILTER (WHERE event_type = 'CircularReceived'),
+               arg_max(event_type, seq) FILTER (WHERE event_type IN ('CircularIdentified', 'CircularQuarantined')),
+               arg_max(CAST(payload AS VARCHAR), seq) FILTER (WHERE event_type IN ('CircularIdentified', 'CircularQuarantined')),
+               count(*)
+        FROM mine GROUP BY circular_sha256
         """
-        SELECT event_type, payload FROM events
-        WHERE circular_sha256 = ? AND event_type IN ('CircularIdentified', 'CircularQuarantined')
-        ORDER BY seq DESC LIMIT 1
-        """,
-        [sha256],
-    ).fetchone()
-    count = con.execute("SELECT count(*) FROM events WHERE circular_sha256 = ?", [sha256]).fetchone()[0]
-    payload = json.loads(reading[1]) if reading else {}
-    quarantined = bool(reading and reading[0] == "CircularQuarantined")
-    return {
-        "symbol": payload.get("symbol") or "",
-        "issued_on": payload.get("issued_on") or "",
-        "place": payload.get("place") or "",
-        "languages": ", ".join(payload.get("languages") or []),
-        "pages": payload.get("page_count") or 0,
-        "events": count,
-        "status": "quarantined" if quarantined else ("parsed" if reading else "received"),
-        "quarantine_reason": f"{payload.get('reason_code')}: {payload.get('reason')}" if quarantined else "",
-        "file_name": receipt[0] if receipt else "",
-        "file_names": ", ".join(dict.fromkeys(receipt[1] or [])) if receipt else "",
-        "size_bytes": receipt[2] if receipt else 0,
-        "media_type": receipt[3] if receipt else "",
-        "sha256": sha256,
-        "raw_file": MetadataValue.path(str(store.path_for(sha256))),
-        "reader_version": payload.get("reader_version") or "",
-    }
+    ).fetchall()
+    con.execute("DROP TABLE _touched")
+    metadata = {}
+    for sha256, first_name, names, size, media_type, reading_type, reading, count in rows:
+        payload = json.loads(reading) if reading else {}
+        quarantined = reading_type == "CircularQuarantined"
+        metadata[sha256] = {
+            "symbol": payload.get("symbol") or "",
+            "issued_on": payload.get("issued_on") or "",
+            "place": payload.get("place") or "",
+            "languages": ", ".join(payload.get("languages") or []),
+            "pages": payload.get("page_count") or 0,
+            "events": count,
+            "status": "quarantined" if quarantined else ("parsed" if reading_type else "received"),
+            "quarantine_reason": f"{payload.get('reason_code')}: {payload.get('reason')}" if quarantined else "",
+            "file_name": first_name or "",
+            "file_names": ", ".join(dict.fromkeys(names or [])),
+            "size_bytes": size or 0,
+            "media_type": media_type or "",
+            "sha256": sha256,
+            "raw_file": MetadataValue.path(str(store.path_for(sha256))),
+            "reader_version": payload.get("reader_version") or "",
+        }
+    return metadata
 
 
 @asset(
@@ -92,9 +98,7 @@ def events(context: AssetExecutionContext, circulars_home: CircularsHome) -> Mat
     store = ContentStore(home.store)
     with connect(home.database, read_only=True, on_wait=context.log.info) as con:
         total = con.execute("SELECT count(*), coalesce(max(seq), 0) FROM events").fetchone()
-        by_sha = {}
-        for sha in touched:
-            by_sha[sha] = _circular_metadata(con, sha, store)
+        by_sha = _circulars_metadata(con, touched, store)
     if touched:
         existing = {key[-12:]: key for key in context.instance.get_dynamic_partitions(circular_partitions.name)}
         keys = {}

@@ -347,42 +347,67 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(MACROS)
 
 
-def update_history(con: duckdb.DuckDBPyConnection) -> int:
-    """Project events not yet projected into the history tables; returns how many events were read."""
-    ensure_schema(con)
+def _project_history(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT last_seq FROM projection_checkpoints WHERE name = ?", [HISTORY_CHECKPOINT]).fetchone()
+    after = row[0] if row else 0
+    last = con.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+    if last < after:
+        raise RuntimeError(
+            f"the event log ends at seq {last} but projections were built up to seq {after}: "
+            "the log lost events; run `circulars verify`"
+        )
+    if last > after:
+        for sql in HISTORY_INSERTS.values():
+            con.execute(sql.replace("$after", str(int(after))))
+        con.execute("INSERT OR REPLACE INTO projection_checkpoints VALUES (?, ?)", [HISTORY_CHECKPOINT, last])
+    return last - after
+
+
+def _rebuild(con: duckdb.DuckDBPyConnection, table: str, now: datetime) -> int:
+    sql = CURRENT_TABLES[table]
+    con.execute(sql.replace("$now", "?"), [now] * sql.count("$now"))
+    return con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+
+
+def _in_transaction(con: duckdb.DuckDBPyConnection, work):
     con.execute("BEGIN TRANSACTION")
     try:
-        row = con.execute("SELECT last_seq FROM projection_checkpoints WHERE name = ?", [HISTORY_CHECKPOINT]).fetchone()
-        after = row[0] if row else 0
-        last = con.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
-        if last < after:
-            raise RuntimeError(
-                f"the event log ends at seq {last} but projections were built up to seq {after}: "
-                "the log lost events; run `circulars verify`"
-            )
-        if last > after:
-            for sql in HISTORY_INSERTS.values():
-                con.execute(sql.replace("$after", str(int(after))))
-            con.execute(
-                "INSERT OR REPLACE INTO projection_checkpoints VALUES (?, ?)", [HISTORY_CHECKPOINT, last]
-            )
+        result = work()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return last - after
+    return result
+
+
+def update_history(con: duckdb.DuckDBPyConnection) -> int:
+    """Project events not yet projected into the history tables; returns how many events were read."""
+    ensure_schema(con)
+    return _in_transaction(con, lambda: _project_history(con))
 
 
 def rebuild_current(con: duckdb.DuckDBPyConnection, table: str, now: datetime) -> int:
     """(Re)build one current-state table as of `now`; returns its row count."""
     ensure_schema(con)
-    con.execute(CURRENT_TABLES[table].replace("$now", "?"), [now] * CURRENT_TABLES[table].count("$now"))
-    return con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    return _in_transaction(con, lambda: _rebuild(con, table, now))
+
+
+def project(con: duckdb.DuckDBPyConnection, now: datetime) -> tuple[int, dict[str, int]]:
+    """History and every current table in one transaction: a crash leaves all of it as it was, or all new.
+
+    Returns (events projected, row count per current table).
+    """
+    ensure_schema(con)
+
+    def work():
+        projected = _project_history(con)
+        return projected, {table: _rebuild(con, table, now) for table in CURRENT_TABLES}
+
+    return _in_transaction(con, work)
 
 
 def rebuild_all(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[str, int]:
-    update_history(con)
-    return {table: rebuild_current(con, table, now) for table in CURRENT_TABLES}
+    return project(con, now)[1]
 
 
 def reset(con: duckdb.DuckDBPyConnection) -> None:
