@@ -14,7 +14,7 @@ from dagster import (
 )
 
 from circulars import ingest
-from circulars.db import connect
+from circulars.db import connect, insert_rows
 from circulars.store import ContentStore
 from pipelines.resources import CircularsHome
 
@@ -41,7 +41,7 @@ def _circulars_metadata(con, sha256s: list[str], store: ContentStore) -> dict[st
     if not sha256s:
         return {}
     con.execute("CREATE OR REPLACE TEMP TABLE _touched (sha VARCHAR)")
-    con.executemany("INSERT INTO _touched VALUES (?)", [(s,) for s in sha256s])
+    insert_rows(con, "_touched", ["sha"], [(s,) for s in sha256s])
     rows = con.execute(
         """
         WITH mine AS (SELECT e.* FROM events e JOIN _touched t ON t.sha = e.circular_sha256)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import duckdb
@@ -88,3 +88,21 @@ def connect(
         yield con
     finally:
         con.close()
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: Sequence[Sequence]) -> int:
+    """Insert many rows in one statement, column by column.
+
+    DuckDB's `executemany` runs one statement per row (about 0.5 ms each); passing
+    each column as a list and unnesting them is two orders of magnitude faster.
+    Values are still bound parameters, never formatted into the SQL.
+    """
+    if not rows:
+        return 0
+    names = ", ".join(f'"{c}"' for c in columns)
+    unnests = ", ".join("unnest(?)" for _ in columns)
+    con.execute(
+        f'INSERT INTO "{table}" ({names}) SELECT {unnests}',
+        [[row[i] for row in rows] for i in range(len(columns))],
+    )
+    return len(rows)

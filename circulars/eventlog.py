@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from circulars.db import insert_rows
 from models.events import DomainEvent
 
 GENESIS_HASH = "0" * 64
@@ -108,7 +109,7 @@ def _existing_ids(con: duckdb.DuckDBPyConnection, ids: list[str]) -> set[str]:
     if not ids:
         return set()
     con.execute("CREATE OR REPLACE TEMP TABLE _candidate_ids (event_id VARCHAR)")
-    con.executemany("INSERT INTO _candidate_ids VALUES (?)", [(i,) for i in ids])
+    insert_rows(con, "_candidate_ids", ["event_id"], [(i,) for i in ids])
     found = con.execute(
         "SELECT c.event_id FROM _candidate_ids c JOIN events e USING (event_id)"
     ).fetchall()
@@ -148,7 +149,7 @@ def append(
         streams = sorted({item.stream_id for item in fresh})
         versions: dict[str, int] = {s: 0 for s in streams}
         con.execute("CREATE OR REPLACE TEMP TABLE _streams (stream_id VARCHAR)")
-        con.executemany("INSERT INTO _streams VALUES (?)", [(s,) for s in streams])
+        insert_rows(con, "_streams", ["stream_id"], [(s,) for s in streams])
         for stream_id, version in con.execute(
             "SELECT e.stream_id, max(e.stream_version) FROM events e JOIN _streams USING (stream_id) GROUP BY 1"
         ).fetchall():
@@ -174,7 +175,7 @@ def append(
             }
             row["hash"] = prev_hash = compute_hash(row)
             rows.append(tuple(row[c] for c in COLUMNS))
-        con.executemany(INSERT_SQL, rows)
+        insert_rows(con, "events", COLUMNS, rows)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -197,9 +198,6 @@ COLUMNS: tuple[str, ...] = (
     "prev_hash",
     "hash",
 )
-
-
-INSERT_SQL = f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 
 
 def iter_rows(con: duckdb.DuckDBPyConnection, *, after_seq: int = 0, batch: int = 50_000) -> Iterable[dict]:
@@ -315,7 +313,7 @@ def sync_mirror(con: duckdb.DuckDBPyConnection, mirror: Path) -> tuple[int, int]
                 restored.append(tuple(row[c] for c in COLUMNS))
         con.execute("BEGIN TRANSACTION")
         try:
-            con.executemany(INSERT_SQL, restored)
+            insert_rows(con, "events", COLUMNS, restored)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from circulars import eventlog, intake, readpool
-from circulars.db import connect
+from circulars.db import connect, insert_rows
 from circulars.eventlog import PendingEvent
 from circulars.home import Home
 from circulars.reading import READER_VERSION
@@ -67,7 +67,7 @@ def pending_reads(home: Home, *, on_wait: Callable[[str], None] | None = None) -
                 wanted.setdefault(sha, name)
             if wanted:
                 con.execute("CREATE TEMP TABLE _wanted (sha VARCHAR)")
-                con.executemany("INSERT INTO _wanted VALUES (?)", [(s,) for s in wanted])
+                insert_rows(con, "_wanted", ["sha"], [(s,) for s in wanted])
                 has_events = con.execute(
                     "SELECT count(*) FROM information_schema.tables WHERE table_name = 'events'"
                 ).fetchone()[0]
@@ -146,7 +146,7 @@ def _known_names(con: duckdb.DuckDBPyConnection, shas: list[str]) -> dict[str, s
     if not shas:
         return known
     con.execute("CREATE OR REPLACE TEMP TABLE _shas (sha VARCHAR)")
-    con.executemany("INSERT INTO _shas VALUES (?)", [(s,) for s in set(shas)])
+    insert_rows(con, "_shas", ["sha"], [(s,) for s in set(shas)])
     for sha, name in con.execute(
         """
         SELECT e.circular_sha256, e.payload->>'file_name' FROM events e JOIN _shas s ON s.sha = e.circular_sha256

@@ -9,6 +9,8 @@ from datetime import datetime
 
 import duckdb
 
+from circulars.db import insert_rows
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS quality_results (
     run_id     VARCHAR NOT NULL,
@@ -33,6 +35,9 @@ class QualityResult:
     details: dict
 
 
+COLUMNS = ("run_id", "checked_at", "asset", "check_name", "passed", "severity", "observed", "details")
+
+
 def record(con: duckdb.DuckDBPyConnection, run_id: str, checked_at: datetime, results: Iterable[QualityResult]) -> int:
     con.execute(SCHEMA)
     rows = [
@@ -41,5 +46,5 @@ def record(con: duckdb.DuckDBPyConnection, run_id: str, checked_at: datetime, re
         for r in results
     ]
     if rows:
-        con.executemany("INSERT INTO quality_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        insert_rows(con, "quality_results", COLUMNS, rows)
     return len(rows)
