@@ -23,7 +23,7 @@ from dagster import (
     multi_asset_check,
 )
 
-from circulars import integrity, quality
+from circulars import integrity, projections, quality
 from circulars.db import connect
 from circulars.store import ContentStore
 from pipelines.resources import CircularsHome
@@ -89,7 +89,8 @@ def _suite_check(table: str):
 
         home = circulars_home.home()
         with connect(home.database, read_only=True, on_wait=context.log.info) as con:
-            frame = con.execute(f'SELECT * FROM "{table}"').df()
+            query, params, scope = projections.changed_rows_query(con, table, context.run.run_id)
+            frame = con.execute(query, params).df()
             extra = _suite_context(con, table, home)
         outcomes = run_suite(table, frame, **extra)
         _record(
@@ -106,6 +107,7 @@ def _suite_check(table: str):
                 description=outcome.observed,
                 metadata={
                     "rows": len(frame),
+                    "scope": scope,
                     "observed": outcome.observed,
                     "expectation": outcome.description,
                     "failing_rows": MetadataValue.json(outcome.details.get("failures", [])),

@@ -75,7 +75,7 @@ def state_tables(context: AssetExecutionContext, config: StateConfig, circulars_
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     with connect(home.database, on_wait=context.log.info) as con:
-        projected, all_counts = projections.project(con, now)
+        projected, all_counts = projections.project(con, now, run_id=context.run.run_id)
         counts = {table: all_counts[table] for table in TABLE_DESCRIPTIONS}
         previews = {table: _markdown_preview(con, table) for table in TABLE_DESCRIPTIONS}
     context.log.info(f"projected {projected} new event(s); tables as of {now.isoformat()}: {counts}")

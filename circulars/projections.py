@@ -24,6 +24,9 @@ from circulars import eventlog
 HISTORY_TABLES = """
 CREATE TABLE IF NOT EXISTS projection_checkpoints (name VARCHAR PRIMARY KEY, last_seq BIGINT NOT NULL);
 
+CREATE TABLE IF NOT EXISTS projection_runs (
+    run_id VARCHAR, after_seq BIGINT, last_seq BIGINT, as_of TIMESTAMPTZ, projected_at TIMESTAMPTZ);
+
 CREATE TABLE IF NOT EXISTS receipt_history (
     circular_sha256 VARCHAR, file_name VARCHAR, size BIGINT, media_type VARCHAR,
     kind VARCHAR, seq BIGINT, recorded_at TIMESTAMPTZ);
@@ -392,18 +395,64 @@ def rebuild_current(con: duckdb.DuckDBPyConnection, table: str, now: datetime) -
     return _in_transaction(con, lambda: _rebuild(con, table, now))
 
 
-def project(con: duckdb.DuckDBPyConnection, now: datetime) -> tuple[int, dict[str, int]]:
+def project(con: duckdb.DuckDBPyConnection, now: datetime, *, run_id: str | None = None) -> tuple[int, dict[str, int]]:
     """History and every current table in one transaction: a crash leaves all of it as it was, or all new.
 
-    Returns (events projected, row count per current table).
+    With a `run_id`, the seq range projected is recorded in `projection_runs`, so the
+    checks of that run can validate what it changed. Returns (events projected, row
+    count per current table).
     """
     ensure_schema(con)
 
     def work():
+        last = con.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
         projected = _project_history(con)
+        if run_id is not None:
+            con.execute(
+                "INSERT INTO projection_runs VALUES (?, ?, ?, ?, now())", [run_id, last - projected, last, now]
+            )
         return projected, {table: _rebuild(con, table, now) for table in CURRENT_TABLES}
 
     return _in_transaction(con, work)
+
+
+# Which rows of each table a range of new events can have changed: the keys the
+# table-level rules group by (a plan's year, a budget's year), so that a rule
+# such as "totals add up" is judged on whole budgets, never on a fragment.
+CHANGED_SCOPE = {
+    "plan_items": "plan_year IN (SELECT plan_year FROM plan_history WHERE seq > $after AND seq <= $last)",
+    "budget_lines": "budget_year IN (SELECT budget_year FROM budget_history WHERE seq > $after AND seq <= $last)",
+    "decisions": "decision_id IN (SELECT decision_id FROM decision_history WHERE seq > $after AND seq <= $last)"
+    " OR symbol IN (SELECT symbol FROM decision_history WHERE seq > $after AND seq <= $last)",
+    "documents": "circular_sha256 IN (SELECT circular_sha256 FROM events WHERE seq > $after AND seq <= $last)",
+    "circulars": "sha256 IN (SELECT circular_sha256 FROM events WHERE seq > $after AND seq <= $last)",
+}
+
+
+def changed_rows_query(con: duckdb.DuckDBPyConnection, table: str, run_id: str) -> tuple[str, list, str]:
+    """SQL (with parameters) for the rows of `table` a run's new events can have changed, and a phrase saying which.
+
+    A run that projected from seq 0, or projected nothing new (it re-evaluated the
+    clock), or is unknown (a check re-run on its own), validates the whole table.
+    """
+    whole = (f'SELECT * FROM "{table}"', [], "the whole table")
+    recorded = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'projection_runs'"
+    ).fetchone()[0]
+    found = (
+        con.execute("SELECT after_seq, last_seq FROM projection_runs WHERE run_id = ?", [run_id]).fetchall()
+        if recorded
+        else []
+    )
+    if not found or table not in CHANGED_SCOPE:
+        return whole
+    after, last = found[0]
+    if after == 0 or last == after:
+        return whole
+    condition = CHANGED_SCOPE[table]
+    params = [value for _ in range(condition.count("$after")) for value in (after, last)]
+    condition = condition.replace("$after", "?").replace("$last", "?")
+    return f'SELECT * FROM "{table}" WHERE {condition}', params, f"rows changed by events {after + 1}–{last}"
 
 
 def rebuild_all(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[str, int]:

@@ -32,6 +32,7 @@ def test_seed_passes_every_check(checked):
     home, seed_run, _ = checked
     evaluations = seed_run.get_asset_check_evaluations()
     assert len(evaluations) >= 50
+    assert {e.metadata["scope"].value for e in evaluations if "scope" in e.metadata} == {"the whole table"}
     assert [e.check_name for e in evaluations if not e.passed] == []
     tables = {e.asset_key.to_user_string() for e in evaluations}
     assert tables == {"events", "circulars", "documents", "decisions", "plan_items", "budget_lines"}
@@ -46,8 +47,10 @@ def test_faulty_circulars_fail_the_right_checks_and_the_run_goes_on(checked):
     assert set(failed) == {"budget_totals_add_up", "plan_items_item_no_unique", "plan_items_numbering_gapless", "decisions_action_known"}
     assert failed["budget_totals_add_up"].severity.value == "ERROR"
     assert failed["budget_totals_add_up"].description == (
-        "1 of 4 totals: budget 2026 (SOC/2025-III/DEC/3): grand total 3,893,000 ≠ 3,873,000 + 19,000 = 3,892,000"
+        "1 of 2 totals: budget 2026 (SOC/2025-III/DEC/3): grand total 3,893,000 ≠ 3,873,000 + 19,000 = 3,892,000"
     )
+    # The second run validated what its events changed: the 2026 budget, not the seed's 2024 one.
+    assert failed["budget_totals_add_up"].metadata["scope"].value.startswith("rows changed by events ")
     assert failed["plan_items_item_no_unique"].severity.value == "ERROR"
     assert "plan 2026 (SOC/2025-III/DEC/2) item 7" in failed["plan_items_item_no_unique"].description
     assert failed["plan_items_numbering_gapless"].severity.value == "WARN"
