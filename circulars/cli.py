@@ -65,10 +65,14 @@ def _home(home: Optional[Path]) -> Home:
     return resolve_home(home).ensure()
 
 
-def _prepare_dagster(home: Home) -> None:
-    os.environ["DAGSTER_HOME"] = str(home.dagster_home)
+def _dagster_instance(home: Home):
+    """The home's Dagster instance, opened from its folder: no process-wide DAGSTER_HOME is set
+    (so a second home in the same process, or a child process, never inherits the first's)."""
     os.environ.setdefault("DAGSTER_TELEMETRY_DISABLED", "1")
-    os.environ["CIRCULARS_HOME"] = str(home.root)
+    from dagster import DagsterInstance
+
+    home.ensure()
+    return DagsterInstance.from_config(str(home.dagster_home))
 
 
 def _unique_inbox_name(home: Home, name: str, data: bytes) -> Path | None:
@@ -120,9 +124,6 @@ def run_ingestion(
     log_level: str = "WARNING",
 ):
     """Run the ingestion job in this process (no webserver, no daemon); returns Dagster's result."""
-    _prepare_dagster(home)
-    from dagster import DagsterInstance
-
     from pipelines.definitions import defs
     from pipelines.resources import CircularsHome
 
@@ -133,7 +134,7 @@ def run_ingestion(
     if now:
         run_config["ops"]["state_tables"] = {"config": {"now": now}}
     resources = {"circulars_home": CircularsHome(root=str(home.root), **({"workers": workers} if workers else {}))}
-    with DagsterInstance.get() as instance:
+    with _dagster_instance(home) as instance:
         return job.execute_in_process(
             run_config=run_config, instance=instance, raise_on_error=False, resources=resources
         )
