@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import io
 import random
 import sys
 from collections.abc import Iterator
@@ -615,7 +616,7 @@ def generate(out_dir: str | Path, n: int = 1000, seed: int = 7, pdf_share: float
     good = n - bad
     files: list[CorpusFile] = []
     layouts = sorted(LAYOUTS)
-    last_pdf: Path | None = None
+    last_pdf: bytes | None = None  # the bytes a truncated bad file is cut from
     for index, circular in enumerate(circulars(good, seed)):
         stem = f"{index:05d}_{circular.kind}_DOC-{circular.number}"
         if rng.random() < pdf_share:
@@ -623,7 +624,7 @@ def generate(out_dir: str | Path, n: int = 1000, seed: int = 7, pdf_share: float
             target = out / f"{stem}.{layout}.pdf"
             render(circular.text, LAYOUTS[layout], target, title=circular.title)
             files.append(CorpusFile(target, circular.kind, "pdf"))
-            last_pdf = target
+            last_pdf = target.read_bytes()
         else:
             target = out / f"{stem}.txt"
             target.write_text(circular.text, encoding="utf-8")
@@ -640,14 +641,11 @@ def generate(out_dir: str | Path, n: int = 1000, seed: int = 7, pdf_share: float
                 + b"</body></html>\n"
             )
         else:
-            if last_pdf is None:
-                last_pdf = out / f"{good + index:05d}_source.pdf"
-                render(next(circulars(1, seed + index)).text, LAYOUTS[layouts[0]], last_pdf, title="source")
-                whole = last_pdf.read_bytes()
-                last_pdf.unlink()
-            else:
-                whole = last_pdf.read_bytes()
-            target.write_bytes(whole[: len(whole) // 2 - index])
+            if last_pdf is None:  # a corpus of texts only: render one circular to cut
+                source = io.BytesIO()
+                render(next(circulars(1, seed)).text, LAYOUTS[layouts[0]], source, title="source")
+                last_pdf = source.getvalue()
+            target.write_bytes(last_pdf[: len(last_pdf) // 2 - index])
         files.append(CorpusFile(target, f"bad:{what}", "bad"))
     return files
 

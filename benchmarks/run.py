@@ -4,9 +4,9 @@
     uv run python benchmarks/run.py                      # full: 1 000 circulars, 1 000 000 events, archives 1 000 / 10 000
 
 Every measurement runs in a fresh Python process (so imports, caches and memory are
-its own); the parent waits for it with `wait4`, which gives the peak RSS of the
-largest process in its tree, and samples /proc every 0.2 s for the peak of the whole
-tree (main process + reading workers). Times are measured inside the child around
+its own). Peak memory is reported twice: of the largest single process (the child's
+own VmHWM, or its largest reaped worker's ru_maxrss), and of the whole tree (main
+process + reading workers), sampled from /proc every 0.2 s by the parent. Times are measured inside the child around
 the call being measured (process start-up is reported apart), as wall and as CPU
 seconds (the child's own plus its reaped workers'): on a shared machine CPU seconds
 are the steadier figure.
@@ -206,7 +206,17 @@ def _child_main(name: str, arguments: str, out: str) -> None:
     os.environ.setdefault("DAGSTER_TELEMETRY_DISABLED", "1")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     result = MEASURES[name](**json.loads(arguments))
+    result["self_peak_rss_bytes"] = _own_high_water()
+    result["workers_peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     Path(out).write_text(json.dumps(result))
+
+
+def _own_high_water() -> int:
+    """This process's peak RSS since exec (VmHWM): unlike ru_maxrss, not inherited from the forking parent."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 # --- the parent: fresh processes, peak memory ----------------------------------------------------------
@@ -291,7 +301,9 @@ def run_child(name: str, timeout: float, log: Path, **arguments) -> dict:
     result = json.loads(out.read_text())
     out.unlink(missing_ok=True)
     result["process_seconds"] = time.perf_counter() - started
-    result["peak_rss_bytes"] = usage.ru_maxrss * 1024  # largest single process (Linux reports KiB)
+    # Largest single process: the child's own high-water mark, or its largest reaped worker's. (The
+    # parent's wait4 ru_maxrss is not used: Linux carries the forking parent's RSS into it.)
+    result["peak_rss_bytes"] = max(result.pop("self_peak_rss_bytes"), result.pop("workers_peak_rss_bytes"))
     result["peak_tree_rss_bytes"] = max(peak_tree, result["peak_rss_bytes"])
     return result
 
@@ -342,7 +354,7 @@ def archive_home(workdir: Path, size: int, plan: Plan, log: Path, batches: list[
     files = sorted(p for p in texts.iterdir() if not p.name.startswith("."))
     home = folder / "home"
     for start in range(0, len(files), ARCHIVE_BATCH):
-        batch = workdir / f"archive-batch-{size}"
+        batch = _scratch(workdir) / f"archive-batch-{size}"
         shutil.rmtree(batch, ignore_errors=True)
         batch.mkdir(parents=True)
         for path in files[start: start + ARCHIVE_BATCH]:
@@ -370,8 +382,13 @@ def event_log(workdir: Path, n: int, seed: int) -> Path:
     return path
 
 
+def _scratch(workdir: Path) -> Path:
+    """This run's own scratch folder: two runs sharing a work folder (and its caches) never collide."""
+    return workdir / "scratch" / str(os.getpid())
+
+
 def _scratch_copy(source: Path, workdir: Path, name: str) -> Path:
-    target = workdir / "scratch" / name
+    target = _scratch(workdir) / name
     shutil.rmtree(target, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)
     if source.is_dir():
@@ -434,7 +451,7 @@ def run(plan: Plan, workdir: Path, stages: tuple[str, ...] = STAGES) -> dict:
         save()
     for workers, stage in ((1, "ingest1"), (2, "ingest2")):
         if stage in stages:
-            home = workdir / "scratch" / f"ingest-w{workers}"
+            home = _scratch(workdir) / f"ingest-w{workers}"
             shutil.rmtree(home, ignore_errors=True)
             results[stage] = run_child("ingest", plan.stage_timeout, log, corpus=str(corpus), home=str(home),
                                        workers=workers)
@@ -455,7 +472,7 @@ def run(plan: Plan, workdir: Path, stages: tuple[str, ...] = STAGES) -> dict:
         new_file = new_circular(workdir)
         results.setdefault("archive_batches", [])
         results["add_one"] = results.get("add_one", {})
-        empty = workdir / "scratch" / "add-to-empty"
+        empty = _scratch(workdir) / "add-to-empty"
         shutil.rmtree(empty, ignore_errors=True)
         results["add_one"]["0"] = run_child("add_one", plan.stage_timeout, log, home=str(empty),
                                             new_file=str(new_file), workers=2)
@@ -487,6 +504,7 @@ def run(plan: Plan, workdir: Path, stages: tuple[str, ...] = STAGES) -> dict:
             shutil.rmtree(home, ignore_errors=True)
             save()
     save()
+    shutil.rmtree(_scratch(workdir), ignore_errors=True)
     return results
 
 
@@ -629,7 +647,8 @@ def report(results: dict, notes: str = "") -> str:
         "",
         "Each row is one fresh process. Wall and CPU seconds are measured inside it around the measured call (CPU "
         "includes reaped worker processes); process seconds include Python start-up and imports. Peak RSS: of the "
-        "largest single process (`wait4`), and of the whole tree sampled every 0.2 s.",
+        "largest single process (VmHWM of the process, or ru_maxrss of its largest worker), and of the whole tree "
+        "sampled every 0.2 s.",
         "",
         memory_table(results),
         "",
