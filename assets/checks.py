@@ -91,7 +91,7 @@ def _suite_check(table: str):
         with connect(home.database, read_only=True, on_wait=context.log.info) as con:
             query, params, scope = projections.changed_rows_query(con, table, context.run.run_id)
             frame = con.execute(query, params).df()
-            extra = _suite_context(con, table, home)
+            extra = _suite_context(con, table, frame)
         outcomes = run_suite(table, frame, **extra)
         _record(
             context,
@@ -118,24 +118,34 @@ def _suite_check(table: str):
     return _check
 
 
-def _suite_context(con, table: str, home) -> dict:
-    """What a suite needs beyond its own table: circulars for provenance, documents for traceability."""
-    shas = {r[0] for r in con.execute("SELECT sha256 FROM circulars").fetchall()}
-    if table == "decisions":
-        # A symbol is traceable if a document carries it, or a document that was read cites it
-        # (a draft sent to silence procedure by a list item, whose own text was not enclosed).
-        symbols = {r[0] for r in con.execute(
-            """
-            SELECT symbol FROM documents WHERE symbol IS NOT NULL
-            UNION SELECT to_symbol FROM document_links
-            UNION SELECT unnest("references") FROM decisions
-            """
-        ).fetchall()}
-        circulated = dict(con.execute("SELECT sha256, issued_on FROM circulars WHERE issued_on IS NOT NULL").fetchall())
-        return {"document_symbols": symbols, "circular_sha256s": shas, "circulated_on": circulated}
-    if table in ("documents", "plan_items", "budget_lines"):
+def _suite_context(con, table: str, frame) -> dict:
+    """What a suite needs beyond its own rows, limited to the values those rows mention
+    (so the sets handed to Great Expectations stay as small as the change, not the archive)."""
+    if table not in ("decisions", "documents", "plan_items", "budget_lines"):
+        return {}
+    mentioned = sorted({v for v in frame["circular_sha256"].dropna()}) if "circular_sha256" in frame else []
+    shas = {r[0] for r in con.execute(
+        "SELECT sha256 FROM circulars WHERE sha256 IN (SELECT unnest(?))", [mentioned]
+    ).fetchall()}
+    if table != "decisions":
         return {"circular_sha256s": shas}
-    return {}
+    # A symbol is traceable if a document carries it, or a document that was read cites it
+    # (a draft sent to silence procedure by a list item, whose own text was not enclosed).
+    cited = sorted({v for v in frame["symbol"].dropna()}) if "symbol" in frame else []
+    symbols = {r[0] for r in con.execute(
+        """
+        WITH wanted AS (SELECT unnest(?) AS symbol)
+        SELECT symbol FROM wanted WHERE symbol IN (
+            SELECT symbol FROM documents UNION SELECT to_symbol FROM document_links
+            UNION SELECT unnest("references") FROM decisions)
+        """,
+        [cited],
+    ).fetchall()}
+    circulated = dict(con.execute(
+        "SELECT sha256, issued_on FROM circulars WHERE issued_on IS NOT NULL AND sha256 IN (SELECT unnest(?))",
+        [mentioned],
+    ).fetchall())
+    return {"document_symbols": symbols, "circular_sha256s": shas, "circulated_on": circulated}
 
 
 SUITE_TABLES = ("circulars", "documents", "decisions", "plan_items", "budget_lines")

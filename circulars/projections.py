@@ -432,8 +432,10 @@ CHANGED_SCOPE = {
 def changed_rows_query(con: duckdb.DuckDBPyConnection, table: str, run_id: str) -> tuple[str, list, str]:
     """SQL (with parameters) for the rows of `table` a run's new events can have changed, and a phrase saying which.
 
-    A run that projected from seq 0, or projected nothing new (it re-evaluated the
-    clock), or is unknown (a check re-run on its own), validates the whole table.
+    A run that projected from seq 0, or is unknown (a check re-run on its own),
+    validates the whole table. A run that projected nothing new only re-evaluated the
+    clock: it validates the decisions under silence procedure, whose status the clock
+    moves, and nothing else.
     """
     whole = (f'SELECT * FROM "{table}"', [], "the whole table")
     recorded = con.execute(
@@ -447,8 +449,12 @@ def changed_rows_query(con: duckdb.DuckDBPyConnection, table: str, run_id: str) 
     if not found or table not in CHANGED_SCOPE:
         return whole
     after, last = found[0]
-    if after == 0 or last == after:
+    if after == 0:
         return whole
+    if last == after:
+        if table == "decisions":
+            return 'SELECT * FROM "decisions" WHERE silence_deadline IS NOT NULL', [], "decisions under silence procedure (clock re-evaluated)"
+        return f'SELECT * FROM "{table}" WHERE false', [], "no rows: nothing new was projected"
     condition = CHANGED_SCOPE[table]
     params = [value for _ in range(condition.count("$after")) for value in (after, last)]
     condition = condition.replace("$after", "?").replace("$last", "?")
