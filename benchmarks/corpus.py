@@ -749,7 +749,8 @@ def write_event_log(database: str | Path, n: int, seed: int = 7, *, batch: int =
 
     from circulars import eventlog
 
-    recorded_at = recorded_at or datetime(2031, 1, 1, tzinfo=UTC)
+    # In the past, as every recorded_at is: the as-of macros only see what had been recorded by now().
+    recorded_at = recorded_at or datetime(2025, 6, 1, tzinfo=UTC)
     con = duckdb.connect(str(database))
     try:
         con.execute("SET TimeZone = 'UTC'")
