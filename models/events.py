@@ -33,6 +33,7 @@ Action = Literal[
 
 TimingPrecision = Literal[
     "day",
+    "part_month",
     "month",
     "half_month",
     "months",
@@ -52,12 +53,29 @@ DocumentKind = Literal[
     "plan",
     "budget",
     "amendment",
+    "corrigendum",
     "other",
 ]
 
 LineKind = Literal["expenditure", "total", "grand_total"]
 
-LinkKind = Literal["supersedes", "amends", "confirms", "corrects", "revises", "references", "adopts"]
+LinkKind = Literal["supersedes", "amends", "confirms", "corrects", "revises", "references", "adopts", "adopted_as"]
+
+UnreadReason = Literal[
+    "unknown_action",          # a decision's verb is in no list of actions
+    "unknown_change",          # an amendment row's change word is in no list
+    "not_understood",          # an operative sentence that no rule reads
+    "no_target",               # what it acts on was not found (no such draft, item, line or figure)
+    "several_candidates",      # several things it may act on, and no evidence to choose
+    "timing_not_understood",   # a printed timing the timing grammar does not read
+    "amount_not_understood",   # a budget row whose amount is no number
+    "row_not_understood",      # a table row that yields nothing (no number, no title, no amount)
+    "numbering_gap",           # item numbers jump (rows missing?)
+    "numbering_duplicate",     # the same item number twice
+    "total_mismatch",          # lines do not reach the total the document prints
+    "missing_pages",           # fewer pages than the cover note announces
+]
+"""Why a statement could not be turned into events: each names what a person should look at."""
 
 
 class _Event(BaseModel):
@@ -132,6 +150,19 @@ class _ReadingEvent(_Event):
     reading_id: str
 
 
+class _Resolution(BaseModel):
+    """How a statement that named its target only by evidence was linked to it.
+
+    `resolves` is the event id of the statement as read (with no target) and
+    `evidence` the independent facts the link rests on ("adopted symbol SOC/2023-III/...
+    shares body, year and session", "deadline 26 December 2023 matches", ...). Both are
+    empty for a statement that named its target outright.
+    """
+
+    resolves: str | None = None
+    evidence: list[str] = Field(default_factory=list)
+
+
 class DocumentIdentified(_ReadingEvent):
     """An enclosed document (or the cover note) with its own symbol and date."""
 
@@ -153,6 +184,7 @@ class DocumentLinked(_ReadingEvent):
     from_symbol: str
     to_symbol: str
     link: LinkKind
+    evidence: list[str] = Field(default_factory=list)
 
 
 # --- decisions ------------------------------------------------------------------
@@ -187,22 +219,41 @@ class SilenceProcedureOpened(_ReadingEvent):
     timezone: str = "Asia/Almaty"
 
 
-class SilenceProcedureConcluded(_ReadingEvent):
+class _DraftReference(_Resolution):
+    """A statement about a draft under silence procedure; `draft_symbol` is None when the
+    circular names the draft only by its subject, the note that circulated it or the new
+    symbol it was adopted as: the linker then resolves it against the record (`resolves`)."""
+
+    draft_symbol: str | None
+    draft_subject: str | None = None
+    body: str | None = None
+    note_references: list[str] = Field(default_factory=list)
+    text: str = ""
+
+
+class SilenceProcedureConcluded(_ReadingEvent, _DraftReference):
     """No objection was received: the draft is considered adopted (often under a new symbol)."""
 
     event_type: Literal["SilenceProcedureConcluded"] = "SilenceProcedureConcluded"
-    draft_symbol: str
     adopted_symbol: str | None
     adopted_on: date | None
 
 
-class SilenceBroken(_ReadingEvent):
+class SilenceBroken(_ReadingEvent, _DraftReference):
     """A member state objected before the deadline: the draft is not adopted."""
 
     event_type: Literal["SilenceBroken"] = "SilenceBroken"
-    draft_symbol: str
     broken_by: str | None
     broken_on: date | None
+
+
+class SilenceProcedureExtended(_ReadingEvent, _DraftReference):
+    """The deadline of a silence procedure moves to a new date and time (Astana time unless stated)."""
+
+    event_type: Literal["SilenceProcedureExtended"] = "SilenceProcedureExtended"
+    deadline_local: datetime
+    deadline_utc: datetime
+    timezone: str = "Asia/Almaty"
 
 
 class DecisionSuperseded(_ReadingEvent):
@@ -242,12 +293,20 @@ class PlanItemScheduled(_ReadingEvent):
     timing_precision: TimingPrecision
 
 
-class PlanItemRescheduled(_ReadingEvent):
+class _PlanChange(_ReadingEvent, _Resolution):
+    """A change to an item of a year's plan. `plan_symbol` is the plan amended when the
+    amendment names it; None means the plan of `plan_year` in force."""
+
+    plan_symbol: str | None
+    plan_year: int
+    amended_by: str | None = Field(default=None, description="symbol of the amending or correcting document")
+    text: str = ""
+
+
+class PlanItemRescheduled(_PlanChange):
     """An amendment moves an item (same number) to a new indicative timing."""
 
     event_type: Literal["PlanItemRescheduled"] = "PlanItemRescheduled"
-    plan_symbol: str
-    plan_year: int
     item_no: int
     timing_text: str
     starts_on: date | None
@@ -255,21 +314,18 @@ class PlanItemRescheduled(_ReadingEvent):
     timing_precision: TimingPrecision
 
 
-class PlanItemCancelled(_ReadingEvent):
-    """An amendment cancels an item; it stays visible with status `cancelled`."""
+class PlanItemCancelled(_PlanChange):
+    """An amendment cancels (or deletes) an item; it stays visible with status `cancelled`."""
 
     event_type: Literal["PlanItemCancelled"] = "PlanItemCancelled"
-    plan_symbol: str
-    plan_year: int
     item_no: int
+    how: Literal["cancelled", "deleted"] = "cancelled"
 
 
-class PlanItemAdded(_ReadingEvent):
-    """An amendment adds a new item to a plan."""
+class PlanItemAdded(_PlanChange):
+    """An amendment adds a new item to a plan (after `after_item_no` when it says where)."""
 
     event_type: Literal["PlanItemAdded"] = "PlanItemAdded"
-    plan_symbol: str
-    plan_year: int
     item_no: int | None
     title: str
     organizers: list[str]
@@ -278,6 +334,28 @@ class PlanItemAdded(_ReadingEvent):
     starts_on: date | None
     ends_on: date | None
     timing_precision: TimingPrecision
+    after_item_no: int | None = None
+
+
+class PlanItemAmended(_PlanChange):
+    """An item's title or organisers change ("item 12 shall read ...", a corrigendum);
+    None means unchanged. A changed timing comes as PlanItemRescheduled beside it."""
+
+    event_type: Literal["PlanItemAmended"] = "PlanItemAmended"
+    item_no: int
+    title: str | None = None
+    organizers: list[str] | None = None
+    lead_organizer: str | None = None
+
+
+class PlanItemTextReplaced(_PlanChange):
+    """"In item 8, replace 'X' with 'Y'": the words are read, the field they sit in is not
+    known until the item is looked up; the linker turns it into a reschedule or an amendment."""
+
+    event_type: Literal["PlanItemTextReplaced"] = "PlanItemTextReplaced"
+    item_no: int
+    before: str
+    after: str
 
 
 # --- budgets -------------------------------------------------------------------
@@ -308,6 +386,57 @@ class BudgetLineSet(_ReadingEvent):
     line_kind: LineKind
 
 
+class CorrectionStated(_ReadingEvent):
+    """A corrigendum's "for 'X' read 'Y'" against a document: which line or item holds X is
+    found by the linker in the record (BudgetLineCorrected, PlanItemAmended, ...)."""
+
+    event_type: Literal["CorrectionStated"] = "CorrectionStated"
+    corrects_symbol: str | None
+    corrected_by: str | None
+    before: str
+    after: str
+    accordingly: list[str] = Field(default_factory=list, description="lines 'corrected accordingly' (Total, Grand total)")
+    item_no: int | None = None
+    text: str = ""
+
+
+class BudgetLineCorrected(_ReadingEvent, _Resolution):
+    """A budget line's amount as corrected by a corrigendum (retroactive to the budget's own date)."""
+
+    event_type: Literal["BudgetLineCorrected"] = "BudgetLineCorrected"
+    budget_symbol: str
+    budget_year: int
+    position: int
+    line_no: int | None
+    title: str
+    amount_usd: int
+    amount_before: int
+    corrected_by: str | None = None
+
+
+# --- what could not be read ------------------------------------------------------------------
+
+
+class StatementNotRead(_ReadingEvent):
+    """A table row or operative sentence that yielded no event (or only part of one), and why.
+
+    Nothing a circular says is dropped in silence: this is what a person must look at.
+    `statement_id` is stable for the same words in the same circular (so a person's
+    dismissal survives a rebuild and a re-reading); `about_event_id` names the statement
+    event the linker could not resolve, when it was the linker that gave up.
+    """
+
+    event_type: Literal["StatementNotRead"] = "StatementNotRead"
+    statement_id: str
+    document_symbol: str | None
+    statement_kind: str
+    text: str
+    why: UnreadReason
+    detail: str = ""
+    candidates: list[str] = Field(default_factory=list)
+    about_event_id: str | None = None
+
+
 DomainEvent = Annotated[
     Union[
         CircularReceived,
@@ -320,14 +449,20 @@ DomainEvent = Annotated[
         SilenceProcedureOpened,
         SilenceProcedureConcluded,
         SilenceBroken,
+        SilenceProcedureExtended,
         DecisionSuperseded,
         PlanAdopted,
         PlanItemScheduled,
         PlanItemRescheduled,
         PlanItemCancelled,
         PlanItemAdded,
+        PlanItemAmended,
+        PlanItemTextReplaced,
         BudgetApproved,
         BudgetLineSet,
+        CorrectionStated,
+        BudgetLineCorrected,
+        StatementNotRead,
     ],
     Field(discriminator="event_type"),
 ]

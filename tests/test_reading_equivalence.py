@@ -28,7 +28,7 @@ def _comparable(events):
     rows = []
     for event in events:
         data = event.model_dump(mode="json")
-        for key in ("page", "circular_sha256", "reading_id", "page_count"):
+        for key in ("page", "circular_sha256", "reading_id", "page_count", "statement_id"):  # statement_id hashes the file
             data.pop(key, None)
         rows.append(data)
     return rows

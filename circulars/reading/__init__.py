@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from circulars.reading.derive import derive_events
+from circulars.reading.derive import Statement, derive, derive_events
 from circulars.reading.errors import ReadError
 from circulars.reading.segment import segment
 from circulars.reading.text import decode_text, read_text
@@ -18,19 +18,21 @@ from models.events import DomainEvent
 
 __all__ = ["READER_VERSION", "ReadError", "Reading", "derive_events", "read_circular", "read_text", "segment"]
 
-READER_VERSION = "1"
+READER_VERSION = "2"
 """Bump when reading changes what events a circular yields: circulars are then read again."""
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 
 
 class Reading(BaseModel):
-    """What one reading of a circular produced."""
+    """What one reading of a circular produced: the document model, its events, and the ledger of
+    its operative statements (each booked to its events, or to why it yielded none)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     document: ReadDocument
     events: list[DomainEvent]
+    statements: list[Statement] = []
 
 
 def read_circular(data: bytes, *, file_name: str, sha256: str, reading_id: str) -> Reading:
@@ -38,10 +40,10 @@ def read_circular(data: bytes, *, file_name: str, sha256: str, reading_id: str) 
     document = _read_document(data, file_name)
     _require_circular(document, file_name)
     try:
-        events = derive_events(sha256, document, reading_id=reading_id, reader_version=READER_VERSION)
+        events, statements = derive(sha256, document, reading_id=reading_id, reader_version=READER_VERSION)
     except ReadError as error:
         raise ReadError(error.code, error.message, page=error.page, file_name=file_name) from error
-    return Reading(document=document, events=events)
+    return Reading(document=document, events=events, statements=statements)
 
 
 def _read_document(data: bytes, file_name: str) -> ReadDocument:

@@ -392,7 +392,7 @@ def _document(position: int, blocks: list[Block], heading_index: int, kind: str)
     under_silence = any(SILENCE_RE.search(b.text) and not ADOPTED_BY_SILENCE_RE.search(b.text) for b in preamble)
     if kind == "decision" and (symbol_kind == "draft_decision" or under_silence):
         kind = "draft_decision"
-    if kind not in ("decision", "draft_decision", "decision_list") and symbol_kind in ("decision", "draft_decision"):
+    if kind not in ("decision", "draft_decision", "decision_list", "corrigendum") and symbol_kind in ("decision", "draft_decision"):
         kind = symbol_kind
     body = symbol_match.group("body") if symbol_match else None
     if kind != "other":

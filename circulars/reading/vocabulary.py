@@ -1,7 +1,9 @@
-"""The words a circular is recognised by: symbols, dates, amounts, verbs and kinds in EN/RU/KK.
+"""Structural recognisers (symbols, dates, times, amounts, markup) and the vocabulary's compiled phrases.
 
-Everything the segmenter and the event derivation match against lives here,
-so a new phrasing is added in one place and the parsers stay structural.
+The phrase lists themselves (verbs, change words, silence outcomes, headings, bodies,
+column roles, month names, time zones, currencies) live in `vocabulary.toml` and are
+compiled by `lexicon`; this module gives them the names the parsers use. A new phrasing
+is added in the TOML file, never here.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
+
+from circulars.reading import lexicon
 
 # --- symbols --------------------------------------------------------------------
 
@@ -107,35 +111,27 @@ def detect_language(text: str) -> str | None:
 
 # --- dates ----------------------------------------------------------------------
 
-MONTHS: dict[str, int] = {}
-for number, names in enumerate(
-    [
-        "january янв қаңтар",
-        "february фев ақпан",
-        "march мар наурыз",
-        "april апр сәуір",
-        "may мая май мамыр",
-        "june июн маусым",
-        "july июл шілде",
-        "august авг тамыз",
-        "september сен қыркүйек",
-        "october окт қазан",
-        "november ноя қараша",
-        "december дек желтоқсан",
-    ],
-    start=1,
-):
-    for name in names.split():
-        MONTHS[name] = number
-for short, number in [("jan", 1), ("feb", 2), ("mar", 3), ("apr", 4), ("jun", 6), ("jul", 7), ("aug", 8),
-                      ("sep", 9), ("sept", 9), ("oct", 10), ("nov", 11), ("dec", 12)]:
-    MONTHS[short] = number
+def _months() -> dict[str, int]:
+    words = lexicon.data()["months"]
+    months: dict[str, int] = {}
+    for number, (en, short, (stem, endings), ru_short, kk) in enumerate(
+        zip(words["en"], words["en_short"], words["ru_stems"], words["ru_short"], words["kk"], strict=True), start=1
+    ):
+        for name in (en, short, ru_short, kk, *(stem + e.strip("_") for e in endings.split())):
+            months.setdefault(name, number)
+    months["sept"] = 9
+    return months
 
-_EN_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
-            r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
-_RU_MONTH = r"(?:январ[яь]|феврал[яь]|марта?|апрел[яь]|мая|май|июн[яь]|июл[яь]|августа?|сентябр[яь]|" \
-            r"октябр[яь]|ноябр[яь]|декабр[яь])"
-_KK_MONTH = r"(?:қаңтар|ақпан|наурыз|сәуір|мамыр|маусым|шілде|тамыз|қыркүйек|қазан|қараша|желтоқсан)[а-яәғқңөұүһі]*"
+
+MONTHS: dict[str, int] = _months()
+"""Month names and abbreviations (EN, RU cases, KK) -> 1..12, from the vocabulary file."""
+
+_MONTH_WORDS = lexicon.data()["months"]
+_EN_MONTH = "(?:" + "|".join(sorted(_MONTH_WORDS["en"] + _MONTH_WORDS["en_short"] + ["sept"], key=len, reverse=True)) + r")\.?"
+_RU_MONTH = "(?:" + "|".join(
+    sorted({stem + e.strip("_") for stem, endings in _MONTH_WORDS["ru_stems"] for e in endings.split()}, key=len, reverse=True)
+) + ")"
+_KK_MONTH = "(?:" + "|".join(_MONTH_WORDS["kk"]) + ")[а-яәғқңөұүһі]*"
 
 DATE_PATTERNS: list[re.Pattern[str]] = [
     # 12 December 2023, 12th December 2023, 12 декабря 2023 года / г.
@@ -217,11 +213,7 @@ TIME_RE = re.compile(
     re.IGNORECASE,
 )
 
-TIMEZONES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"Astana|Nur-Sultan|Almaty|Астан|Алмат|Нур-Султан", re.IGNORECASE), "Asia/Almaty"),
-    (re.compile(r"Moscow|Москв", re.IGNORECASE), "Europe/Moscow"),
-    (re.compile(r"\b(?:UTC|GMT)\b"), "UTC"),
-]
+TIMEZONES: list[tuple[re.Pattern[str], str]] = list(lexicon.mapped("timezone"))
 DEFAULT_TIMEZONE = "Asia/Almaty"
 """The Secretariat sits in Astana: a time given without a zone is Astana time."""
 
@@ -254,21 +246,12 @@ def timezone_named(text: str) -> str:
     return DEFAULT_TIMEZONE
 
 
-SILENCE_RE = re.compile(
-    r"silence\s+procedure|процедур\w*\s+умолчани|үнсіз\s+келісім", re.IGNORECASE
-)
-DEADLINE_RE = re.compile(r"deadline|срок\w*|до\s+\d|дейін", re.IGNORECASE)
-SILENCE_CONCLUDED_RE = re.compile(
-    r"no\s+objections?\s+(?:(?:was|were|has\s+been|have\s+been)\s+)?(?:received|raised|expressed)"
-    r"|considered\s+(?:as\s+)?adopted|deemed\s+(?:to\s+have\s+been\s+)?adopted"
-    r"|возражений\s+не\s+поступ|считается\s+принят",
-    re.IGNORECASE,
-)
-SILENCE_BROKEN_RE = re.compile(
-    r"(?:broke|broken|breaks|break)\s+(?:the\s+)?silence|objection|objected|нарушил\w*\s+(?:процедуру\s+)?умолчани|возражени",
-    re.IGNORECASE,
-)
-NO_OBJECTION_RE = re.compile(r"no\s+objections?|возражений\s+не", re.IGNORECASE)
+SILENCE_RE = lexicon.pattern("silence")
+DEADLINE_RE = lexicon.pattern("deadline")
+SILENCE_CONCLUDED_RE = lexicon.pattern("silence_concluded")
+SILENCE_BROKEN_RE = lexicon.pattern("silence_broken")
+SILENCE_EXTENDED_RE = lexicon.pattern("silence_extended")
+NO_OBJECTION_RE = lexicon.pattern("no_objection")
 
 # --- amounts --------------------------------------------------------------------
 
@@ -325,15 +308,7 @@ def squash(text: str) -> str:
 
 # --- document kinds and bodies -------------------------------------------------------
 
-HEADING_KINDS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^\s*(?:DRAFT\s+DECISIONS?\b|ПРОЕКТ\s+РЕШЕНИЯ|ШЕШІМ\w*\s+ЖОБАСЫ)", re.IGNORECASE), "draft_decision"),
-    (re.compile(r"^\s*(?:DECISIONS\s+(?:OF|ADOPTED|TAKEN)\b|РЕШЕНИЯ\s+|ШЕШІМДЕРІ\b)", re.IGNORECASE), "decision_list"),
-    (re.compile(r"^\s*(?:DECISION\s+(?:OF|ON|NO\.?|№)|DECISION$|РЕШЕНИЕ\b|ШЕШІМІ?\b)", re.IGNORECASE), "decision"),
-    (re.compile(r"^\s*(?:AMENDMENTS?\s+(?:TO|OF|IN)\b|CHANGES\s+(?:TO|IN)\b|ИЗМЕНЕНИЯ\s+(?:В|К)\b)", re.IGNORECASE),
-     "amendment"),
-    (re.compile(r"^\s*(?:[\w-]+\s+){0,2}PLAN\s+(?:OF|FOR)\b|^\s*ПЛАН\s+", re.IGNORECASE), "plan"),
-    (re.compile(r"^\s*(?:REVISED\s+)?(?:[\w-]+\s+){0,2}BUDGET\s+(?:OF|FOR)\b|^\s*БЮДЖЕТ\s+", re.IGNORECASE), "budget"),
-]
+HEADING_KINDS: list[tuple[re.Pattern[str], str]] = list(lexicon.mapped("heading"))
 """A document's heading says what it is; annex headings (plan, budget, amendments) too."""
 
 
@@ -347,7 +322,7 @@ def heading_kind(text: str) -> str | None:
         return None
     for pattern, kind in HEADING_KINDS:
         if pattern.search(line):
-            if kind in ("plan", "budget", "amendment") and sum(c.isupper() for c in letters) < 0.8 * len(letters):
+            if kind in ("plan", "budget", "amendment", "corrigendum") and sum(c.isupper() for c in letters) < 0.8 * len(letters):
                 return None  # "Approves the budget of ..." is a sentence, not a heading
             if kind in ("decision", "decision_list", "draft_decision") and line[:1].islower():
                 return None
@@ -355,14 +330,7 @@ def heading_kind(text: str) -> str | None:
     return None
 
 
-BODIES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"Senior\s+Officials?\s+Committee|Комитет\w*\s+старших\s+должностных\s+лиц|Аға\s+лауазымды", re.I), "SOC"),
-    (re.compile(r"Ministerial\s+Council|Council\s+of\s+(?:Foreign\s+)?Ministers|Совет\w*\s+министров|Министрлер\s+кеңесі",
-                re.I), "MC"),
-    (re.compile(r"Special\s+Working\s+Group|Специальн\w+\s+рабоч\w+\s+групп", re.I), "SWG"),
-    (re.compile(r"\bSummit\b|Саммит", re.I), "SUMMIT"),
-    (re.compile(r"Committee\s+of\s+Senior\s+Officials", re.I), "SOC"),
-]
+BODIES: list[tuple[re.Pattern[str], str]] = list(lexicon.mapped("body"))
 
 
 def body_named(text: str) -> str | None:
@@ -376,30 +344,8 @@ def body_named(text: str) -> str | None:
 
 # --- decision verbs -----------------------------------------------------------------
 
-_TO_BODY = r"(?:\s+to\s+(?:the\s+)?[^,.;]{1,80}?\s+to\s+(?:adopt|approve|consider|endorse|take\s+note\s+of))?"
 ACTION_VERBS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(rf"\b(?:considered\s+and\s+)?recommended{_TO_BODY}\b", re.I), "recommended"),
-    (re.compile(rf"\brecommends{_TO_BODY}\b", re.I), "recommended"),
-    (re.compile(r"\b(?:took|takes|taking)\s+(?:due\s+)?note\s+(?:of\b|that\b)?", re.I), "took_note"),
-    (re.compile(r"\b(?:noted|notes)\b(?:\s+with\s+\w+)?", re.I), "took_note"),
-    (re.compile(r"\b(?:adopted|adopts)\b", re.I), "adopted"),
-    (re.compile(r"\b(?:approved|approves)\b", re.I), "approved"),
-    (re.compile(r"\b(?:decided|decides)\b", re.I), "decided"),
-    (re.compile(r"\b(?:supported|supports)\b", re.I), "supported"),
-    (re.compile(r"\b(?:agreed|agrees)\b(?:\s+(?:on|that)\b)?", re.I), "agreed"),
-    (re.compile(r"\b(?:endorsed|endorses)\b", re.I), "endorsed"),
-    (re.compile(r"\b(?:welcomed|welcomes)\b", re.I), "welcomed"),
-    (re.compile(r"\b(?:requested|requests)\b", re.I), "requested"),
-    (re.compile(r"\bпринял[оаи]?\s+к\s+сведению|\bпринимает\s+к\s+сведению", re.I), "took_note"),
-    (re.compile(r"\bрекомендовал[оаи]?|\bрекомендует", re.I), "recommended"),
-    (re.compile(r"\bутвердил[оаи]?|\bутверждает", re.I), "approved"),
-    (re.compile(r"\bодобрил[оаи]?|\bодобряет", re.I), "endorsed"),
-    (re.compile(r"\bпринял[оаи]?|\bпринимает", re.I), "adopted"),
-    (re.compile(r"\bпостановил[оаи]?|\bпостановляет|\bрешил[оаи]?|\bрешает", re.I), "decided"),
-    (re.compile(r"\bподдержал[оаи]?|\bподдерживает", re.I), "supported"),
-    (re.compile(r"\bприветствовал[оаи]?|\bприветствует", re.I), "welcomed"),
-    (re.compile(r"\bпоручил[оаи]?|\bпоручает|\bпросил[оаи]?|\bпросит", re.I), "requested"),
-    (re.compile(r"\bсогласовал[оаи]?|\bсогласился|\bсогласилось", re.I), "agreed"),
+    (re.compile(rf"\b(?:{p.pattern})", re.IGNORECASE), action) for p, action in lexicon.mapped("action")
 ]
 """Verb phrases of a decision. The earliest match wins, so "took note of ... and supported" is took_note."""
 
@@ -445,20 +391,16 @@ def _is_actor(prefix: str) -> bool:
         return True
     if re.search(r"[.;:!?]", prefix):
         return False
-    small = {"the", "of", "on", "in", "at", "for", "and", "it", "they", "also", "further", "to", "addition"}
+    small = set(lexicon.data()["actor"]["small_words"])
     return all(w.lower() in small or w[:1].isupper() or w[:1].isdigit() for w in prefix.replace(",", " ").split())
 
 
 # --- budgets --------------------------------------------------------------------------
 
 ROMAN_SECTION_RE = re.compile(r"^\s*(?P<numeral>[IVXLC]{1,6})\s*[-–—.:)]\s*(?P<title>\S.*)$")
-GRAND_TOTAL_RE = re.compile(r"^\s*(?:grand\s+total|overall\s+total|total\s+budget|всего|общий\s+итог|барлығы)\b", re.I)
-TOTAL_RE = re.compile(r"^\s*(?:sub-?\s*total|total|итого|жиыны)\b", re.I)
-CURRENCY_RE = [
-    (re.compile(r"US\s*dollars|USD|US\$|долл", re.I), "USD"),
-    (re.compile(r"\beuros?\b|EUR|евро", re.I), "EUR"),
-    (re.compile(r"\btenge\b|KZT|тенге|теңге", re.I), "KZT"),
-]
+GRAND_TOTAL_RE = re.compile(lexicon.data()["totals"]["grand_total"], re.I)
+TOTAL_RE = re.compile(lexicon.data()["totals"]["total"], re.I)
+CURRENCY_RE = list(lexicon.mapped("currency"))
 
 YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 FOR_YEAR_RE = re.compile(r"\b(?:for|на|of)\s+(?:the\s+(?:year\s+)?)?((?:19|20)\d\d)(?:\s*(?:год|year))?\b", re.I)
@@ -475,15 +417,7 @@ def year_of_title(title: str) -> int | None:
 
 # --- plan tables and amendments --------------------------------------------------------
 
-COLUMN_ROLES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^\s*(?:No\.?|Nº|N°|№|#|N|S/N|Item|п/п|№\s*п/п)\s*$", re.I), "number"),
-    (re.compile(r"organi[sz]er|организатор|ұйымдастырушы|responsible|implementing", re.I), "organizers"),
-    (re.compile(r"new\s+(?:indicative\s+)?timing|new\s+date|revised\s+timing|новые\s+сроки", re.I), "new_timing"),
-    (re.compile(r"timing|date|сроки|дата|мерзім|period|time", re.I), "timing"),
-    (re.compile(r"status|action|change|amendment|изменени|статус", re.I), "change"),
-    (re.compile(r"amount|budget|usd|сумма|бюджет|cost|\$", re.I), "amount"),
-    (re.compile(r"title|event|name|expenditure|наименование|мероприяти|статья|item|description", re.I), "title"),
-]
+COLUMN_ROLES: list[tuple[re.Pattern[str], str]] = list(lexicon.mapped("column"))
 
 
 def column_role(header_cell: str) -> str | None:
@@ -494,10 +428,12 @@ def column_role(header_cell: str) -> str | None:
     return None
 
 
-RESCHEDULED_RE = re.compile(r"reschedul|postpon|moved\s+to|shifted|перенес|перенос", re.I)
-CANCELLED_RE = re.compile(r"cancel|withdrawn|deleted|excluded|removed|отмен|исключ", re.I)
-ADDED_RE = re.compile(r"\badded\b|\badd\b|new\s+item|new\s+event|included|insert|добав|включ", re.I)
-SUPERSEDES_RE = re.compile(r"supersed|replac|заменя|взамен", re.I)
-REVISED_RE = re.compile(r"\brevised\b|\brevision\b|пересмотр", re.I)
-CORRECTS_RE = re.compile(r"\bcorrect(?:s|ed|ion)\b|исправлен", re.I)
-WITHDRAWN_RE = re.compile(r"\bwithdraw[sn]?\b|отозван", re.I)
+def change_kind(text: str) -> str | None:
+    """What an amendment table's change cell says happened: rescheduled, cancelled, added, amended; None if unknown."""
+    return lexicon.first_value("change", squash(strip_markup(text)))
+
+
+SUPERSEDES_RE = lexicon.pattern("supersedes")
+REVISED_RE = lexicon.pattern("revised")
+CORRECTS_RE = lexicon.pattern("corrects")
+WITHDRAWN_RE = lexicon.pattern("withdrawn")

@@ -1,0 +1,397 @@
+"""Notes (cover notes and notes enclosed): silence procedures opened, concluded, broken, extended.
+
+A note is read in its primary language (English when it has an English version, else
+Russian, else Kazakh): the other versions say the same and are not read twice. Each
+sentence that changes something is a statement of the ledger; the rules below read it,
+and what they cannot read stays visible as a StatementNotRead.
+
+A draft is often named only by its subject, by the note that circulated it or by the
+symbol it was adopted as. The reader then emits the event with `draft_symbol=None` and
+everything the sentence offers as evidence; the linker (circulars/linking.py) resolves it
+against the record, or says why it could not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from circulars.reading import lexicon
+from circulars.reading.derive.base import DeriverBase, Sentence, Statement, at_midnight, sentences
+from circulars.reading.derive.mentions import (
+    body_in,
+    date_on,
+    deadline_after,
+    is_draft,
+    note_references,
+    parse_deadline,
+    states_in,
+    subject_in,
+    subject_similarity,
+    symbol_series,
+    without_article,
+)
+from circulars.reading.vocabulary import (
+    DOCUMENT_SYMBOL_RE,
+    NO_OBJECTION_RE,
+    SILENCE_BROKEN_RE,
+    SILENCE_CONCLUDED_RE,
+    SILENCE_EXTENDED_RE,
+    SILENCE_RE,
+    WITHDRAWN_RE,
+    detect_language,
+    find_document_symbols,
+    normalise_symbol,
+)
+from models.document import Block
+from models.events import (
+    CorrectionStated,
+    DecisionSuperseded,
+    SilenceBroken,
+    SilenceProcedureConcluded,
+    SilenceProcedureExtended,
+    SilenceProcedureOpened,
+)
+
+CONDITIONAL_RE = lexicon.pattern("conditional")
+FORWARDING_RE = lexicon.pattern("forwarding")
+OPERATIVE_RE = lexicon.pattern("operative")
+CORRIGENDUM_RE = lexicon.pattern("corrigendum")
+ACCORDINGLY_RE = lexicon.pattern("corrected_accordingly")
+
+
+def primary_language(blocks: list[Block]) -> str | None:
+    """English if the note has English prose, else Russian, else Kazakh."""
+    found = {detect_language(b.text) for b in blocks if b.kind in ("paragraph", "list_item") and len(b.text.split()) >= 6}
+    for language in ("en", "ru", "kk"):
+        if language in found:
+            return language
+    return None
+
+
+def is_operative(text: str) -> bool:
+    """Does a sentence change what stands (and is it no mere courtesy, forwarding or condition)?"""
+    if not OPERATIVE_RE.search(text) or CONDITIONAL_RE.search(text):
+        return False
+    if FORWARDING_RE.search(text) and not speaks_of_silence_or_change(text):
+        return False
+    return True
+
+
+def speaks_of_silence_or_change(text: str) -> bool:
+    return bool(
+        SILENCE_RE.search(text) or SILENCE_CONCLUDED_RE.search(text) or SILENCE_BROKEN_RE.search(text)
+        or SILENCE_EXTENDED_RE.search(text) or CORRIGENDUM_RE.search(text)
+    )
+
+
+@dataclass
+class Clause:
+    """The part of a sentence up to one symbol: what it says of that symbol."""
+
+    symbol: str | None
+    text: str
+
+
+def clauses(text: str) -> list[Clause]:
+    """Split a sentence at each document symbol it names (with the words leading up to it)."""
+    found = list(DOCUMENT_SYMBOL_RE.finditer(text))
+    if not found:
+        return [Clause(None, text)]
+    parts: list[Clause] = []
+    start = 0
+    for match in found:
+        end = match.end()
+        if text[end: end + 1] == ")":
+            end += 1
+        parts.append(Clause(normalise_symbol(match.group(0)), text[start:end]))
+        start = end
+    if parts and text[start:].strip(" .,;"):
+        tail = text[start:]
+        parts[-1] = Clause(parts[-1].symbol, parts[-1].text + tail)
+    return parts
+
+
+@dataclass
+class Mention:
+    """A draft or an adopted decision named in a concluding sentence."""
+
+    symbol: str | None
+    subject: str | None
+    body: str | None
+    statement: Statement
+    sentence: Sentence
+    adopted_as: str | None = None
+
+
+class NoticeReader(DeriverBase):
+    """Mixin: reads notes. Needs `self.drafts_opened_in_documents` (symbol -> subject)."""
+
+    drafts_opened_in_documents: dict[str, str]
+    deferred: list[tuple[Statement, tuple]]
+
+    def read_note(self, blocks: list[Block], note_date: date | None, *, document_symbol: str | None,
+                  own_symbol: str | None) -> None:
+        language = primary_language(blocks)
+        note_text = " ".join(s.text for s in sentences(blocks))
+        references = note_references(note_text, own_symbol)
+        concluding: list[tuple[Statement, Sentence]] = []
+        leftovers: list[tuple[Statement, Sentence]] = []
+        outcomes: list[Statement] = []
+        for sentence in sentences(blocks):
+            text = sentence.text
+            if language and detect_language(text) not in (language, None):
+                continue
+            if not is_operative(text):
+                continue
+            statement = self.statement("note_sentence", text, sentence.page, document_symbol, note_date)
+            if SILENCE_CONCLUDED_RE.search(text):
+                concluding.append((statement, sentence))
+                outcomes.append(statement)
+            elif SILENCE_BROKEN_RE.search(text) and not NO_OBJECTION_RE.search(text):
+                self._broken(statement, text, note_date, references)
+                outcomes.append(statement)
+            elif SILENCE_EXTENDED_RE.search(text):
+                self._extended(statement, text, note_date, references)
+            elif CORRIGENDUM_RE.search(text):
+                self._note_corrigendum(statement, text, note_date, document_symbol)
+            elif SILENCE_RE.search(text):
+                self._opened(statement, text, note_date)
+            elif WITHDRAWN_RE.search(text) and find_document_symbols(text):
+                for symbol in find_document_symbols(text):
+                    self.emit(DecisionSuperseded(**self.common(sentence.page, note_date), symbol=symbol, by_symbol=None,
+                                                 how="withdrawn"), key=("superseded", symbol, None), statement=statement)
+            else:
+                leftovers.append((statement, sentence))
+        if concluding:
+            self._concluded(concluding, note_date, references)
+        for statement, _sentence in leftovers:
+            # "Accordingly, the draft decision has not been adopted." restates the outcome just read.
+            if outcomes and re.search(r"adopt|принят|қабылдан", statement.text, re.I) and not find_document_symbols(statement.text):
+                for outcome in outcomes:
+                    statement.events.extend(i for i in outcome.events if i not in statement.events)
+
+    # -- opened ----------------------------------------------------------------------------------------
+
+    def _opened(self, statement: Statement, text: str, note_date: date | None) -> None:
+        deadline = parse_deadline(text)
+        drafts = [s for s in find_document_symbols(text) if is_draft(s)]
+        if not drafts:
+            # "forward ... the draft SOC decision on X placed under silence procedure": one of the enclosed drafts.
+            subject = subject_in(text)
+            enclosed = list(self.drafts_opened_in_documents.items())
+            if len(enclosed) > 1 and subject:
+                scored = [(subject_similarity(subject, s) or 0.0, symbol) for symbol, s in enclosed]
+                best = max(score for score, _ in scored)
+                enclosed = [(symbol, s) for (score, symbol), (_, s) in zip(scored, enclosed) if score == best and best >= 0.5]
+            if len(enclosed) == 1:
+                self.deferred.append((statement, ("silence_opened", enclosed[0][0])))
+                return
+            self.not_read(statement, "no_target" if not enclosed else "several_candidates",
+                          "a silence procedure is announced for a draft this circular neither names by symbol nor encloses",
+                          [symbol for symbol, _ in enclosed])
+            return
+        if deadline is None:
+            for draft in drafts:
+                if draft in self.drafts_opened_in_documents:
+                    self.deferred.append((statement, ("silence_opened", draft)))
+            if not statement.events and not any(s is statement for s, _ in self.deferred):
+                self.not_read(statement, "timing_not_understood", "a silence procedure without a deadline the reader can read")
+            return
+        subject_by_draft = {c.symbol: subject_in(c.text) for c in clauses(text) if c.symbol}
+        for draft in drafts:
+            if draft in self.drafts_opened_in_documents:
+                self.deferred.append((statement, ("silence_opened", draft)))
+                continue
+            self.silence_opened(draft, subject_by_draft.get(draft) or subject_in(text) or "", deadline, statement.page,
+                                note_date, statement)
+
+    def silence_opened(self, symbol: str, subject: str, deadline: tuple[datetime, str], page: int,
+                       valid_on: date | None, statement: Statement | None) -> None:
+        local, zone = deadline
+        match = DOCUMENT_SYMBOL_RE.match(symbol)
+        self.emit(SilenceProcedureOpened(
+            **self.common(page, valid_on), decision_id=symbol, symbol=symbol,
+            body=match.group("body") if match else None, subject=subject,
+            deadline_local=local, deadline_utc=local.astimezone(timezone.utc), timezone=zone,
+        ), key=("silence_opened", symbol), statement=statement)
+
+    # -- concluded ---------------------------------------------------------------------------------------
+
+    def _concluded(self, concluding: list[tuple[Statement, Sentence]], note_date: date | None,
+                   references: list[str]) -> None:
+        """Pair drafts with the symbols they were adopted as, across the note's concluding sentences.
+
+        Pairs come from one clause naming both, else from the symbols' series (body, year,
+        session), else from the subjects. What stays unpaired is still said: a draft
+        concluded without a new symbol, or a new symbol whose draft the linker must find.
+        """
+        drafts: list[Mention] = []
+        adopted: list[Mention] = []
+        subjectless: list[Mention] = []
+        deadlines = {d for s, _ in concluding if (d := parse_deadline(s.text))}
+        for statement, sentence in concluding:
+            named = False
+            for clause in clauses(sentence.text):
+                if clause.symbol is None:
+                    continue
+                named = True
+                mention = Mention(clause.symbol, subject_in(clause.text), body_in(clause.text), statement, sentence)
+                if is_draft(clause.symbol):
+                    drafts.append(mention)
+                elif drafts and drafts[-1].adopted_as is None and drafts[-1].sentence is sentence and \
+                        re.search(r"\bas\b|в\s+качестве|ретінде", clause.text[: clause.text.find(clause.symbol)]) and \
+                        not subject_in(clause.text[: clause.text.find(clause.symbol)]):
+                    drafts[-1].adopted_as = clause.symbol  # "the draft X (…/DRAFT/3) ... adopted as …/DEC/4"
+                else:
+                    adopted.append(mention)
+            if not named:
+                subjectless.append(Mention(None, subject_in(sentence.text), body_in(sentence.text), statement, sentence))
+        open_drafts = [d for d in drafts if d.adopted_as is None]
+        also: dict[int, list[Statement]] = {}
+        for mention in list(adopted):
+            partner = _partner(mention, open_drafts)
+            if partner is not None:
+                partner.adopted_as = mention.symbol
+                open_drafts.remove(partner)
+                adopted.remove(mention)
+                also.setdefault(id(partner), []).append(mention.statement)
+        deadline = next(iter(deadlines)) if len(deadlines) == 1 else None
+        emitted: list[int] = []
+        for mention in drafts:
+            emitted.append(self._emit_concluded(mention, mention.symbol, mention.adopted_as, deadline, note_date,
+                                                references, also.get(id(mention), [])))
+        for mention in adopted:
+            emitted.append(self._emit_concluded(mention, None, mention.symbol, deadline, note_date, references, []))
+        for mention in subjectless:
+            if emitted:
+                # "No objections were received." beside sentences that name the drafts: the same outcome.
+                mention.statement.events.extend(i for i in emitted if i not in mention.statement.events)
+            else:
+                emitted.append(self._emit_concluded(mention, None, None, deadline, note_date, references, []))
+
+    def _emit_concluded(self, mention: Mention, draft: str | None, adopted_symbol: str | None,
+                        note_deadline: tuple[datetime, str] | None, note_date: date | None,
+                        references: list[str], also: list[Statement]) -> int:
+        text = mention.sentence.text
+        deadline = parse_deadline(text) if re.search(r"deadline|срок|мерзім|дейін", text, re.I) else None
+        deadline = deadline or note_deadline
+        adopted_on = date_on(text) or (deadline[0].date() if deadline else None)
+        valid_at = deadline[0] if deadline else at_midnight(note_date or self.issued_on)
+        event = SilenceProcedureConcluded(
+            **self.common(mention.sentence.page, valid_at), draft_symbol=draft, adopted_symbol=adopted_symbol,
+            adopted_on=adopted_on or note_date, draft_subject=mention.subject, body=mention.body or _body_of(adopted_symbol),
+            note_references=references, text=text,
+        )
+        key = ("silence_concluded", draft) if draft else ("silence_concluded_as", adopted_symbol, mention.subject)
+        index = self.emit(event, key=key, statement=mention.statement)
+        for statement in also:
+            self.emit(event, key=key, statement=statement)
+        return index
+
+    # -- broken ---------------------------------------------------------------------------------------------
+
+    def _broken(self, statement: Statement, text: str, note_date: date | None, references: list[str]) -> None:
+        verb = SILENCE_BROKEN_RE.search(text)
+        before = text[: verb.start()]
+        named = [s for s in states_in(before) if not re.search(r"embassy|посольств", before[max(0, s.start - 30): s.start], re.I)]
+        after = [s for s in states_in(text[verb.end():])]
+        by = without_article(named[-1].text) if named else (without_article(after[0].text) if after and
+                                                             re.search(r"\bby\b|со\s+стороны", text[verb.end(): verb.end() + 40 + after[0].start], re.I) else None)
+        deadline = parse_deadline(text)
+        skip = {deadline[0].date()} if deadline and re.search(r"deadline|срок|мерзім|дейін", text, re.I) else set()
+        broken_on = date_on(text, before=verb.start(), skip=skip) or date_on(text, skip=skip)
+        drafts = [s for s in find_document_symbols(text) if is_draft(s)]
+        common = self.common(statement.page, broken_on or note_date)
+        if not drafts:
+            self.emit(SilenceBroken(**common, draft_symbol=None, draft_subject=subject_in(text), body=body_in(text),
+                                    note_references=references, text=text, broken_by=by, broken_on=broken_on),
+                      key=("silence_broken_subject", subject_in(text)), statement=statement)
+            return
+        for draft in drafts:
+            self.emit(SilenceBroken(**common, draft_symbol=draft, broken_by=by, broken_on=broken_on, text=text,
+                                    note_references=references),
+                      key=("silence_broken", draft), statement=statement)
+
+    # -- extended -------------------------------------------------------------------------------------------
+
+    def _extended(self, statement: Statement, text: str, note_date: date | None, references: list[str]) -> None:
+        verb = SILENCE_EXTENDED_RE.search(text)
+        deadline = deadline_after(text, verb.start())
+        if deadline is None:
+            self.not_read(statement, "timing_not_understood", "an extension without a new deadline the reader can read")
+            return
+        local, zone = deadline
+        drafts = [s for s in find_document_symbols(text) if is_draft(s)]
+        common = self.common(statement.page, note_date)
+        fields = {"deadline_local": local, "deadline_utc": local.astimezone(timezone.utc), "timezone": zone,
+                  "note_references": references, "text": text}
+        if not drafts:
+            self.emit(SilenceProcedureExtended(**common, draft_symbol=None, draft_subject=subject_in(text),
+                                               body=body_in(text), **fields),
+                      key=("silence_extended_subject", subject_in(text), local), statement=statement)
+            return
+        for draft in drafts:
+            self.emit(SilenceProcedureExtended(**common, draft_symbol=draft, **fields),
+                      key=("silence_extended", draft, local), statement=statement)
+
+    # -- corrigenda stated in a note --------------------------------------------------------------------------
+
+    def _note_corrigendum(self, statement: Statement, text: str, note_date: date | None,
+                          document_symbol: str | None) -> None:
+        symbols = find_document_symbols(text)
+        self.correction_stated(statement, text, symbols[0] if symbols else None, document_symbol, note_date)
+
+    def correction_stated(self, statement: Statement, text: str, corrects: str | None, corrected_by: str | None,
+                          valid_on: date | datetime | None, accordingly: list[str] | None = None) -> bool:
+        found = False
+        own = ACCORDINGLY_RE.search(text)
+        kinds = accordingly_kinds(own.group(0)) if own else (accordingly or [])
+        for compiled in lexicon.patterns("corrigendum"):
+            for match in compiled.finditer(text):
+                found = True
+                item = re.search(r"\b(?:item|line|point|пункт|строк\w*)\s*(?:No\.?\s*|№\s*)?(\d{1,3})\b", text[: match.start()], re.I)
+                self.emit(CorrectionStated(
+                    **self.common(statement.page, valid_on), corrects_symbol=corrects, corrected_by=corrected_by,
+                    before=match.group("before"), after=match.group("after"),
+                    accordingly=kinds,
+                    item_no=int(item.group(1)) if item else None, text=text,
+                ), statement=statement)
+            if found:
+                break
+        return found
+
+
+def accordingly_kinds(text: str) -> list[str]:
+    """Which totals a corrigendum says are corrected accordingly: ["total", "grand_total"]."""
+    lower = text.lower()
+    kinds: list[str] = []
+    if re.search(r"grand\s+total|всего|общий\s+итог|барлығы", lower):
+        kinds.append("grand_total")
+    if re.search(r"(?<!grand\s)\b(?:sub-?\s*)?total\b|\bitog|итог|жиыны", re.sub(r"grand\s+total", "", lower)):
+        kinds.append("total")
+    if re.search(r"\btotals\b", lower) or not kinds:
+        kinds = ["total", "grand_total"]
+    return kinds
+
+
+def _body_of(symbol: str | None) -> str | None:
+    series = symbol_series(symbol) if symbol else None
+    return series[0] if series else None
+
+
+def _partner(mention: Mention, drafts: list[Mention]) -> Mention | None:
+    """The draft an adopted symbol was adopted from: same series, else the one subject that matches."""
+    series = symbol_series(mention.symbol) if mention.symbol else None
+    same = [d for d in drafts if series and symbol_series(d.symbol) == series]
+    if len(same) == 1:
+        return same[0]
+    pool = same or [d for d in drafts if series and symbol_series(d.symbol)[:2] == series[:2]] or drafts
+    scored = [(subject_similarity(mention.subject, d.subject) or 0.0, d) for d in pool]
+    good = [d for score, d in scored if score >= 0.5]
+    if len(good) == 1:
+        return good[0]
+    if len(pool) == 1 and (series is None or symbol_series(pool[0].symbol)[0] == series[0]):
+        return pool[0]
+    return None

@@ -1,0 +1,359 @@
+"""Plans of events: the annexed table, and amendments as tables or as prose operative paragraphs.
+
+Every row of a plan or amendment table is a statement; so is every operative paragraph
+that amends ("item 12 shall read ...", "item 15 is deleted", "in item 8, replace 'X' with
+'Y'", "the following item is added after item 27: ...", "the timing of item 3 is changed
+to ..."). What a row or paragraph says that the reader cannot place becomes a
+StatementNotRead, never silence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from circulars.reading import lexicon
+from circulars.reading.derive.base import DeriverBase, Statement
+from circulars.reading.derive.mentions import symbol_kind
+from circulars.reading.derive.organizers import split_organizers
+from circulars.reading.segment import EnclosedDocument
+from circulars.reading.timing import parse_timing
+from circulars.reading.vocabulary import (
+    change_kind,
+    column_role,
+    find_document_symbols,
+    squash,
+    strip_markup,
+    year_of_title,
+)
+from models.document import Block, TableRow
+from models.events import (
+    DocumentLinked,
+    PlanAdopted,
+    PlanItemAdded,
+    PlanItemAmended,
+    PlanItemCancelled,
+    PlanItemRescheduled,
+    PlanItemScheduled,
+    PlanItemTextReplaced,
+)
+
+PLAN_COLUMNS = ["number", "title", "organizers", "timing"]
+AMENDMENT_COLUMNS = ["number", "title", "organizers", "change", "timing"]
+_NUMBERS = re.compile(r"\d{1,3}")
+_LABEL = re.compile(
+    r"(?P<label>title|event|name|наименование|мероприятие|organi[sz]ers?(?:\s*\(s\))?|организатор\w*|"
+    r"(?:indicative\s+)?timing|dates?|сроки|срок)\s*[:\-–—]\s*",
+    re.I,
+)
+
+
+def roles(table: Block, default: list[str]) -> dict[str, int]:
+    """Which column holds what, from the header's words; by position when there is no header."""
+    found: dict[str, int] = {}
+    for index, cell in enumerate(table.header or []):
+        role = column_role(cell)
+        if role and role not in found:
+            found[role] = index
+    if not found:
+        width = len(table.rows[0].cells) if table.rows else len(default)
+        found = {role: index for index, role in enumerate(default[:width])}
+    return found
+
+
+def cell(row: TableRow, index: int | None) -> str:
+    if index is None or index >= len(row.cells):
+        return ""
+    return row.cells[index].strip()
+
+
+def blank_row(row: TableRow) -> bool:
+    return all(not c.strip() or set(c.strip()) <= set("-–—_=.") for c in row.cells)
+
+
+def number(text: str) -> int | None:
+    match = re.match(r"^\s*(\d{1,4})\s*[.)]?\s*$", text)
+    return int(match.group(1)) if match else None
+
+
+def plan_fields(title: str, organizers_text: str, timing_text: str, year: int) -> dict:
+    organizers = split_organizers(organizers_text)
+    timing = parse_timing(timing_text, year)
+    return {
+        "title": squash(title),
+        "organizers": organizers,
+        "lead_organizer": organizers[0] if organizers else None,
+        "timing_text": timing_text,
+        "starts_on": timing.starts_on,
+        "ends_on": timing.ends_on,
+        "timing_precision": timing.precision,
+    }
+
+
+def _unquote(text: str) -> str:
+    text = text.strip().strip(" .;:")
+    pairs = {"\"": "\"", "“": "”", "«": "»", "'": "'", "‘": "’", "„": "“"}
+    while len(text) >= 2 and text[0] in pairs and text.endswith(pairs[text[0]]):
+        text = text[1:-1].strip()
+    return text
+
+
+def parse_item_text(text: str) -> tuple[int | None, str, str, str] | None:
+    """(number, title, organisers, timing) from an item written out in prose or as a flattened row.
+
+    Understood forms: labelled fields ("Title: ...; Organizer(s): ...; Timing: ..."), fields
+    set apart by " | ", tabs or " — ", and a quoted title followed by "organized by ..." and a
+    timing in parentheses or after a comma. None when nothing can be told apart.
+    """
+    text = squash(strip_markup(text)).strip(" .")
+    number_match = re.match(r"^\s*(?:No\.?\s*|№\s*)?(\d{1,3})[.)]?\s+", text)
+    item_no = int(number_match.group(1)) if number_match else None
+    body = text[number_match.end():] if number_match else text
+    labels = list(_LABEL.finditer(body))
+    if len(labels) >= 2:
+        fields = {"title": "", "organizers": "", "timing": ""}
+        for k, match in enumerate(labels):
+            end = labels[k + 1].start() if k + 1 < len(labels) else len(body)
+            value = _unquote(body[match.end(): end].strip(" ;,"))
+            label = match.group("label").lower()
+            key = "organizers" if label.startswith(("organ", "орган")) else \
+                "timing" if label.startswith(("timing", "indicative", "date", "срок")) else "title"
+            fields[key] = value
+        if not fields["title"] and labels[0].start() > 0:
+            fields["title"] = _unquote(body[: labels[0].start()].strip(" ;,"))
+        return item_no, fields["title"], fields["organizers"], fields["timing"]
+    for separator in (r"\s*\|\s*", r"\t+", r"\s+[—–]\s+"):
+        parts = [p for p in re.split(separator, body) if p.strip()]
+        if len(parts) >= 3:
+            if item_no is None and number(parts[0]) is not None and len(parts) >= 4:
+                item_no, parts = number(parts[0]), parts[1:]
+            return item_no, _unquote(parts[0]), parts[1].strip(" ;,"), _unquote(parts[2]) if len(parts) > 2 else ""
+    quoted = re.match(r"^[\"“«‘'](?P<title>.+?)[\"”»’'](?P<rest>.*)$", body)
+    if quoted:
+        rest = quoted.group("rest")
+        organizers = re.search(r"(?:organi[sz]ed|hosted|convened)\s+by\s+(?P<org>[^()]+?)(?=\s*(?:\(|,\s*(?:in|on|during|timing)\b|;|$))", rest, re.I)
+        timing = re.search(r"\((?:timing\s*:\s*)?(?P<timing>[^()]+)\)\s*$|(?:,|;)\s*(?:in|on|during|timing\s*:)\s*(?P<timing2>[^,;()]+)$", rest, re.I)
+        return (item_no, quoted.group("title"), organizers.group("org") if organizers else "",
+                (timing.group("timing") or timing.group("timing2")).strip() if timing else "")
+    return None
+
+
+class PlanReader(DeriverBase):
+    """Mixin: plan tables, amendment tables and prose amendments."""
+
+    def annex_year(self, document: EnclosedDocument) -> int | None:
+        for text in (document.annex_title, document.title, document.heading):
+            year = year_of_title(text or "")
+            if year:
+                return year
+        return None
+
+    def plan(self, document: EnclosedDocument, plan_symbol: str) -> None:
+        table = document.blocks[document.annex_index]
+        year = self.annex_year(document) or (document.issued_on or self.issued_on).year
+        when = self.doc_date(document)
+        self.emit(PlanAdopted(**self.common(table.page, when), plan_symbol=plan_symbol, plan_year=year,
+                              title=document.annex_title or document.title or document.heading))
+        columns = roles(table, PLAN_COLUMNS)
+        rows = [row for row in table.rows if not blank_row(row)]
+        numbered = sum(1 for row in rows if number(cell(row, columns.get("number"))) is not None)
+        numbers: list[int] = []
+        for row in rows:
+            statement = self.statement("plan_row", "\t".join(row.cells), row.page, plan_symbol, when)
+            item_no = number(cell(row, columns.get("number")))
+            fields = plan_fields(cell(row, columns.get("title")), cell(row, columns.get("organizers")),
+                                 cell(row, columns.get("timing")), year)
+            if not fields["title"] and item_no is None:
+                self.not_read(statement, "row_not_understood", "a row with neither an item number nor a title")
+                continue
+            self.emit(PlanItemScheduled(**self.common(row.page, when), plan_symbol=plan_symbol, plan_year=year,
+                                        item_no=item_no, **fields), statement=statement)
+            if item_no is None and numbered * 2 > len(rows):
+                self.not_read(statement, "row_not_understood",
+                              "a row without an item number in a numbered plan: the tail of the row above, or an item lost its number")
+            elif item_no is not None:
+                numbers.append(item_no)
+            self._check_timing(statement, fields)
+        self.numbering("items", numbers, document, table.page)
+
+    def _check_timing(self, statement: Statement, fields: dict) -> None:
+        if fields["timing_text"].strip() and fields["timing_precision"] == "unspecified":
+            self.not_read(statement, "timing_not_understood",
+                          f"the timing \"{fields['timing_text']}\" is kept as printed, without dates")
+
+    def _amended_plan(self, document: EnclosedDocument) -> tuple[str | None, int | None]:
+        """The plan an amending document acts on: a plan decision it names, and the plan's year."""
+        own = {document.symbol}
+        text = " ".join(squash(b.text) for b in document.blocks if b.kind != "table")
+        plans = [s for s in find_document_symbols(text) if s not in own and symbol_kind(s) in ("DEC", "PLAN")]
+        return (plans[0] if plans else None), self.annex_year(document)
+
+    def amendments(self, document: EnclosedDocument, amendment_symbol: str, paragraphs: list[Block]) -> None:
+        """Amendments of a plan: the annex table's rows, and the operative paragraphs that amend."""
+        when = self.doc_date(document)
+        plan_symbol, year = self._amended_plan(document)
+        if plan_symbol:
+            self.emit(DocumentLinked(**self.common(document.page, when), from_symbol=amendment_symbol,
+                                     to_symbol=plan_symbol, link="amends"), key=("link", amendment_symbol, plan_symbol))
+        if document.annex_index is not None and document.annex_kind == "amendment":
+            self._amendment_table(document, amendment_symbol, plan_symbol, year)
+        consumed: set[int] = set()
+        for block in paragraphs:
+            index = document.blocks.index(block)
+            if index in consumed:
+                continue
+            self._prose_amendment(document, index, amendment_symbol, plan_symbol, year, consumed)
+
+    def _common_change(self, page: int, document: EnclosedDocument, plan_symbol: str | None, year: int,
+                       amendment_symbol: str, text: str) -> dict:
+        return {**self.common(page, self.doc_date(document)), "plan_symbol": plan_symbol, "plan_year": year,
+                "amended_by": amendment_symbol, "text": squash(text)[:2000]}
+
+    def _amendment_table(self, document: EnclosedDocument, amendment_symbol: str, plan_symbol: str | None,
+                         year: int | None) -> None:
+        table = document.blocks[document.annex_index]
+        columns = roles(table, AMENDMENT_COLUMNS)
+        timing_role = "new_timing" if "new_timing" in columns else "timing"
+        for row in table.rows:
+            if blank_row(row):
+                continue
+            text = "\t".join(row.cells)
+            statement = self.statement("amendment_row", text, row.page, amendment_symbol, self.doc_date(document))
+            if year is None:
+                self.not_read(statement, "no_target", "the amended plan's year is named nowhere in the decision")
+                continue
+            item_no = number(cell(row, columns.get("number")))
+            fields = plan_fields(cell(row, columns.get("title")), cell(row, columns.get("organizers")),
+                                 cell(row, columns.get(timing_role)), year)
+            change_text = cell(row, columns.get("change"))
+            change = change_kind(change_text) if change_text else (
+                "rescheduled" if "new_timing" in columns and fields["timing_text"] else change_kind(text))
+            common = self._common_change(row.page, document, plan_symbol, year, amendment_symbol, text)
+            if change is None:
+                self.not_read(statement, "unknown_change",
+                              f"the change \"{change_text or text}\" is in no list of change words (vocabulary.toml [[change]])")
+                continue
+            if change != "added" and item_no is None:
+                self.not_read(statement, "no_target", "an amendment row without the number of the item it changes")
+                continue
+            if change == "cancelled":
+                self.emit(PlanItemCancelled(**common, item_no=item_no), statement=statement)
+            elif change == "rescheduled":
+                self.emit(PlanItemRescheduled(**common, item_no=item_no, timing_text=fields["timing_text"],
+                                              starts_on=fields["starts_on"], ends_on=fields["ends_on"],
+                                              timing_precision=fields["timing_precision"]), statement=statement)
+                self._check_timing(statement, fields)
+            elif change == "added":
+                self.emit(PlanItemAdded(**common, item_no=item_no, **fields), statement=statement)
+                self._check_timing(statement, fields)
+            else:
+                self.emit(PlanItemAmended(**common, item_no=item_no, title=fields["title"] or None,
+                                          organizers=fields["organizers"] or None,
+                                          lead_organizer=fields["lead_organizer"]), statement=statement)
+                if fields["timing_text"]:
+                    self.emit(PlanItemRescheduled(**common, item_no=item_no, timing_text=fields["timing_text"],
+                                                  starts_on=fields["starts_on"], ends_on=fields["ends_on"],
+                                                  timing_precision=fields["timing_precision"]), statement=statement)
+
+    # -- prose -------------------------------------------------------------------------------------------
+
+    def _payload(self, document: EnclosedDocument, index: int, inline: str, consumed: set[int]) -> list[str]:
+        """The item(s) written out after "shall read as follows:" / "is added after item 27:": the rest of
+        the paragraph, else the table or quoted paragraphs that follow it."""
+        inline = inline.strip().lstrip(":").strip()
+        if inline and not re.fullmatch(r"(?:as\s+follows|the\s+following|following)\W*", inline, re.I):
+            return [re.sub(r"^(?:as\s+follows|the\s+following)\s*:\s*", "", inline, flags=re.I)]
+        items: list[str] = []
+        for k in range(index + 1, len(document.blocks)):
+            block = document.blocks[k]
+            if block.kind == "table":
+                consumed.add(k)
+                items.extend("\t".join(row.cells) for row in block.rows if not blank_row(row))
+                break
+            text = squash(strip_markup(block.text))
+            if block.kind not in ("paragraph", "list_item") or not text:
+                break
+            if lexicon.pattern("operative").search(text) and not text.startswith(("\"", "“", "«", "'", "‘")):
+                break
+            consumed.add(k)
+            items.append(text)
+            if not text.endswith((",", ";")):
+                break
+        return items
+
+    def _prose_amendment(self, document: EnclosedDocument, index: int, amendment_symbol: str,
+                         plan_symbol: str | None, year: int | None, consumed: set[int]) -> None:
+        block = document.blocks[index]
+        text = squash(strip_markup(block.text))
+        statement = self.statement("operative_paragraph", text, block.page, amendment_symbol, self.doc_date(document))
+        if year is None:
+            self.not_read(statement, "no_target", "the amended plan's year is named nowhere in the decision")
+            return
+        common = self._common_change(block.page, document, plan_symbol, year, amendment_symbol, text)
+        if (match := lexicon.search("shall_read", text)) is not None:
+            item_no = int(match.group("n"))
+            for payload in self._payload(document, index, text[match.end():], consumed) or [""]:
+                parsed = parse_item_text(payload)
+                if parsed is None or not parsed[1]:
+                    if payload:
+                        self.emit(PlanItemAmended(**common, item_no=item_no, title=_unquote(payload)), statement=statement)
+                    else:
+                        self.not_read(statement, "not_understood", f"item {item_no} shall read ... but no new text was found")
+                    continue
+                _, title, organizers_text, timing_text = parsed
+                fields = plan_fields(title, organizers_text, timing_text, year)
+                self.emit(PlanItemAmended(**common, item_no=item_no, title=fields["title"] or None,
+                                          organizers=fields["organizers"] or None,
+                                          lead_organizer=fields["lead_organizer"]), statement=statement)
+                if timing_text:
+                    self.emit(PlanItemRescheduled(**common, item_no=item_no, timing_text=timing_text,
+                                                  starts_on=fields["starts_on"], ends_on=fields["ends_on"],
+                                                  timing_precision=fields["timing_precision"]), statement=statement)
+                    self._check_timing(statement, fields)
+            return
+        if (match := lexicon.search("deleted", text)) is not None:
+            for item_no in self._item_numbers(text, match):
+                self.emit(PlanItemCancelled(**common, item_no=item_no, how="deleted"), statement=statement)
+            return
+        if (match := lexicon.search("replace_text", text)) is not None:
+            self.emit(PlanItemTextReplaced(**common, item_no=int(match.group("n")), before=match.group("before"),
+                                           after=match.group("after")), statement=statement)
+            return
+        if (match := lexicon.search("added_after", text)) is not None:
+            after = int(match.group("n")) if match.groupdict().get("n") else None
+            explicit = int(match.group("n2")) if match.groupdict().get("n2") else None
+            payloads = self._payload(document, index, text[match.end():], consumed)
+            if not payloads:
+                self.not_read(statement, "not_understood", "an item is added, but its text was not found")
+                return
+            for offset, payload in enumerate(payloads):
+                parsed = parse_item_text(payload)
+                if parsed is None or not parsed[1]:
+                    self.not_read(statement, "not_understood", f"the added item \"{payload[:120]}\" could not be told apart "
+                                  "into title, organisers and timing")
+                    continue
+                own_no, title, organizers_text, timing_text = parsed
+                item_no = own_no or explicit or ((after + 1 + offset) if after is not None else None)
+                fields = plan_fields(title, organizers_text, timing_text, year)
+                self.emit(PlanItemAdded(**common, item_no=item_no, after_item_no=after, **fields), statement=statement)
+                self._check_timing(statement, fields)
+            return
+        if (match := lexicon.search("timing_changed", text)) is not None:
+            timing_text = re.sub(r"\s*\(.*$|\s+(?:instead\s+of|rather\s+than|вместо)\b.*$", "", match.group("timing")).strip(" .;,\"“”«»")
+            fields = plan_fields("", "", timing_text, year)
+            self.emit(PlanItemRescheduled(**common, item_no=int(match.group("n")), timing_text=timing_text,
+                                          starts_on=fields["starts_on"], ends_on=fields["ends_on"],
+                                          timing_precision=fields["timing_precision"]), statement=statement)
+            self._check_timing(statement, fields)
+            return
+        if self.correction_stated(statement, text, plan_symbol, amendment_symbol, self.doc_date(document)):
+            return
+        self.not_read(statement, "not_understood", "an amending paragraph whose change the reader does not know")
+
+    @staticmethod
+    def _item_numbers(text: str, match: re.Match[str]) -> list[int]:
+        """"items 13, 24 and 25 are deleted" names three items."""
+        first = int(match.group("n"))
+        listed = re.search(r"(?:items?|points?|пункты?|позиции)\s+((?:\d{1,3}\s*(?:,|and|и|&|\s)\s*)+\d{1,3})", text, re.I)
+        if listed and str(first) in _NUMBERS.findall(listed.group(1)):
+            return [int(n) for n in _NUMBERS.findall(listed.group(1))]
+        return [first]
