@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from circulars import eventlog, intake, readpool
+from circulars import eventlog, intake, linking, readpool
 from circulars.db import connect, insert_rows
 from circulars.eventlog import PendingEvent
 from circulars.home import Home
@@ -139,6 +139,7 @@ class LogSummary:
     last_seq: int | None = None
     outcomes: dict[str, readpool.ReadOutcome] = field(default_factory=dict)
     file_names: dict[str, str] = field(default_factory=dict)
+    linked: int = 0  # events the linker appended: statements resolved against the record, or given up on
 
 
 def _known_names(con: duckdb.DuckDBPyConnection, shas: list[str]) -> dict[str, set[str]]:
@@ -217,6 +218,11 @@ def append_to_log(
         result = eventlog.append(con, pending, recorded_at=now, mirror=home.log_mirror)
         summary.appended = result.appended
         summary.first_seq, summary.last_seq = result.first_seq, result.last_seq
+        # What the new readings name only by evidence is resolved against the whole record, now that
+        # it holds them; statements left open by earlier runs get another chance.
+        if result.appended:
+            summary.linked = linking.link_and_append(con, recorded_at=now, mirror=home.log_mirror)
+            summary.appended += summary.linked
     for path, _ in arrivals:
         path.unlink(missing_ok=True)
     for path, outcome in readings:

@@ -21,6 +21,9 @@ import duckdb
 
 from circulars import eventlog
 
+PROJECTION_VERSION = 2
+"""Bump when a history table's columns change: projections are then dropped and rebuilt from seq 0."""
+
 HISTORY_TABLES = """
 CREATE TABLE IF NOT EXISTS projection_checkpoints (name VARCHAR PRIMARY KEY, last_seq BIGINT NOT NULL);
 
@@ -43,30 +46,50 @@ CREATE TABLE IF NOT EXISTS document_history (
     circular_sha256 VARCHAR, page INTEGER, seq BIGINT, valid_at TIMESTAMPTZ, recorded_at TIMESTAMPTZ);
 
 CREATE TABLE IF NOT EXISTS link_history (
-    reading_id VARCHAR, from_symbol VARCHAR, to_symbol VARCHAR, link VARCHAR,
-    circular_sha256 VARCHAR, page INTEGER, seq BIGINT, valid_at TIMESTAMPTZ, recorded_at TIMESTAMPTZ);
+    reading_id VARCHAR, from_symbol VARCHAR, to_symbol VARCHAR, link VARCHAR, evidence VARCHAR[],
+    circular_sha256 VARCHAR, page INTEGER, seq BIGINT, valid_at TIMESTAMPTZ, recorded_at TIMESTAMPTZ,
+    event_id VARCHAR);
 
 CREATE TABLE IF NOT EXISTS decision_history (
     reading_id VARCHAR, change VARCHAR, decision_id VARCHAR, symbol VARCHAR, list_symbol VARCHAR,
     body VARCHAR, meeting_on DATE, item_no INTEGER, action VARCHAR, subject VARCHAR,
     "references" VARCHAR[], adopted_on DATE, deadline_utc TIMESTAMPTZ, adopted_symbol VARCHAR,
-    broken_by VARCHAR, how VARCHAR,
-    circular_sha256 VARCHAR, page INTEGER, seq BIGINT, valid_at TIMESTAMPTZ, recorded_at TIMESTAMPTZ);
+    broken_by VARCHAR, how VARCHAR, evidence VARCHAR[],
+    circular_sha256 VARCHAR, page INTEGER, seq BIGINT, valid_at TIMESTAMPTZ, recorded_at TIMESTAMPTZ,
+    event_id VARCHAR);
 
 CREATE TABLE IF NOT EXISTS plan_history (
     reading_id VARCHAR, change VARCHAR, plan_symbol VARCHAR, plan_year INTEGER, item_no INTEGER,
     title VARCHAR, organizers VARCHAR[], lead_organizer VARCHAR, timing_text VARCHAR,
-    starts_on DATE, ends_on DATE, timing_precision VARCHAR,
-    circular_sha256 VARCHAR, page INTEGER, seq BIGINT, valid_at TIMESTAMPTZ, recorded_at TIMESTAMPTZ);
+    starts_on DATE, ends_on DATE, timing_precision VARCHAR, how VARCHAR, amended_by VARCHAR,
+    after_item_no INTEGER, statement_text VARCHAR, evidence VARCHAR[],
+    circular_sha256 VARCHAR, page INTEGER, seq BIGINT, valid_at TIMESTAMPTZ, recorded_at TIMESTAMPTZ,
+    event_id VARCHAR);
 
 CREATE TABLE IF NOT EXISTS budget_history (
     reading_id VARCHAR, change VARCHAR, budget_symbol VARCHAR, budget_year INTEGER, supersedes VARCHAR,
     line_no INTEGER, position INTEGER, section VARCHAR, title VARCHAR, amount_usd BIGINT, line_kind VARCHAR,
-    currency VARCHAR,
-    circular_sha256 VARCHAR, page INTEGER, seq BIGINT, valid_at TIMESTAMPTZ, recorded_at TIMESTAMPTZ);
+    currency VARCHAR, amount_before BIGINT, corrected_by VARCHAR, evidence VARCHAR[],
+    circular_sha256 VARCHAR, page INTEGER, seq BIGINT, valid_at TIMESTAMPTZ, recorded_at TIMESTAMPTZ,
+    event_id VARCHAR);
+
+CREATE TABLE IF NOT EXISTS unread_history (
+    reading_id VARCHAR, statement_id VARCHAR, document_symbol VARCHAR, statement_kind VARCHAR, text VARCHAR,
+    why VARCHAR, detail VARCHAR, candidates VARCHAR[], about_event_id VARCHAR,
+    circular_sha256 VARCHAR, page INTEGER, seq BIGINT, valid_at TIMESTAMPTZ, recorded_at TIMESTAMPTZ,
+    event_id VARCHAR);
+
+CREATE TABLE IF NOT EXISTS resolution_history (
+    reading_id VARCHAR, resolves VARCHAR, event_type VARCHAR, evidence VARCHAR[], seq BIGINT, event_id VARCHAR);
 """
 
-_P = "e.circular_sha256, CAST(e.payload->>'page' AS INTEGER), e.seq, e.valid_at, e.recorded_at"
+HISTORY_TABLE_NAMES = (
+    "receipt_history", "reading_history", "document_history", "link_history", "decision_history",
+    "plan_history", "budget_history", "unread_history", "resolution_history",
+)
+
+_P = "e.circular_sha256, CAST(e.payload->>'page' AS INTEGER), e.seq, e.valid_at, e.recorded_at, e.event_id"
+_P_NO_ID = "e.circular_sha256, CAST(e.payload->>'page' AS INTEGER), e.seq, e.valid_at, e.recorded_at"
 _STRS = "from_json(e.payload->'{0}', '[\"VARCHAR\"]')"
 
 HISTORY_INSERTS = {
@@ -88,47 +111,70 @@ HISTORY_INSERTS = {
         INSERT INTO document_history
         SELECT e.payload->>'reading_id', e.payload->>'symbol', e.payload->>'kind', e.payload->>'body', e.payload->>'title',
                CAST(e.payload->>'issued_on' AS DATE), e.payload->>'place', CAST(e.payload->>'meeting_on' AS DATE),
-               e.payload->>'language', {_P}
+               e.payload->>'language', {_P_NO_ID}
         FROM events e WHERE e.seq > $after AND e.event_type = 'DocumentIdentified'""",
     "link_history": f"""
         INSERT INTO link_history
-        SELECT e.payload->>'reading_id', e.payload->>'from_symbol', e.payload->>'to_symbol', e.payload->>'link', {_P}
+        SELECT e.payload->>'reading_id', e.payload->>'from_symbol', e.payload->>'to_symbol', e.payload->>'link',
+               coalesce({_STRS.format('evidence')}, []), {_P}
         FROM events e WHERE e.seq > $after AND e.event_type = 'DocumentLinked'""",
     "decision_history": f"""
         INSERT INTO decision_history
         SELECT e.payload->>'reading_id',
                CASE e.event_type WHEN 'DecisionRecorded' THEN 'recorded' WHEN 'SilenceProcedureOpened' THEN 'silence_opened'
                     WHEN 'SilenceProcedureConcluded' THEN 'silence_concluded' WHEN 'SilenceBroken' THEN 'silence_broken'
+                    WHEN 'SilenceProcedureExtended' THEN 'silence_extended'
                     ELSE 'superseded' END,
                coalesce(e.payload->>'decision_id', e.payload->>'draft_symbol', e.payload->>'symbol'),
                coalesce(e.payload->>'symbol', e.payload->>'draft_symbol'),
                e.payload->>'list_symbol', e.payload->>'body', CAST(e.payload->>'meeting_on' AS DATE),
-               CAST(e.payload->>'item_no' AS INTEGER), e.payload->>'action', e.payload->>'subject',
+               CAST(e.payload->>'item_no' AS INTEGER), e.payload->>'action',
+               coalesce(e.payload->>'subject', e.payload->>'draft_subject'),
                coalesce({_STRS.format('references')}, []),
                CAST(coalesce(e.payload->>'adopted_on', e.payload->>'broken_on') AS DATE),
                CAST(e.payload->>'deadline_utc' AS TIMESTAMPTZ),
                coalesce(e.payload->>'adopted_symbol', e.payload->>'by_symbol'),
-               e.payload->>'broken_by', e.payload->>'how', {_P}
+               e.payload->>'broken_by', e.payload->>'how', coalesce({_STRS.format('evidence')}, []), {_P}
         FROM events e WHERE e.seq > $after AND e.event_type IN
-            ('DecisionRecorded', 'SilenceProcedureOpened', 'SilenceProcedureConcluded', 'SilenceBroken', 'DecisionSuperseded')""",
+            ('DecisionRecorded', 'SilenceProcedureOpened', 'SilenceProcedureConcluded', 'SilenceBroken',
+             'SilenceProcedureExtended', 'DecisionSuperseded')""",
     "plan_history": f"""
         INSERT INTO plan_history
         SELECT e.payload->>'reading_id',
                CASE e.event_type WHEN 'PlanAdopted' THEN 'adopted' WHEN 'PlanItemScheduled' THEN 'scheduled'
-                    WHEN 'PlanItemAdded' THEN 'added' WHEN 'PlanItemRescheduled' THEN 'rescheduled' ELSE 'cancelled' END,
+                    WHEN 'PlanItemAdded' THEN 'added' WHEN 'PlanItemRescheduled' THEN 'rescheduled'
+                    WHEN 'PlanItemAmended' THEN 'amended' ELSE 'cancelled' END,
                e.payload->>'plan_symbol', CAST(e.payload->>'plan_year' AS INTEGER), CAST(e.payload->>'item_no' AS INTEGER),
                e.payload->>'title', {_STRS.format('organizers')}, e.payload->>'lead_organizer', e.payload->>'timing_text',
-               CAST(e.payload->>'starts_on' AS DATE), CAST(e.payload->>'ends_on' AS DATE), e.payload->>'timing_precision', {_P}
+               CAST(e.payload->>'starts_on' AS DATE), CAST(e.payload->>'ends_on' AS DATE), e.payload->>'timing_precision',
+               CASE WHEN CAST(e.payload->>'correction' AS BOOLEAN) THEN 'corrected' ELSE e.payload->>'how' END,
+               e.payload->>'amended_by', CAST(e.payload->>'after_item_no' AS INTEGER),
+               e.payload->>'text', coalesce({_STRS.format('evidence')}, []), {_P}
         FROM events e WHERE e.seq > $after AND e.event_type IN
-            ('PlanAdopted', 'PlanItemScheduled', 'PlanItemAdded', 'PlanItemRescheduled', 'PlanItemCancelled')""",
+            ('PlanAdopted', 'PlanItemScheduled', 'PlanItemAdded', 'PlanItemRescheduled', 'PlanItemCancelled',
+             'PlanItemAmended')""",
     "budget_history": f"""
         INSERT INTO budget_history
-        SELECT e.payload->>'reading_id', CASE e.event_type WHEN 'BudgetApproved' THEN 'approved' ELSE 'line' END,
+        SELECT e.payload->>'reading_id',
+               CASE e.event_type WHEN 'BudgetApproved' THEN 'approved' WHEN 'BudgetLineCorrected' THEN 'corrected'
+                    ELSE 'line' END,
                e.payload->>'budget_symbol', CAST(e.payload->>'budget_year' AS INTEGER), e.payload->>'supersedes',
                CAST(e.payload->>'line_no' AS INTEGER), CAST(e.payload->>'position' AS INTEGER), e.payload->>'section',
                e.payload->>'title', CAST(e.payload->>'amount_usd' AS BIGINT), e.payload->>'line_kind',
-               e.payload->>'currency', {_P}
-        FROM events e WHERE e.seq > $after AND e.event_type IN ('BudgetApproved', 'BudgetLineSet')""",
+               e.payload->>'currency', CAST(e.payload->>'amount_before' AS BIGINT), e.payload->>'corrected_by',
+               coalesce({_STRS.format('evidence')}, []), {_P}
+        FROM events e WHERE e.seq > $after AND e.event_type IN ('BudgetApproved', 'BudgetLineSet', 'BudgetLineCorrected')""",
+    "unread_history": f"""
+        INSERT INTO unread_history
+        SELECT e.payload->>'reading_id', e.payload->>'statement_id', e.payload->>'document_symbol',
+               e.payload->>'statement_kind', e.payload->>'text', e.payload->>'why', e.payload->>'detail',
+               coalesce({_STRS.format('candidates')}, []), e.payload->>'about_event_id', {_P}
+        FROM events e WHERE e.seq > $after AND e.event_type = 'StatementNotRead'""",
+    "resolution_history": f"""
+        INSERT INTO resolution_history
+        SELECT e.payload->>'reading_id', e.payload->>'resolves', e.event_type,
+               coalesce({_STRS.format('evidence')}, []), e.seq, e.event_id
+        FROM events e WHERE e.seq > $after AND e.payload->>'resolves' IS NOT NULL""",
 }
 
 # The readings in force as known at `known_at`: the latest reading of each circular.
@@ -155,13 +201,17 @@ CREATE OR REPLACE MACRO decisions_as_of("at", known_at := NULL) AS TABLE
     opened AS (SELECT * FROM latest WHERE change = 'silence_opened'),
     concluded AS (
         SELECT * FROM (SELECT h.*, row_number() OVER (PARTITION BY symbol ORDER BY valid_at DESC, seq DESC) AS rn
-                       FROM h WHERE change = 'silence_concluded') WHERE rn = 1),
+                       FROM h WHERE change = 'silence_concluded' AND symbol IS NOT NULL) WHERE rn = 1),
     broken AS (
         SELECT * FROM (SELECT h.*, row_number() OVER (PARTITION BY symbol ORDER BY valid_at DESC, seq DESC) AS rn
-                       FROM h WHERE change = 'silence_broken') WHERE rn = 1),
+                       FROM h WHERE change = 'silence_broken' AND symbol IS NOT NULL) WHERE rn = 1),
+    -- An extension moves the deadline from the day it was circulated (the latest extension wins).
+    extended AS (
+        SELECT * FROM (SELECT h.*, row_number() OVER (PARTITION BY symbol ORDER BY valid_at DESC, seq DESC) AS rn
+                       FROM h WHERE change = 'silence_extended' AND symbol IS NOT NULL) WHERE rn = 1),
     superseded AS (
         SELECT * FROM (SELECT h.*, row_number() OVER (PARTITION BY symbol ORDER BY valid_at DESC, seq DESC) AS rn
-                       FROM h WHERE change = 'superseded') WHERE rn = 1),
+                       FROM h WHERE change = 'superseded' AND symbol IS NOT NULL) WHERE rn = 1),
     merged AS (
         SELECT coalesce(r.decision_id, o.decision_id) AS decision_id,
                coalesce(r.symbol, o.symbol) AS symbol,
@@ -169,7 +219,7 @@ CREATE OR REPLACE MACRO decisions_as_of("at", known_at := NULL) AS TABLE
                r.meeting_on, r.item_no,
                coalesce(r.action, 'decided') AS action,
                coalesce(r.subject, o.subject) AS subject,
-               o.deadline_utc AS silence_deadline,
+               o.deadline_utc AS first_deadline,
                r.adopted_on AS recorded_adopted_on,
                coalesce(r."references", []) AS "references",
                CASE WHEN o.seq IS NOT NULL AND (r.seq IS NULL OR o.seq > r.seq) THEN o.circular_sha256 ELSE r.circular_sha256 END AS circular_sha256,
@@ -178,6 +228,12 @@ CREATE OR REPLACE MACRO decisions_as_of("at", known_at := NULL) AS TABLE
                CAST(timezone('Asia/Almaty', coalesce(o.valid_at, r.valid_at)) AS DATE) AS circulated_on,
                o.seq IS NOT NULL AS under_silence
         FROM recorded r FULL OUTER JOIN opened o USING (decision_id)
+    ),
+    timed AS (
+        SELECT m.* EXCLUDE (first_deadline), coalesce(x.deadline_utc, m.first_deadline) AS silence_deadline,
+               CASE WHEN x.seq IS NOT NULL THEN m.first_deadline END AS silence_deadline_before_extension,
+               x.circular_sha256 AS extended_in, x.page AS extended_on_page, x.seq AS extended_seq
+        FROM merged m LEFT JOIN extended x ON x.symbol = m.symbol AND m.under_silence
     )
     SELECT m.decision_id, m.symbol, m.body, m.meeting_on, m.item_no, m.action, m.subject,
            CASE
@@ -204,10 +260,11 @@ CREATE OR REPLACE MACRO decisions_as_of("at", known_at := NULL) AS TABLE
            s.adopted_symbol AS superseded_by,
            m."references",
            m.circulated_on,
-           coalesce(s.circular_sha256, b.circular_sha256, c.circular_sha256, m.circular_sha256) AS circular_sha256,
-           coalesce(s.page, b.page, c.page, m.page) AS page,
+           m.silence_deadline_before_extension,
+           coalesce(s.circular_sha256, b.circular_sha256, c.circular_sha256, m.extended_in, m.circular_sha256) AS circular_sha256,
+           coalesce(s.page, b.page, c.page, m.extended_on_page, m.page) AS page,
            m.valid_at
-    FROM merged m
+    FROM timed m
     LEFT JOIN concluded c ON c.symbol = m.symbol
     LEFT JOIN broken b ON b.symbol = m.symbol
     LEFT JOIN superseded s ON s.symbol = m.symbol
@@ -250,23 +307,45 @@ CREATE OR REPLACE MACRO plan_items_as_of("at", known_at := NULL) AS TABLE
             FROM h JOIN plans p ON p.plan_year = h.plan_year
             WHERE h.change = 'rescheduled' AND h.valid_at >= p.valid_at
         ) WHERE rn = 1
+    ),
+    -- Title and organisers as amended ("item 12 shall read ...", a corrigendum), the latest first.
+    amended AS (
+        SELECT * FROM (
+            SELECT h.*, row_number() OVER (PARTITION BY h.plan_year, h.item_no ORDER BY h.valid_at DESC, h.seq DESC) AS rn
+            FROM h JOIN plans p ON p.plan_year = h.plan_year
+            WHERE h.change = 'amended' AND h.valid_at >= p.valid_at
+        ) WHERE rn = 1
     )
-    SELECT i.plan_year, i.item_no, i.title, i.organizers, i.lead_organizer,
+    SELECT i.plan_year, i.item_no,
+           coalesce(m.title, i.title) AS title,
+           coalesce(m.organizers, i.organizers) AS organizers,
+           CASE WHEN m.organizers IS NOT NULL THEN m.lead_organizer ELSE i.lead_organizer END AS lead_organizer,
            coalesce(r.timing_text, i.timing_text) AS timing_text,
            CASE WHEN r.seq IS NULL THEN i.starts_on ELSE r.starts_on END AS starts_on,
            CASE WHEN r.seq IS NULL THEN i.ends_on ELSE r.ends_on END AS ends_on,
            coalesce(r.timing_precision, i.timing_precision) AS timing_precision,
-           CASE WHEN a.change = 'cancelled' THEN 'cancelled' WHEN a.change = 'rescheduled' THEN 'rescheduled' ELSE 'planned' END AS status,
+           CASE WHEN a.change = 'cancelled' THEN 'cancelled'
+                WHEN a.change = 'rescheduled' AND r.timing_text IS DISTINCT FROM i.timing_text
+                     THEN CASE WHEN r.how = 'corrected' THEN 'corrected' ELSE 'rescheduled' END
+                WHEN m.seq IS NOT NULL AND (m.title IS NOT NULL AND m.title <> i.title
+                                            OR m.organizers IS NOT NULL AND m.organizers <> i.organizers)
+                     THEN CASE WHEN m.how = 'corrected' THEN 'corrected' ELSE 'amended' END
+                ELSE 'planned' END AS status,
            i.plan_symbol,
-           CASE WHEN r.seq IS NOT NULL THEN i.timing_text END AS scheduled_text_before,
-           coalesce(a.circular_sha256, i.circular_sha256) AS circular_sha256,
-           coalesce(a.page, i.page) AS page,
+           CASE WHEN r.seq IS NOT NULL AND r.timing_text IS DISTINCT FROM i.timing_text THEN i.timing_text END AS scheduled_text_before,
+           CASE WHEN m.seq IS NOT NULL AND m.title IS NOT NULL AND m.title <> i.title THEN i.title END AS title_before,
+           CASE WHEN greatest(coalesce(a.seq, 0), coalesce(m.seq, 0)) = 0 THEN i.circular_sha256
+                WHEN coalesce(a.seq, 0) >= coalesce(m.seq, 0) THEN a.circular_sha256 ELSE m.circular_sha256 END AS circular_sha256,
+           CASE WHEN greatest(coalesce(a.seq, 0), coalesce(m.seq, 0)) = 0 THEN i.page
+                WHEN coalesce(a.seq, 0) >= coalesce(m.seq, 0) THEN a.page ELSE m.page END AS page,
            i.circular_sha256 AS scheduled_in_sha256,
            i.page AS scheduled_on_page,
-           greatest(i.valid_at, coalesce(a.valid_at, i.valid_at)) AS valid_at
+           coalesce(CASE WHEN coalesce(a.seq, 0) >= coalesce(m.seq, 0) THEN a.amended_by ELSE m.amended_by END) AS amended_by,
+           greatest(i.valid_at, coalesce(a.valid_at, i.valid_at), coalesce(m.valid_at, i.valid_at)) AS valid_at
     FROM items i
     LEFT JOIN amendments a ON a.plan_year = i.plan_year AND a.item_no = i.item_no
     LEFT JOIN reschedules r ON r.plan_year = i.plan_year AND r.item_no = i.item_no
+    LEFT JOIN amended m ON m.plan_year = i.plan_year AND m.item_no = i.item_no
     ORDER BY i.plan_year, i.item_no NULLS LAST, i.seq;
 
 CREATE OR REPLACE MACRO budget_lines_as_of("at", known_at := NULL) AS TABLE
@@ -279,10 +358,19 @@ CREATE OR REPLACE MACRO budget_lines_as_of("at", known_at := NULL) AS TABLE
         SELECT * FROM (SELECT budget_year, budget_symbol, reading_id,
                               row_number() OVER (PARTITION BY budget_year ORDER BY valid_at DESC, seq DESC) AS rn
                        FROM h WHERE change = 'approved') WHERE rn = 1
+    ),
+    -- A corrigendum corrects a line of the budget it names, from that budget's own date.
+    corrections AS (
+        SELECT * FROM (SELECT h.*, row_number() OVER (PARTITION BY budget_symbol, position ORDER BY valid_at DESC, seq DESC) AS rn
+                       FROM h WHERE change = 'corrected') WHERE rn = 1
     )
-    SELECT l.budget_year, l.line_no, l.section, l.title, l.amount_usd, l.line_kind, l.budget_symbol,
-           l.circular_sha256, l.page, l.position, l.valid_at
+    SELECT l.budget_year, l.line_no, l.section, l.title, coalesce(c.amount_usd, l.amount_usd) AS amount_usd, l.line_kind,
+           l.budget_symbol, coalesce(c.circular_sha256, l.circular_sha256) AS circular_sha256,
+           coalesce(c.page, l.page) AS page, l.position,
+           CASE WHEN c.seq IS NOT NULL THEN l.amount_usd END AS printed_amount_usd,
+           c.corrected_by, greatest(l.valid_at, coalesce(c.valid_at, l.valid_at)) AS valid_at
     FROM h l JOIN budgets b ON b.budget_symbol = l.budget_symbol AND b.reading_id = l.reading_id
+    LEFT JOIN corrections c ON c.budget_symbol = l.budget_symbol AND c.position = l.position
     WHERE l.change = 'line'
     ORDER BY l.budget_year, l.position;
 """
@@ -339,13 +427,72 @@ CURRENT_TABLES = {
     "decisions": "CREATE OR REPLACE TABLE decisions AS SELECT * FROM decisions_as_of(CAST($now AS TIMESTAMPTZ))",
     "plan_items": "CREATE OR REPLACE TABLE plan_items AS SELECT * FROM plan_items_as_of(CAST($now AS TIMESTAMPTZ))",
     "budget_lines": "CREATE OR REPLACE TABLE budget_lines AS SELECT * FROM budget_lines_as_of(CAST($now AS TIMESTAMPTZ))",
+    # What was read but could not be applied is as visible as what could not be read. Built after the
+    # state tables, which it checks against.
+    "unread_statements": """
+        CREATE OR REPLACE TABLE unread_statements AS
+        WITH live AS (SELECT u.* FROM unread_history u JOIN live_readings(now()) USING (reading_id)),
+        resolved AS (SELECT DISTINCT r.resolves FROM resolution_history r JOIN live_readings(now()) USING (reading_id)),
+        latest AS (
+            SELECT * EXCLUDE (rn) FROM (
+                SELECT live.*, row_number() OVER (PARTITION BY coalesce(about_event_id, event_id) ORDER BY seq DESC) AS rn
+                FROM live) WHERE rn = 1
+        ),
+        read_not_understood AS (
+            SELECT statement_id, circular_sha256, page, document_symbol, statement_kind, text, why, detail, candidates,
+                   about_event_id AS event_id, valid_at, recorded_at, seq
+            FROM latest WHERE about_event_id IS NULL OR about_event_id NOT IN (SELECT resolves FROM resolved)
+        ),
+        plan_changes AS (
+            SELECT p.* FROM plan_history p JOIN live_readings(now()) USING (reading_id)
+            WHERE p.change IN ('rescheduled', 'cancelled', 'amended') AND p.item_no IS NOT NULL
+        ),
+        no_such_item AS (
+            SELECT 'st-' || substr(sha256(c.circular_sha256 || '|' || coalesce(c.statement_text, '')), 1, 16) AS statement_id,
+                   c.circular_sha256, c.page, c.amended_by AS document_symbol, 'plan_change' AS statement_kind,
+                   coalesce(c.statement_text, c.change || ' item ' || c.item_no) AS text, 'no_target' AS why,
+                   CASE WHEN NOT EXISTS (SELECT 1 FROM plan_items i WHERE i.plan_year = c.plan_year)
+                        THEN 'there is no plan for ' || c.plan_year || ' in the record'
+                        ELSE 'the plan for ' || c.plan_year || ' has no item ' || c.item_no END AS detail,
+                   CAST([] AS VARCHAR[]) AS candidates, c.event_id, c.valid_at, c.recorded_at, c.seq
+            FROM plan_changes c
+            WHERE NOT EXISTS (SELECT 1 FROM plan_items i WHERE i.plan_year = c.plan_year AND i.item_no = c.item_no)
+        ),
+        silence_acts AS (
+            SELECT d.* FROM decision_history d JOIN live_readings(now()) USING (reading_id)
+            WHERE d.change IN ('silence_concluded', 'silence_broken', 'silence_extended') AND d.symbol IS NOT NULL
+        ),
+        no_such_draft AS (
+            SELECT 'st-' || substr(sha256(a.circular_sha256 || '|' || a.symbol || '|' || a.change), 1, 16) AS statement_id,
+                   a.circular_sha256, a.page, a.symbol AS document_symbol, a.change AS statement_kind,
+                   a.change || ': ' || a.symbol AS text, 'no_target' AS why,
+                   'no silence procedure on ' || a.symbol || ' is in the record (the note that opened it was not received)' AS detail,
+                   CAST([] AS VARCHAR[]) AS candidates, a.event_id, a.valid_at, a.recorded_at, a.seq
+            FROM silence_acts a
+            WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.symbol = a.symbol AND d.silence_deadline IS NOT NULL)
+        )
+        SELECT * EXCLUDE (seq) FROM (
+            SELECT * FROM read_not_understood
+            UNION ALL BY NAME SELECT * FROM no_such_item
+            UNION ALL BY NAME SELECT * FROM no_such_draft
+        )
+        ORDER BY recorded_at, seq""",
 }
 
 HISTORY_CHECKPOINT = "history"
+STATE_CHECKPOINT = "state"
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """The log, the history tables and the macros; projections of an older layout are dropped first
+    (they rebuild from seq 0 on the next projection: the log is the only truth)."""
     eventlog.ensure_schema(con)
+    con.execute("CREATE TABLE IF NOT EXISTS projection_checkpoints (name VARCHAR PRIMARY KEY, last_seq BIGINT NOT NULL)")
+    version = con.execute("SELECT last_seq FROM projection_checkpoints WHERE name = 'projection_version'").fetchone()
+    if version is None or version[0] != PROJECTION_VERSION:
+        reset(con)
+        con.execute(HISTORY_TABLES)
+        con.execute("INSERT OR REPLACE INTO projection_checkpoints VALUES ('projection_version', ?)", [PROJECTION_VERSION])
     con.execute(HISTORY_TABLES)
     con.execute(MACROS)
 
@@ -406,12 +553,17 @@ def project(con: duckdb.DuckDBPyConnection, now: datetime, *, run_id: str | None
 
     def work():
         last = con.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+        row = con.execute("SELECT last_seq FROM projection_checkpoints WHERE name = ?", [STATE_CHECKPOINT]).fetchone()
+        # The current tables were last built from the log up to `before`: what this projection changes is
+        # everything after it, even when the history tables were brought up to date earlier in the run
+        # (the linker projects history before it resolves references).
+        before = min(row[0], last) if row else 0
         projected = _project_history(con)
         if run_id is not None:
-            con.execute(
-                "INSERT INTO projection_runs VALUES (?, ?, ?, ?, now())", [run_id, last - projected, last, now]
-            )
-        return projected, {table: _rebuild(con, table, now) for table in CURRENT_TABLES}
+            con.execute("INSERT INTO projection_runs VALUES (?, ?, ?, ?, now())", [run_id, before, last, now])
+        counts = {table: _rebuild(con, table, now) for table in CURRENT_TABLES}
+        con.execute("INSERT OR REPLACE INTO projection_checkpoints VALUES (?, ?)", [STATE_CHECKPOINT, last])
+        return last - before, counts
 
     return _in_transaction(con, work)
 
@@ -467,14 +619,5 @@ def rebuild_all(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[str, int]
 
 def reset(con: duckdb.DuckDBPyConnection) -> None:
     """Drop every projection (never the log), so they rebuild from seq 0."""
-    for table in list(CURRENT_TABLES) + [
-        "receipt_history",
-        "reading_history",
-        "document_history",
-        "link_history",
-        "decision_history",
-        "plan_history",
-        "budget_history",
-        "projection_checkpoints",
-    ]:
+    for table in [*CURRENT_TABLES, *HISTORY_TABLE_NAMES, "projection_checkpoints"]:
         con.execute(f'DROP TABLE IF EXISTS "{table}"')

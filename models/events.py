@@ -301,6 +301,7 @@ class _PlanChange(_ReadingEvent, _Resolution):
     plan_year: int
     amended_by: str | None = Field(default=None, description="symbol of the amending or correcting document")
     text: str = ""
+    correction: bool = Field(default=False, description="a corrigendum's correction of what was printed, not a change of plan")
 
 
 class PlanItemRescheduled(_PlanChange):

@@ -280,14 +280,16 @@ def test_rereading_after_a_reader_upgrade_keeps_the_first_record(home, monkeypat
     drop(home, source)
     ingest_core(home, workers=1)
     first = circular_row(home, sha)
-    assert (first["status"], first["reason_code"], first["reader_version"]) == ("quarantined", "garbled_text", "1")
+    old = readpool.READER_VERSION
+    assert (first["status"], first["reason_code"], first["reader_version"]) == ("quarantined", "garbled_text", old)
     assert not ingest.work_waiting(home)
 
     # Reader 2: the version string is imported by name in several modules; patch it where used.
     import circulars.reading as reading_package
 
+    new = f"{old}+next"
     for module in (reading_package, readpool, ingest):
-        monkeypatch.setattr(module, "READER_VERSION", "2")
+        monkeypatch.setattr(module, "READER_VERSION", new)
     monkeypatch.setattr(readpool, "read_circular", read_circular)
     assert ingest.work_waiting(home)
     assert ingest.pending_reads(home) == [(sha, source.name)]
@@ -295,10 +297,10 @@ def test_rereading_after_a_reader_upgrade_keeps_the_first_record(home, monkeypat
 
     readings = [(kind, p["reader_version"], p.get("reason_code")) for _, kind, p in events_of(home, sha)
                 if kind in ("CircularQuarantined", "CircularIdentified")]
-    assert readings == [("CircularQuarantined", "1", "garbled_text"), ("CircularIdentified", "2", None)]
+    assert readings == [("CircularQuarantined", old, "garbled_text"), ("CircularIdentified", new, None)]
     assert len(events_of(home, sha, "CircularReceived")) == 1
     latest = circular_row(home, sha)
-    assert (latest["status"], latest["reason"], latest["reader_version"], latest["symbol"]) == ("parsed", None, "2", "DOC/1510")
+    assert (latest["status"], latest["reason"], latest["reader_version"], latest["symbol"]) == ("parsed", None, new, "DOC/1510")
     with connect(home.database, read_only=True) as con:
         drafts = con.execute("SELECT symbol, status FROM decisions WHERE circular_sha256 = ?", [sha]).fetchall()
         assert verify_log(con).ok

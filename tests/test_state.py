@@ -233,9 +233,11 @@ def test_rereading_with_a_better_reader_supersedes_never_edits(timeline, tmp_pat
     import circulars.reading
     import circulars.readpool
 
-    monkeypatch.setattr(circulars.reading, "READER_VERSION", "2")
-    monkeypatch.setattr(circulars.readpool, "READER_VERSION", "2")
-    monkeypatch.setattr(circulars.ingest, "READER_VERSION", "2")
+    current = circulars.reading.READER_VERSION
+    better = f"{current}+next"
+    monkeypatch.setattr(circulars.reading, "READER_VERSION", better)
+    monkeypatch.setattr(circulars.readpool, "READER_VERSION", better)
+    monkeypatch.setattr(circulars.ingest, "READER_VERSION", better)
     result = run_ingestion(copy, now="2025-01-01T00:00:00+00:00")
     assert result.success
     after_events = query_rows(copy, "SELECT seq, hash FROM events ORDER BY seq")
@@ -245,7 +247,7 @@ def test_rereading_with_a_better_reader_supersedes_never_edits(timeline, tmp_pat
         "SELECT circular_sha256, list(payload->>'reader_version' ORDER BY seq) AS versions FROM events "
         "WHERE event_type = 'CircularIdentified' GROUP BY 1",
     )
-    assert len(readings) == 7 and all(r["versions"] == ["1", "2"] for r in readings)
+    assert len(readings) == 7 and all(r["versions"] == [current, better] for r in readings)
     after_state = _snapshot(copy)
     for table in ("decisions", "plan_items", "budget_lines", "document_links"):
         assert after_state[table] == before_state[table], table

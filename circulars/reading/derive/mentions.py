@@ -80,16 +80,34 @@ def subject_in(text: str) -> str | None:
 
 _STOP = set(
     """the of on for a an and in to with by at from as its their this that decision decisions draft document
-    documents no concerning regarding about relations relation cica conference interaction confidence building
+    documents no concerning regarding about cica conference interaction confidence building
     measures asia о об по и в с на к для от решение решения решении проект проекта документ документа свмда
     туралы шешім шешімі жобасы және""".split()
 )
 
 
 def subject_words(text: str) -> set[str]:
-    """Content words of a subject, cut to their first five letters (so inflections and plurals meet)."""
+    """Content words of a subject, cut to their first five letters (so inflections and plurals meet),
+    plus the acronyms its capitalised names make ("United Nations Office of Counter-Terrorism" → unoct)."""
     words = re.findall(r"[\w-]+", text.lower())
-    return {w[:5] for w in words if w not in _STOP and not w.isdigit() and len(w) > 1}
+    found = {w[:5] for w in words if w not in _STOP and not w.isdigit() and len(w) > 1}
+    return found | _acronyms(text)
+
+
+def _acronyms(text: str) -> set[str]:
+    """Initials of each run of capitalised words (small words inside a run are skipped)."""
+    found: set[str] = set()
+    run: list[str] = []
+    for word in re.findall(r"[^\W\d_]+", text) + [""]:
+        if word[:1].isupper() and not word.isupper():
+            run.append(word[0].lower())
+        elif word.lower() in ("of", "the", "and", "for", "on") and run:
+            continue
+        else:
+            if len(run) >= 3:
+                found.add("".join(run)[:5])
+            run = []
+    return found
 
 
 def subject_similarity(a: str | None, b: str | None) -> float | None:
