@@ -161,7 +161,6 @@ def _suite_context(con, table: str, frame) -> dict:
     return {"document_symbols": symbols, "circular_sha256s": shas, "circulated_on": circulated}
 
 
-SUITE_TABLES = ("circulars", "documents", "decisions", "plan_items", "budget_lines")
-circulars_expectations, documents_expectations, decisions_expectations, plan_items_expectations, budget_lines_expectations = (
-    _suite_check(table) for table in SUITE_TABLES
-)
+SUITE_TABLES = ("circulars", "documents", "decisions", "plan_items", "budget_lines", "unread_statements")
+(circulars_expectations, documents_expectations, decisions_expectations, plan_items_expectations,
+ budget_lines_expectations, unread_statements_expectations) = (_suite_check(table) for table in SUITE_TABLES)

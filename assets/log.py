@@ -56,6 +56,22 @@ def _circulars_metadata(con, sha256s: list[str], store: ContentStore) -> dict[st
         FROM mine GROUP BY circular_sha256
         """
     ).fetchall()
+    unread: dict[str, list[str]] = {}
+    for sha, why, text in con.execute(
+        """
+        WITH latest AS (
+            SELECT circular_sha256, arg_max(payload->>'reading_id', seq) AS reading_id FROM events
+            WHERE event_type IN ('CircularIdentified', 'CircularQuarantined')
+              AND circular_sha256 IN (SELECT sha FROM _touched) GROUP BY 1)
+        SELECT e.circular_sha256, e.payload->>'why', e.payload->>'text' FROM events e JOIN latest l
+          ON l.circular_sha256 = e.circular_sha256 AND e.payload->>'reading_id' = l.reading_id
+        WHERE e.event_type = 'StatementNotRead'
+          AND (e.payload->>'about_event_id' IS NULL OR e.payload->>'about_event_id' NOT IN
+               (SELECT payload->>'resolves' FROM events WHERE payload->>'resolves' IS NOT NULL))
+        ORDER BY e.seq
+        """
+    ).fetchall():
+        unread.setdefault(sha, []).append(f"{why}: {text[:120]}")
     con.execute("DROP TABLE _touched")
     metadata = {}
     for sha256, first_name, names, size, media_type, reading_type, reading, count in rows:
@@ -67,7 +83,9 @@ def _circulars_metadata(con, sha256s: list[str], store: ContentStore) -> dict[st
             "place": payload.get("place") or "",
             "languages": ", ".join(payload.get("languages") or []),
             "pages": payload.get("page_count") or 0,
-            "events": count,
+            "log_events": count,
+            "statements_not_read": len(unread.get(sha256, [])),
+            "not_read": MetadataValue.md("\n".join(f"- {line}" for line in unread.get(sha256, [])[:20]) or "none"),
             "status": "quarantined" if quarantined else ("parsed" if reading_type else "received"),
             "quarantine_reason": f"{payload.get('reason_code')}: {payload.get('reason')}" if quarantined else "",
             "file_name": first_name or "",

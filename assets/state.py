@@ -23,8 +23,13 @@ TABLE_DESCRIPTIONS = {
     "decisions": "Current state of every decision: action, status (noted, adopted, pending_silence, presumed_adopted, "
     "rejected, superseded, ...), silence deadline, adoption date, provenance.",
     "plan_items": "Current plan of events per year: timing as printed and as an interval with its precision, "
-    "status (planned, rescheduled, cancelled), provenance.",
-    "budget_lines": "Current budget lines per year in US dollars, exactly as printed, with totals and grand totals.",
+    "status (planned, rescheduled, amended, corrected, cancelled), provenance.",
+    "budget_lines": "Current budget lines per year in US dollars, exactly as printed, with totals and grand totals; "
+    "a line a corrigendum corrected shows the corrected amount, the printed one and the corrigendum.",
+    "unread_statements": "What the reader could not turn into events: every annex row or operative sentence that "
+    "yielded none (or only part of one), with why (unknown change word, no target found, several candidates, timing "
+    "not understood, numbering gap ...), the circular, page and document. Never silently empty: its check fails "
+    "while a row is open.",
 }
 
 PREVIEW_ROWS = 10

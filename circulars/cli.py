@@ -14,6 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from circulars.home import Home, resolve_home
@@ -167,6 +168,7 @@ def summarise(result) -> dict:
         "run_id": result.run_id,
         "new": [{"sha256": s, "file_name": names.get(s, "")} for s in report.get("new", [])],
         "duplicate": [{"sha256": s, "file_name": n} for s, n in report.get("duplicate", [])],
+        "parsed": report.get("parsed", []),
         "quarantined": [
             {"sha256": s, "file_name": names.get(s, ""), "reason_code": c, "reason": r}
             for s, c, r in report.get("quarantined", [])
@@ -216,6 +218,27 @@ def _with_progress(home: Home, total: int, run, *, enabled: bool):
             watcher.join(timeout=2)
 
 
+def not_read_in(home: Home, shas: list[str]) -> list[dict]:
+    """Per circular of this run, the statements left unread (count and first lines), from `unread_statements`."""
+    if not shas or not home.database.exists():
+        return []
+    from circulars.db import connect
+
+    with connect(home.database, read_only=True, on_wait=lambda m: err.print(m)) as con:
+        if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'unread_statements'").fetchone()[0]:
+            return []
+        rows = con.execute(
+            """
+            SELECT u.circular_sha256, any_value(c.file_names[1]), count(*),
+                   list(u.why || ' (p. ' || coalesce(CAST(u.page AS VARCHAR), '?') || '): ' || left(u.text, 110) ORDER BY u.recorded_at)
+            FROM unread_statements u LEFT JOIN circulars c ON c.sha256 = u.circular_sha256
+            WHERE u.circular_sha256 IN (SELECT unnest(?)) GROUP BY 1 ORDER BY 1
+            """,
+            [sorted(set(shas))],
+        ).fetchall()
+    return [{"sha256": sha, "file_name": name or "", "count": count, "lines": lines} for sha, name, count, lines in rows]
+
+
 def _print_summary(summary: dict, home: Home) -> None:
     table = Table(title="Ingestion", show_header=True, header_style="bold")
     table.add_column("outcome")
@@ -230,13 +253,21 @@ def _print_summary(summary: dict, home: Home) -> None:
     table.add_row("duplicate", str(len(summary["duplicate"])), names(summary["duplicate"]))
     table.add_row("quarantined", str(len(summary["quarantined"])), names(summary["quarantined"]))
     table.add_row("failed checks", str(len(summary["failed_checks"])), ", ".join(c["check"] for c in summary["failed_checks"][:5]))
+    not_read = summary.get("not_read", [])
+    table.add_row("not read", str(sum(f["count"] for f in not_read)), names(not_read))
     out.print(table)
     for item in summary["quarantined"]:
-        out.print(f"[yellow]quarantined[/] {item['file_name']}: [bold]{item['reason_code']}[/] — {item['reason']}")
+        out.print(f"[yellow]quarantined[/] {escape(item['file_name'])}: [bold]{item['reason_code']}[/] — {escape(item['reason'])}")
+    for item in not_read:
+        out.print(f"[yellow]not read: {item['count']}[/] {escape(item['file_name'] or item['sha256'][:12])}")
+        for line in item["lines"][:3]:
+            out.print(f"    - {escape(line)}")
+        if item["count"] > 3:
+            out.print(f"    ... {item['count'] - 3} more: circulars sql \"SELECT * FROM unread_statements\"")
     for check in summary["failed_checks"]:
-        out.print(f"[red]check failed[/] {check['asset']}.{check['check']} ({check['severity']}): {check['description']}")
+        out.print(f"[red]check failed[/] {check['asset']}.{check['check']} ({check['severity']}): {escape(check['description'])}")
         for failure in check["failed"][:10]:
-            out.print(f"    - {failure.get('check')}: {failure.get('observed')}")
+            out.print(f"    - {escape(str(failure.get('check')))}: {escape(str(failure.get('observed')))}")
     out.print(f"database: {home.database}")
 
 
@@ -270,9 +301,10 @@ def ingest(
     )
     summary = summarise(result)
     summary["copied"] = names
+    summary["not_read"] = not_read_in(data_home, [i["sha256"] for i in summary["new"]] + summary.get("parsed", []))
     if as_json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
-    elif not quiet or not result.success or summary["quarantined"] or summary["failed_checks"]:
+    elif not quiet or not result.success or summary["quarantined"] or summary["failed_checks"] or summary["not_read"]:
         _print_summary(summary, data_home)
     if not result.success:
         failure = next((e for e in result.all_events if e.is_failure), None)

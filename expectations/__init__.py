@@ -20,7 +20,7 @@ the value printed beside the value it should be:
 
 from __future__ import annotations
 
-from expectations import budget_lines, circulars, decisions, documents, events, plan_items
+from expectations import budget_lines, circulars, decisions, documents, events, plan_items, unread_statements
 from expectations.checks import Check, Severity, TableSuite
 from expectations.runner import CheckOutcome, run_suite
 
@@ -33,6 +33,7 @@ SUITES: dict[str, TableSuite] = {
         decisions.SUITE,
         plan_items.SUITE,
         budget_lines.SUITE,
+        unread_statements.SUITE,
     )
 }
 """Table name → its suite (checks, key columns, accepted context arguments, `check_names`)."""
