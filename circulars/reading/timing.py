@@ -21,13 +21,12 @@ Rules a reader of the data should know:
   ("30 December – 3 January", "November – January"); with an explicit year only at the
   end, the start is in the year before. Ranges reversed within a month, or reversed
   quarters/halves, are not understood.
-- Parts of a month map to the smallest interval of the existing precisions that surely
-  contains them: "early", "beginning of", "first decade" (1–10) → first half (1–15,
-  `half_month`); "late", "end of", "third decade" (21–end) → second half (16–end,
-  `half_month`); "mid", "middle of", "second decade" (11–20) straddle both halves →
-  the whole month (`month`).
-- Lists joined by "and", "/", "и", "және" ("March and April", "II and III quarters")
-  give the interval spanning them (start of the first .. end of the last).
+- Parts of a month are thirds, precision `part_month`: "early", "beginning of", "first
+  decade" → days 1–10; "mid", "middle of", "second decade" → 11–20; "late", "end of",
+  "third decade" → 21 to the month's end.
+- Lists and alternatives joined by "and", "or", "/", "и", "или", "және", "немесе"
+  ("March and April", "September or October", "II and III quarters") give the interval
+  spanning them (start of the first .. end of the last).
 - Numeric dates are day.month(.year) (European order); "dd/mm" is not read, being
   ambiguous with the US order. A range of years ("2024–2025") is not understood.
 """
@@ -39,6 +38,8 @@ import re
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, model_validator
+
+from circulars.reading import lexicon
 
 from models.events import TimingPrecision
 
@@ -64,21 +65,12 @@ class Timing(BaseModel):
 
 # --- vocabulary -------------------------------------------------------------------
 
-_EN_MONTHS = [
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
-]
-_EN_ABBREVIATIONS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
-                     "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
-_RU_STEMS = [  # stem, endings of its case forms (nominative, genitive, prepositional, dative, instrumental)
-    ("январ", "ь я е ю ем"), ("феврал", "ь я е ю ем"), ("март", "_ а е у ом"), ("апрел", "ь я е ю ем"),
-    ("ма", "й я е ю ем"), ("июн", "ь я е ю ем"), ("июл", "ь я е ю ем"), ("август", "_ а е у ом"),
-    ("сентябр", "ь я е ю ем"), ("октябр", "ь я е ю ем"), ("ноябр", "ь я е ю ем"), ("декабр", "ь я е ю ем"),
-]
-_RU_ABBREVIATIONS = {"янв": 1, "фев": 2, "февр": 2, "мар": 3, "апр": 4, "июн": 6, "июл": 7, "авг": 8,
-                     "сен": 9, "сент": 9, "окт": 10, "ноя": 11, "нояб": 11, "дек": 12}
-_KK_MONTHS = ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым",
-              "шілде", "тамыз", "қыркүйек", "қазан", "қараша", "желтоқсан"]
+_MONTH_WORDS = lexicon.data()["months"]
+_EN_MONTHS = _MONTH_WORDS["en"]
+_EN_ABBREVIATIONS = {**{short: n for n, short in enumerate(_MONTH_WORDS["en_short"], start=1)}, "sept": 9}
+_RU_STEMS = [tuple(pair) for pair in _MONTH_WORDS["ru_stems"]]  # stem, endings of its case forms
+_RU_ABBREVIATIONS = {**{short: n for n, short in enumerate(_MONTH_WORDS["ru_short"], start=1)}, "февр": 2, "сент": 9, "нояб": 11}
+_KK_MONTHS = _MONTH_WORDS["kk"]
 _KK_SUFFIXES = (
     "", "ы", "і", "да", "де", "та", "те", "дағы", "дегі", "тағы", "тегі", "ндағы", "ндегі",
     "ның", "нің", "дың", "дің", "тың", "тің", "нан", "нен", "дан", "ден", "тан", "тен",
@@ -153,16 +145,10 @@ _TRAILING_YEAR = re.compile(
 _LEADING_YEAR = re.compile(
     rf"(?P<year>\d{{4}})(?:\s*{_YEAR_WORD}\.?\s*|\s*[,:]\s*|\s+(?=[^\W\d_]))(?P<core>.+)"
 )
-_TBC = re.compile(
-    r"\(?(?:t\.?\s*b\.?\s*[cda]\.?"
-    r"|to\s+be\s+(?:confirmed|determined|decided|announced|agreed|defined|clarified|specified|fixed)(?:\s+later)?"
-    r"|по\s+согласованию|уточняется|уточняются|(?:дата|даты|сроки|срок)\s+уточня\w+"
-    r"|будет\s+(?:уточнен[оа]?|определен[оа]?)(?:\s+позднее|\s+дополнительно)?|подлежит\s+уточнению"
-    r"|нақтыланады|нақтылануда|кейін\s+(?:хабарланады|анықталады|нақтыланады)|келісім\s+бойынша)\)?"
-)
-
+_WORDS = lexicon.data()["timing"]
+_TBC = re.compile(r"\(?(?:" + "|".join(_WORDS["tbc"]) + r")\)?")
 _SEP = r"(?:\s*-\s*|\s+(?:to|till|until|through|thru|по|до|дейін)\s+)"
-_LIST_SEP = rf"(?:{_SEP}|\s*/\s*|\s*&\s*|\s+(?:and|и|және)\s+)"
+_LIST_SEP = rf"(?:{_SEP}|\s*/\s*|\s*&\s*|\s+(?:and|or|и|или|және|немесе)\s+)"
 _WORD = r"[^\W\d_]+\.?"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _INNER_YEAR = rf"(?:,?\s+(?P<y1>\d{{4}})(?:\s*{_YEAR_WORD})?\.?)"
@@ -195,11 +181,12 @@ _HALF_MONTH = re.compile(
     rf"|(?P<m3>{_WORD}){_KK_MONTH_OF}\s+(?P<o3>{_ORD})\s*-?\s*жарты\w*"
 )
 _DECADE = re.compile(rf"(?P<o>{_ORD})\s*-?\s*декад\w*\s+(?P<m1>{_WORD})")
+_EN_RU_PARTS = [p for key in ("part_first", "part_middle", "part_last") for p in _WORDS[key] if not re.match(r"^[а-яё]*[әғқңөұүһі]|^(?:бас|орта|соң|аяғ|аяқ)", p)]
+_KK_PARTS = [p for key in ("part_first", "part_middle", "part_last") for p in _WORDS[key] if p not in _EN_RU_PARTS]
 _PART_OF_MONTH = re.compile(
-    r"(?P<part>early|beginning\s+of|start\s+of|mid|middle\s+of|late|end\s+of"
-    r"|начал[оаеу]|середин[аеуы]|конец|конц[еау]|окончани[еия])(?:\s*-\s*|\s+)(?:the\s+)?"
+    r"(?P<part>" + "|".join(_EN_RU_PARTS) + r")(?:\s*-\s*|\s+)(?:the\s+)?"
     rf"(?P<m1>{_WORD})"
-    rf"|(?P<m2>{_WORD}){_KK_MONTH_OF}\s+(?P<kkpart>бас\w*|орта\w*|соң\w*|аяғ\w*|аяқ\w*)"
+    rf"|(?P<m2>{_WORD}){_KK_MONTH_OF}\s+(?P<kkpart>" + "|".join(_KK_PARTS) + ")"
 )
 _HALF_YEAR = re.compile(
     rf"(?P<o>{_ORD})\s*-?\s*(?:half(?:\s*-?\s*year)?|semester|полугоди\w*|половин\w*|жартыжылдық\w*|жарты\w*)"
@@ -337,18 +324,28 @@ def _half_month(m: re.Match[str], year: int, y_end: int | None) -> Interval | No
     return _half_of_month(y_end or year, month, half)
 
 
+def _third_of_month(y: int, month: int, third: int) -> Interval:
+    """Days 1–10, 11–20 or 21–end: what "early", "mid" and "late" (or the decades) of a month cover."""
+    if third == 1:
+        return date(y, month, 1), date(y, month, 10), "part_month"
+    if third == 2:
+        return date(y, month, 11), date(y, month, 20), "part_month"
+    return date(y, month, 21), _last_day(y, month), "part_month"
+
+
 def _decade(m: re.Match[str], year: int, y_end: int | None) -> Interval | None:
     month, decade = _month(m["m1"]), _ordinal(m["o"])
     if month is None or decade not in (1, 2, 3):
         return None
-    y = y_end or year
-    if decade == 2:
-        return *_month_span(y, month, month), "month"
-    return _half_of_month(y, month, 1 if decade == 1 else 2)
+    return _third_of_month(y_end or year, month, decade)
 
 
-_FIRST_PART = ("early", "beginning", "start", "начал", "бас")
-_MIDDLE_PART = ("mid", "middle", "середин", "орта")
+def _part_index(part: str) -> int:
+    """1, 2 or 3: which third of the month a part-of-month word names (from the vocabulary's lists)."""
+    for third, key in enumerate(("part_first", "part_middle", "part_last"), start=1):
+        if any(re.fullmatch(p, part) for p in _WORDS[key]):
+            return third
+    return 3
 
 
 def _part_of_month(m: re.Match[str], year: int, y_end: int | None) -> Interval | None:
@@ -356,10 +353,7 @@ def _part_of_month(m: re.Match[str], year: int, y_end: int | None) -> Interval |
     if month is None:
         return None
     part = m["part"] or m["kkpart"]
-    y = y_end or year
-    if part.startswith(_MIDDLE_PART):
-        return *_month_span(y, month, month), "month"
-    return _half_of_month(y, month, 1 if part.startswith(_FIRST_PART) else 2)
+    return _third_of_month(y_end or year, month, _part_index(part))
 
 
 def _half_year(m: re.Match[str], year: int, y_end: int | None) -> Interval | None:
