@@ -53,6 +53,15 @@ LINK_MIN_OVERLAP = 0.9
 PREAMBLE_RE = lexicon.pattern("preamble")
 ACTOR_LINE_RE = lexicon.pattern("actor_line")
 ADOPTED_BY_SILENCE_RE = lexicon.pattern("adopted_by_silence_heading")
+OPERATIVE_RE = lexicon.pattern("operative")
+ITEM_REF_RE = re.compile(lexicon.expand(r"\b(?:{ITEM})\s*(?:No\.?\s*|№\s*)?\d{1,3}\b"), re.I)
+FINITE_VERB_RE = re.compile(r"^\W*(?:[A-Z][a-z]{2,}(?:es|s)\b(?!\s*,)|[А-ЯЁ][а-яё]+(?:ает|яет|ует|ит|ет)\b)")
+"""An operative paragraph starts with its verb ("Resolves to ...", "Invites ...", "Поручает ..."), even one no list knows."""
+
+
+def _is_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
 CHANGE_CONCEPTS = ("shall_read", "deleted", "replace_text", "added_after", "timing_changed", "corrigendum")
 
 
@@ -190,8 +199,9 @@ class DecisionReader(DeriverBase):
     # -- decision documents --------------------------------------------------------------------------------
 
     def operative_paragraphs(self, document: EnclosedDocument) -> list[Block]:
-        """Paragraphs that act ("Approves ...", "Decides ...", "1. Item 12 shall read ..."), not the
-        actor line, the title or the preambular paragraphs ("Recalling ...", "Guided by ...")."""
+        """Paragraphs that act ("Approves ...", "Decides ...", "1. Item 12 shall read ..."): not the actor
+        line, the title, a heading set in capitals, a note such as "(US dollars)", nor a preambular
+        paragraph ("Recalling ...", "Guided by ...")."""
         end = document.annex_index if document.annex_index is not None else len(document.blocks)
         title = squash(document.title or "")
         found: list[Block] = []
@@ -199,10 +209,14 @@ class DecisionReader(DeriverBase):
             if block.kind not in ("paragraph", "list_item"):
                 continue
             text = squash(strip_markup(block.text))
-            if not text or (title and text in title) or ACTOR_LINE_RE.search(text) or PREAMBLE_RE.search(_NUMBERED.sub("", text)):
+            bare = _NUMBERED.sub("", text)
+            if not text or (title and text in title) or ACTOR_LINE_RE.search(text) or PREAMBLE_RE.search(bare):
                 continue
-            if block.bold and not found and classify_action(text).action == "other":
-                continue  # a bold line under the heading that is no act: the title's continuation
+            if _is_capitals(bare) or re.fullmatch(r"\(.*\)", bare):
+                continue
+            if not (OPERATIVE_RE.search(text) or classify_action(text).action != "other" or FINITE_VERB_RE.match(bare)
+                    or _NUMBERED.match(text) or ITEM_REF_RE.search(text)):
+                continue
             found.append(block)
         return found
 
@@ -213,7 +227,9 @@ class DecisionReader(DeriverBase):
         decision_id = self.doc_id(document)
         draft = document.kind == "draft_decision"
         paragraphs = self.operative_paragraphs(document)
-        changes = [b for b in paragraphs if amends(squash(strip_markup(b.text)))]
+        # A paragraph that amends, or names an item of a plan, is read as a change: if no rule reads it, it is
+        # not read; it is never taken for part of the decision's own act.
+        changes = [b for b in paragraphs if amends(squash(strip_markup(b.text))) or ITEM_REF_RE.search(squash(b.text))]
         acts = [b for b in paragraphs if b not in changes]
         chosen = None
         for block in acts:

@@ -177,6 +177,10 @@ class NoticeReader(DeriverBase):
     def _opened(self, statement: Statement, text: str, note_date: date | None) -> None:
         deadline = parse_deadline(text)
         drafts = [s for s in find_document_symbols(text) if is_draft(s)]
+        if not drafts and deadline is None and not self.drafts_opened_in_documents:
+            self.not_read(statement, "not_understood",
+                          "it speaks of a silence procedure but names no draft and no deadline the reader can read")
+            return
         if not drafts:
             # "forward ... the draft SOC decision on X placed under silence procedure": one of the enclosed drafts.
             subject = subject_in(text)
@@ -196,8 +200,10 @@ class NoticeReader(DeriverBase):
             for draft in drafts:
                 if draft in self.drafts_opened_in_documents:
                     self.deferred.append((statement, ("silence_opened", draft)))
-            if not statement.events and not any(s is statement for s, _ in self.deferred):
-                self.not_read(statement, "timing_not_understood", "a silence procedure without a deadline the reader can read")
+            if not any(s is statement for s, _ in self.deferred):
+                self.not_read(statement, "not_understood",
+                              "it speaks of a silence procedure but is no opening the reader can read (no deadline), "
+                              "nor a conclusion, an objection or an extension")
             return
         subject_by_draft = {c.symbol: subject_in(c.text) for c in clauses(text) if c.symbol}
         for draft in drafts:
