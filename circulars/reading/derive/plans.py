@@ -104,7 +104,7 @@ def parse_item_text(text: str) -> tuple[int | None, str, str, str] | None:
     set apart by " | ", tabs or " — ", and a quoted title followed by "organized by ..." and a
     timing in parentheses or after a comma. None when nothing can be told apart.
     """
-    text = squash(strip_markup(text)).strip(" .")
+    text = _unquote(squash(strip_markup(text)).strip(" ."))
     number_match = re.match(r"^\s*(?:No\.?\s*|№\s*)?(\d{1,3})[.)]?\s+", text)
     item_no = int(number_match.group(1)) if number_match else None
     body = text[number_match.end():] if number_match else text
