@@ -45,7 +45,7 @@ from models.events import (
 
 ASTANA = ZoneInfo("Asia/Almaty")
 SUBJECT_MATCH = 0.6
-SUBJECT_MISMATCH = 0.25
+SUBJECT_MISMATCH = 0.5
 DRAFT_STATEMENTS = ("SilenceProcedureConcluded", "SilenceBroken", "SilenceProcedureExtended")
 
 
@@ -123,7 +123,7 @@ def _open_statements(con: duckdb.DuckDBPyConnection) -> list[tuple[str, DomainEv
         FROM events e
         WHERE (e.event_type IN ('SilenceProcedureConcluded', 'SilenceBroken', 'SilenceProcedureExtended')
                AND e.payload->>'draft_symbol' IS NULL AND e.payload->>'resolves' IS NULL
-               OR e.event_type IN ('PlanItemTextReplaced', 'CorrectionStated'))
+               OR e.event_type IN ('PlanItemTextReplaced', 'PlanItemOrganizersAdded', 'CorrectionStated'))
           AND e.payload->>'reading_id' IN (SELECT reading_id FROM live_readings(now()))
           AND e.event_id NOT IN (SELECT resolves FROM resolution_history)
         ORDER BY e.seq
@@ -166,10 +166,9 @@ def judge(statement, draft: Draft) -> Judgement:
         else:
             against.append(f"the statement speaks of a {statement.body} decision, {draft.symbol} is {draft.body}")
     if draft.deadline_utc is not None:
+        # Only a date the statement itself prints counts (not one the reader took from the note around it).
         deadline_day = draft.deadline_utc.astimezone(ASTANA).date()
-        dates = _local_dates(statement.text)
-        on = getattr(statement, "adopted_on", None)
-        if on == deadline_day or deadline_day in dates:
+        if deadline_day in _local_dates(statement.text):
             strong.append(f"{deadline_day:%d %B %Y} is the recorded silence deadline of {draft.symbol}")
     if draft.note_symbol and draft.note_symbol in statement.note_references:
         strong.append(f"the note refers to {draft.note_symbol}, which circulated {draft.symbol}")
@@ -202,11 +201,32 @@ def choose(judgements: list[Judgement]) -> tuple[Judgement | None, str, list[str
     return None, "several_candidates" if len(eligible) > 1 else "no_target", [j.draft.symbol for j in eligible]
 
 
+def resolve_every_draft_of_the_note(event_id: str, statement, drafts: list[Draft]):
+    """"The draft decisions submitted under that note are considered adopted": every draft the referenced
+    note circulated that nothing speaks against."""
+    judgements = [judge(statement, d) for d in drafts if d.note_symbol in statement.note_references]
+    chosen = [j for j in judgements if not j.against]
+    if not chosen:
+        return [], ("no_target", f"no draft circulated by {', '.join(statement.note_references)} is open in the record", [])
+    events = []
+    for j in chosen:
+        evidence = j.strong + j.weak + [f"the statement speaks of every draft {j.draft.note_symbol} circulated"]
+        update = {"draft_symbol": j.draft.symbol, "resolves": event_id, "evidence": evidence}
+        if j.draft.deadline_utc and statement.valid_at < j.draft.deadline_utc or (
+                j.draft.deadline_utc and statement.adopted_on == j.draft.deadline_utc.astimezone(ASTANA).date()):
+            update["valid_at"] = j.draft.deadline_utc
+        events.append(statement.model_copy(update=update))
+    return events, None
+
+
 def resolve_draft(event_id: str, statement, drafts: list[Draft], taken: dict[str, str]):
+    if getattr(statement, "every_draft_of_the_note", False):
+        return resolve_every_draft_of_the_note(event_id, statement, drafts)
     judgements = [judge(statement, d) for d in drafts]
     for j in judgements:
         claimed = taken.get(j.draft.symbol)
-        if claimed and claimed != getattr(statement, "adopted_symbol", None):
+        adopted = getattr(statement, "adopted_symbol", None)
+        if claimed and adopted and claimed != adopted:
             j.against.append(f"{j.draft.symbol} is already the draft of {claimed} in this batch")
     best, why, candidates = choose(judgements)
     if best is None:
@@ -216,7 +236,7 @@ def resolve_draft(event_id: str, statement, drafts: list[Draft], taken: dict[str
         )
         detail = ("no draft under silence procedure in the record fits what the statement says"
                   if why == "no_target" else f"several drafts fit and none is clearly meant ({described})")
-        return None, (why, detail[:1000], candidates)
+        return [], (why, detail[:1000], candidates)
     draft = best.draft
     update = {"draft_symbol": draft.symbol, "resolves": event_id, "evidence": best.strong + best.weak}
     if statement.event_type == "SilenceProcedureConcluded":
@@ -225,7 +245,7 @@ def resolve_draft(event_id: str, statement, drafts: list[Draft], taken: dict[str
         if draft.deadline_utc and (statement.adopted_on == deadline_day or statement.valid_at < draft.deadline_utc):
             update["valid_at"] = draft.deadline_utc  # adopted when the deadline passed, not at midnight before it
             update["adopted_on"] = deadline_day
-    return statement.model_copy(update=update), None
+    return [statement.model_copy(update=update)], None
 
 
 # --- plans: "in item 8, replace 'X' with 'Y'" -----------------------------------------------------------
@@ -288,6 +308,21 @@ def resolve_text_replaced(con, event_id: str, statement):
                                                  "amended_by", "text")}
     return _plan_change({**common, "resolves": event_id, "evidence": evidence}, statement.plan_year, statement.item_no,
                         name, new_value), None
+
+
+def resolve_organizers_added(con, event_id: str, statement):
+    row = _item_fields(con, statement.plan_year, statement.item_no, statement.valid_at)
+    if row is None:
+        return None, ("no_target", f"the plan for {statement.plan_year} has no item {statement.item_no}", [])
+    current = list(row[1] or [])
+    added = [o for o in statement.organizers if o not in current]
+    common = {k: getattr(statement, k) for k in ("circular_sha256", "page", "valid_at", "reading_id", "plan_symbol",
+                                                 "amended_by", "text", "plan_year")}
+    organizers = current + added
+    return PlanItemAmended(**common, item_no=statement.item_no, organizers=organizers, lead_organizer=organizers[0],
+                           resolves=event_id,
+                           evidence=[f"item {statement.item_no} of the {statement.plan_year} plan was organised by "
+                                     f"{', '.join(current) or 'nobody named'}"]), None
 
 
 # --- corrigenda ------------------------------------------------------------------------------------------
@@ -396,9 +431,9 @@ def link(con: duckdb.DuckDBPyConnection) -> list[PendingEvent]:
         stream = stream_for(statement.circular_sha256)
         if statement.event_type in DRAFT_STATEMENTS:
             resolved, failure = resolve_draft(event_id, statement, drafts, taken)
-            resolved = [resolved] if resolved is not None else []
-        elif statement.event_type == "PlanItemTextReplaced":
-            one, failure = resolve_text_replaced(con, event_id, statement)
+        elif statement.event_type in ("PlanItemTextReplaced", "PlanItemOrganizersAdded"):
+            resolve = resolve_text_replaced if statement.event_type == "PlanItemTextReplaced" else resolve_organizers_added
+            one, failure = resolve(con, event_id, statement)
             resolved = [one] if one is not None else []
         else:
             resolved, failure = resolve_correction(con, event_id, statement)

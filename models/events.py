@@ -229,6 +229,8 @@ class _DraftReference(_Resolution):
     body: str | None = None
     note_references: list[str] = Field(default_factory=list)
     text: str = ""
+    every_draft_of_the_note: bool = Field(
+        default=False, description="speaks of all the drafts the referenced note circulated (\"the draft decisions ... under that note\")")
 
 
 class SilenceProcedureConcluded(_ReadingEvent, _DraftReference):
@@ -349,6 +351,14 @@ class PlanItemAmended(_PlanChange):
     lead_organizer: str | None = None
 
 
+class PlanItemOrganizersAdded(_PlanChange):
+    """"To add X to the organisers of item 26": the linker appends them to the item's organisers."""
+
+    event_type: Literal["PlanItemOrganizersAdded"] = "PlanItemOrganizersAdded"
+    item_no: int
+    organizers: list[str]
+
+
 class PlanItemTextReplaced(_PlanChange):
     """"In item 8, replace 'X' with 'Y'": the words are read, the field they sit in is not
     known until the item is looked up; the linker turns it into a reschedule or an amendment."""
@@ -458,6 +468,7 @@ DomainEvent = Annotated[
         PlanItemCancelled,
         PlanItemAdded,
         PlanItemAmended,
+        PlanItemOrganizersAdded,
         PlanItemTextReplaced,
         BudgetApproved,
         BudgetLineSet,

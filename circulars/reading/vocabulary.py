@@ -29,7 +29,7 @@ DOCUMENT_SYMBOL_RE = re.compile(
 """An enclosed document's symbol: BODY/YEAR[-SESSION]/KIND/N[/Rev.N][/Corr.N][/Add.N]."""
 
 NOTE_SYMBOL_RE = re.compile(
-    r"(?:№|Nº|N°|No\.|Ref\.)\s*(?P<symbol>[A-ZА-ЯЁ][A-ZА-ЯЁ0-9-]*(?:/[A-Za-zА-Яа-я0-9.\-]+)+)"
+    r"(?:№|Nº|N°|No\.|Ref\.?\s*:|Ref\.|Our\s+ref\.?\s*:?|Reference\s*:)\s*(?P<symbol>[A-ZА-ЯЁ][A-ZА-ЯЁ0-9-]*(?:/[A-Za-zА-Яа-я0-9.\-]+)+)"
 )
 """A cover note's own number, after the number sign: №DOC/1497, No. DOC/1497."""
 
@@ -252,6 +252,7 @@ SILENCE_CONCLUDED_RE = lexicon.pattern("silence_concluded")
 SILENCE_BROKEN_RE = lexicon.pattern("silence_broken")
 SILENCE_EXTENDED_RE = lexicon.pattern("silence_extended")
 NO_OBJECTION_RE = lexicon.pattern("no_objection")
+NOT_ADOPTED_RE = lexicon.pattern("not_adopted")
 
 # --- amounts --------------------------------------------------------------------
 
@@ -322,6 +323,8 @@ def heading_kind(text: str) -> str | None:
         return None
     for pattern, kind in HEADING_KINDS:
         if pattern.search(line):
+            if kind == "corrigendum" and len(line.split()) <= 3:
+                return kind  # "Corrigendum" on its own line is a heading in any case
             if kind in ("plan", "budget", "amendment", "corrigendum") and sum(c.isupper() for c in letters) < 0.8 * len(letters):
                 return None  # "Approves the budget of ..." is a sentence, not a heading
             if kind in ("decision", "decision_list", "draft_decision") and line[:1].islower():

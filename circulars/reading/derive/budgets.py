@@ -26,6 +26,7 @@ from circulars.reading.vocabulary import (
 from models.document import Block
 from models.events import BudgetApproved, BudgetLineSet
 
+_LOCATION_RE = re.compile(r"\b(?:item|line|point|row|entry|пункт|строк\w*|позици\w*)\s*(?:No\.?\s*|№\s*)?(\d{1,3})\b", re.I)
 _ANNOUNCED_TOTAL = re.compile(
     r"(?:total|amount|сумм\w*|объем\w*|размер\w*)\s+(?:\S+\s+){0,4}?(?:of\s+|в\s+)?(?:US\s*\$\s*|USD\s*)?"
     r"(?P<amount>\d{1,3}(?:[,\s\u00a0\u202f]\d{3})+)",
@@ -138,13 +139,24 @@ class BudgetReader(DeriverBase):
         accordingly_texts = [(t, p) for t, p in texts if ACCORDINGLY_RE.search(t) and not CORRIGENDUM_RE.search(t)]
         accordingly = accordingly_kinds(" ".join(t for t, _ in accordingly_texts)) if accordingly_texts else None
         found: list[int] = []
+        location: tuple[int, list] | None = None  # "Annex, item 16, column ..." names where the next correction applies
         for text, page in texts:
             if not CORRIGENDUM_RE.search(text):
+                ref = _LOCATION_RE.search(text)
+                if ref and not ACCORDINGLY_RE.search(text):
+                    statement = self.statement("operative_paragraph", text, page, document.symbol, self.doc_date(document))
+                    location = (int(ref.group(1)), [statement])
                 continue
             statement = self.statement("operative_paragraph", text, page, document.symbol, self.doc_date(document))
             before = len(self.events)
-            self.correction_stated(statement, text, corrects, document.symbol, self.doc_date(document), accordingly)
-            found.extend(range(before, len(self.events)))
+            self.correction_stated(statement, text, corrects, document.symbol, self.doc_date(document), accordingly,
+                                   item_no=location[0] if location else None)
+            made = list(range(before, len(self.events)))
+            found.extend(made)
+            if location:
+                for pointer in location[1]:
+                    pointer.events.extend(made)
+            location = None
         for text, page in accordingly_texts:
             statement = self.statement("operative_paragraph", text, page, document.symbol, self.doc_date(document))
             statement.events.extend(found)

@@ -62,7 +62,8 @@ FINITE_VERB_RE = re.compile(r"^\W*(?:[A-Z][a-z]{2,}(?:es|s)\b(?!\s*,)|[А-ЯЁ][
 def _is_capitals(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
-CHANGE_CONCEPTS = ("shall_read", "deleted", "replace_text", "added_after", "timing_changed", "corrigendum")
+CHANGE_CONCEPTS = ("shall_read", "deleted", "replace_text", "organizers_added", "added_after", "timing_changed",
+                   "corrigendum")
 
 
 def amends(text: str) -> bool:
@@ -233,7 +234,7 @@ class DecisionReader(DeriverBase):
         acts = [b for b in paragraphs if b not in changes]
         chosen = None
         for block in acts:
-            phrase = classify_action(squash(strip_markup(block.text)))
+            phrase = classify_action(_NUMBERED.sub("", squash(strip_markup(block.text))))
             if phrase.action != "other":
                 chosen = (block, phrase.action, phrase.subject)
                 break

@@ -57,7 +57,7 @@ _SUBJECT_END = re.compile(
     r"\s*\((?:document|документ|doc\.|symbol|ref)\b|\s*\((?=[A-Z]{2,}/)|\s*[,;]\s*(?:which|that|as|placed|circulated|submitted|"
     r"subject|under|with|has|have|is|are|was|were|and\s+the|and\s+to|подлежа|направленн|распространенн|который|которое|"
     r"считается|принят|и\s+проект)|\s+(?:placed|circulated|submitted|sent|is\s+considered|are\s+considered|has\s+been|"
-    r"have\s+been|was|were|is|are|shall|will|under\s+(?:the\s+)?silence|through\s+(?:the\s+)?silence|by\s+silence|"
+    r"have\s+been|was|were|is|are|shall|will|expired|expires|ended|under\s+(?:the\s+)?silence|through\s+(?:the\s+)?silence|by\s+silence|"
     r"считается|считаются|принят\w*|подлежащ\w*|подлежавш\w*|направленн\w*|распространенн\w*)\b|[.;]$",
     re.I,
 )

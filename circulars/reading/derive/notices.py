@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from circulars.reading import lexicon
-from circulars.reading.derive.base import DeriverBase, Sentence, Statement, at_midnight, sentences
+from circulars.reading.derive.base import END_OF_DAY, DeriverBase, Sentence, Statement, at_midnight, sentences
 from circulars.reading.derive.mentions import (
     body_in,
     date_on,
@@ -33,8 +33,10 @@ from circulars.reading.derive.mentions import (
     without_article,
 )
 from circulars.reading.vocabulary import (
+    DEADLINE_RE,
     DOCUMENT_SYMBOL_RE,
     NO_OBJECTION_RE,
+    NOT_ADOPTED_RE,
     SILENCE_BROKEN_RE,
     SILENCE_CONCLUDED_RE,
     SILENCE_EXTENDED_RE,
@@ -48,6 +50,7 @@ from models.document import Block
 from models.events import (
     CorrectionStated,
     DecisionSuperseded,
+    DocumentLinked,
     SilenceBroken,
     SilenceProcedureConcluded,
     SilenceProcedureExtended,
@@ -55,6 +58,8 @@ from models.events import (
 )
 
 CONDITIONAL_RE = lexicon.pattern("conditional")
+EXPIRY_RE = re.compile(r"\bexpir(?:ed|es)\b|\bended\b|\bcame\s+to\s+an\s+end\b|истек\w*|заверши\w*|аяқтал\w*", re.I)
+PLURAL_DRAFTS_RE = re.compile(r"\bdraft\s+decisions\b|\bdrafts\b|\bthe\s+decisions\b|проект\w*\s+решений|шешімдер\w*\s+жобалары", re.I)
 FORWARDING_RE = lexicon.pattern("forwarding")
 OPERATIVE_RE = lexicon.pattern("operative")
 CORRIGENDUM_RE = lexicon.pattern("corrigendum")
@@ -72,7 +77,7 @@ def primary_language(blocks: list[Block]) -> str | None:
 
 def is_operative(text: str) -> bool:
     """Does a sentence change what stands (and is it no mere courtesy, forwarding or condition)?"""
-    if not OPERATIVE_RE.search(text) or CONDITIONAL_RE.search(text):
+    if not (OPERATIVE_RE.search(text) or speaks_of_silence_or_change(text)) or CONDITIONAL_RE.search(text):
         return False
     if FORWARDING_RE.search(text) and not speaks_of_silence_or_change(text):
         return False
@@ -134,53 +139,66 @@ class NoticeReader(DeriverBase):
     def read_note(self, blocks: list[Block], note_date: date | None, *, document_symbol: str | None,
                   own_symbol: str | None) -> None:
         language = primary_language(blocks)
-        note_text = " ".join(s.text for s in sentences(blocks))
+        note_sentences = [s for s in sentences(blocks) if not language or detect_language(s.text) in (language, None)]
+        note_text = " ".join(s.text for s in note_sentences)
         references = note_references(note_text, own_symbol)
+        if own_symbol:
+            for reference in references:
+                self.emit(DocumentLinked(**self.common(blocks[0].page if blocks else 1, note_date), from_symbol=own_symbol,
+                                         to_symbol=reference, link="references"), key=("link", own_symbol, reference))
+        self.note_deadline = _note_deadline(note_sentences)
         concluding: list[tuple[Statement, Sentence]] = []
-        leftovers: list[tuple[Statement, Sentence]] = []
+        leftovers: list[Statement] = []
         outcomes: list[Statement] = []
-        for sentence in sentences(blocks):
+        for sentence in note_sentences:
             text = sentence.text
-            if language and detect_language(text) not in (language, None):
-                continue
             if not is_operative(text):
                 continue
             statement = self.statement("note_sentence", text, sentence.page, document_symbol, note_date)
-            if SILENCE_CONCLUDED_RE.search(text):
+            if NOT_ADOPTED_RE.search(text) and not SILENCE_BROKEN_RE.search(text):
+                leftovers.append(statement)  # "the draft has not been adopted": the consequence of an objection
+            elif SILENCE_CONCLUDED_RE.search(text):
                 concluding.append((statement, sentence))
                 outcomes.append(statement)
             elif SILENCE_BROKEN_RE.search(text) and not NO_OBJECTION_RE.search(text):
                 self._broken(statement, text, note_date, references)
                 outcomes.append(statement)
-            elif SILENCE_EXTENDED_RE.search(text):
+            elif SILENCE_EXTENDED_RE.search(text) and (SILENCE_RE.search(text) or DEADLINE_RE.search(text)):
                 self._extended(statement, text, note_date, references)
+                outcomes.append(statement)
             elif CORRIGENDUM_RE.search(text):
                 self._note_corrigendum(statement, text, note_date, document_symbol)
-            elif SILENCE_RE.search(text):
+            elif SILENCE_RE.search(text) and not EXPIRY_RE.search(text) and parse_deadline(text):
                 self._opened(statement, text, note_date)
             elif WITHDRAWN_RE.search(text) and find_document_symbols(text):
                 for symbol in find_document_symbols(text):
                     self.emit(DecisionSuperseded(**self.common(sentence.page, note_date), symbol=symbol, by_symbol=None,
                                                  how="withdrawn"), key=("superseded", symbol, None), statement=statement)
             else:
-                leftovers.append((statement, sentence))
+                leftovers.append(statement)
         if concluding:
             self._concluded(concluding, note_date, references)
-        for statement, _sentence in leftovers:
-            # "Accordingly, the draft decision has not been adopted." restates the outcome just read.
-            if outcomes and re.search(r"adopt|принят|қабылдан", statement.text, re.I) and not find_document_symbols(statement.text):
+        outcome_subjects = [subject_in(o.text) for o in outcomes]
+        for statement in leftovers:
+            # "The silence procedure expired on ...", "Accordingly, the draft has not been adopted": what the note's
+            # outcome rests on or leads to, read with it; alone, or about another subject, it is not understood.
+            subject = subject_in(statement.text)
+            same_subject = subject is None or any((subject_similarity(subject, o) or 0.0) >= 0.6 for o in outcome_subjects if o)
+            speaks_of_outcome = SILENCE_RE.search(statement.text) or re.search(r"adopt|принят|қабылдан|draft|проект|жоба",
+                                                                               statement.text, re.I)
+            if outcomes and speaks_of_outcome and same_subject:
                 for outcome in outcomes:
                     statement.events.extend(i for i in outcome.events if i not in statement.events)
+            elif SILENCE_RE.search(statement.text):
+                self.not_read(statement, "not_understood",
+                              "it speaks of a silence procedure but is no opening (no deadline), conclusion, objection "
+                              "or extension the reader can read")
 
     # -- opened ----------------------------------------------------------------------------------------
 
     def _opened(self, statement: Statement, text: str, note_date: date | None) -> None:
         deadline = parse_deadline(text)
         drafts = [s for s in find_document_symbols(text) if is_draft(s)]
-        if not drafts and deadline is None and not self.drafts_opened_in_documents:
-            self.not_read(statement, "not_understood",
-                          "it speaks of a silence procedure but names no draft and no deadline the reader can read")
-            return
         if not drafts:
             # "forward ... the draft SOC decision on X placed under silence procedure": one of the enclosed drafts.
             subject = subject_in(text)
@@ -254,6 +272,15 @@ class NoticeReader(DeriverBase):
                     adopted.append(mention)
             if not named:
                 subjectless.append(Mention(None, subject_in(sentence.text), body_in(sentence.text), statement, sentence))
+        # "... the draft on X ... was not broken. The decision is issued as SOC/2024-I/DEC/3.": a new symbol
+        # named without a subject is adopted from the subject the note spoke of just before.
+        ordered = sorted(drafts + adopted + subjectless, key=lambda m: (concluding.index((m.statement, m.sentence)),))
+        last_subject = None
+        for mention in ordered:
+            if mention.subject:
+                last_subject = mention.subject
+            elif mention in adopted and last_subject and not any(d for d in drafts if d.sentence is mention.sentence):
+                mention.subject = last_subject
         open_drafts = [d for d in drafts if d.adopted_as is None]
         also: dict[int, list[Statement]] = {}
         for mention in list(adopted):
@@ -270,8 +297,18 @@ class NoticeReader(DeriverBase):
                                                 references, also.get(id(mention), [])))
         for mention in adopted:
             emitted.append(self._emit_concluded(mention, None, mention.symbol, deadline, note_date, references, []))
+        # A plural sentence with no subject ("the draft decisions submitted under that note") speaks of every
+        # draft of the note it refers to: it stands for the note's other subject-less sentences.
+        plural = [m for m in subjectless if m.subject is None and references and PLURAL_DRAFTS_RE.search(m.sentence.text)]
+        if plural and not emitted:
+            emitted.append(self._emit_concluded(plural[0], None, None, deadline, note_date, references, [], every=True))
         for mention in subjectless:
-            if emitted:
+            if plural and mention is plural[0]:
+                continue
+            named = [m for m in drafts + adopted]
+            restates = emitted and (mention.subject is None or any(
+                (subject_similarity(mention.subject, m.subject) or 0.0) >= 0.6 for m in named))
+            if restates:
                 # "No objections were received." beside sentences that name the drafts: the same outcome.
                 mention.statement.events.extend(i for i in emitted if i not in mention.statement.events)
             else:
@@ -279,16 +316,18 @@ class NoticeReader(DeriverBase):
 
     def _emit_concluded(self, mention: Mention, draft: str | None, adopted_symbol: str | None,
                         note_deadline: tuple[datetime, str] | None, note_date: date | None,
-                        references: list[str], also: list[Statement]) -> int:
+                        references: list[str], also: list[Statement], *, every: bool = False) -> int:
+        """A conclusion, valid at the deadline when the note gives it (else at the note's date); `adopted_on`
+        only when the note says it (else the projection takes the deadline's date)."""
         text = mention.sentence.text
-        deadline = parse_deadline(text) if re.search(r"deadline|срок|мерзім|дейін", text, re.I) else None
-        deadline = deadline or note_deadline
+        deadline = parse_deadline(text) if re.search(r"deadline|срок|мерзім|дейін|expir|истек", text, re.I) else None
+        deadline = deadline or note_deadline or self.note_deadline
         adopted_on = date_on(text) or (deadline[0].date() if deadline else None)
         valid_at = deadline[0] if deadline else at_midnight(note_date or self.issued_on)
         event = SilenceProcedureConcluded(
             **self.common(mention.sentence.page, valid_at), draft_symbol=draft, adopted_symbol=adopted_symbol,
-            adopted_on=adopted_on or note_date, draft_subject=mention.subject, body=mention.body or _body_of(adopted_symbol),
-            note_references=references, text=text,
+            adopted_on=adopted_on, draft_subject=mention.subject, body=mention.body or _body_of(adopted_symbol),
+            note_references=references, text=text, every_draft_of_the_note=every,
         )
         key = ("silence_concluded", draft) if draft else ("silence_concluded_as", adopted_symbol, mention.subject)
         index = self.emit(event, key=key, statement=mention.statement)
@@ -350,7 +389,8 @@ class NoticeReader(DeriverBase):
         self.correction_stated(statement, text, symbols[0] if symbols else None, document_symbol, note_date)
 
     def correction_stated(self, statement: Statement, text: str, corrects: str | None, corrected_by: str | None,
-                          valid_on: date | datetime | None, accordingly: list[str] | None = None) -> bool:
+                          valid_on: date | datetime | None, accordingly: list[str] | None = None,
+                          item_no: int | None = None) -> bool:
         found = False
         own = ACCORDINGLY_RE.search(text)
         kinds = accordingly_kinds(own.group(0)) if own else (accordingly or [])
@@ -358,11 +398,12 @@ class NoticeReader(DeriverBase):
             for match in compiled.finditer(text):
                 found = True
                 item = re.search(r"\b(?:item|line|point|пункт|строк\w*)\s*(?:No\.?\s*|№\s*)?(\d{1,3})\b", text[: match.start()], re.I)
+                own_item = int(item.group(1)) if item else item_no
                 self.emit(CorrectionStated(
                     **self.common(statement.page, valid_on), corrects_symbol=corrects, corrected_by=corrected_by,
                     before=match.group("before"), after=match.group("after"),
                     accordingly=kinds,
-                    item_no=int(item.group(1)) if item else None, text=text,
+                    item_no=own_item, text=text,
                 ), statement=statement)
             if found:
                 break
@@ -380,6 +421,17 @@ def accordingly_kinds(text: str) -> list[str]:
     if re.search(r"\btotals\b", lower) or not kinds:
         kinds = ["total", "grand_total"]
     return kinds
+
+
+def _note_deadline(note_sentences: list[Sentence]) -> tuple[datetime, str] | None:
+    """The one deadline a note's sentences about the silence procedure give with a time of day, if one."""
+    found = set()
+    for sentence in note_sentences:
+        if SILENCE_RE.search(sentence.text) or re.search(r"deadline|срок|мерзім|дейін|expir|истек", sentence.text, re.I):
+            deadline = parse_deadline(sentence.text)
+            if deadline and deadline[0].timetz().replace(tzinfo=None) != END_OF_DAY:
+                found.add(deadline)
+    return next(iter(found)) if len(found) == 1 else None
 
 
 def _body_of(symbol: str | None) -> str | None:

@@ -32,6 +32,7 @@ from models.events import (
     PlanItemAdded,
     PlanItemAmended,
     PlanItemCancelled,
+    PlanItemOrganizersAdded,
     PlanItemRescheduled,
     PlanItemScheduled,
     PlanItemTextReplaced,
@@ -310,13 +311,16 @@ class PlanReader(DeriverBase):
                                                   timing_precision=fields["timing_precision"]), statement=statement)
                     self._check_timing(statement, fields)
             return
-        if (match := lexicon.search("deleted", text)) is not None:
-            for item_no in self._item_numbers(text, match):
-                self.emit(PlanItemCancelled(**common, item_no=item_no, how="deleted"), statement=statement)
-            return
         if (match := lexicon.search("replace_text", text)) is not None:
             self.emit(PlanItemTextReplaced(**common, item_no=int(match.group("n")), before=match.group("before"),
                                            after=match.group("after")), statement=statement)
+            return
+        if (match := lexicon.search("organizers_added", text)) is not None:
+            found = match.groupdict()
+            named = (found.get("org") or found.get("org2") or "").strip(" ,;\"“”")
+            organizers = split_organizers(re.sub(r"^the\s+", "", named))  # "to add the UN ESCAP Secretariat": the article is the sentence's
+            self.emit(PlanItemOrganizersAdded(**common, item_no=int(match.group("n")), organizers=organizers),
+                      statement=statement)
             return
         if (match := lexicon.search("added_after", text)) is not None:
             after = int(match.group("n")) if match.groupdict().get("n") else None
@@ -338,12 +342,16 @@ class PlanReader(DeriverBase):
                 self._check_timing(statement, fields)
             return
         if (match := lexicon.search("timing_changed", text)) is not None:
-            timing_text = re.sub(r"\s*\(.*$|\s+(?:instead\s+of|rather\s+than|вместо)\b.*$", "", match.group("timing")).strip(" .;,\"“”«»")
+            timing_text = re.sub(r"\s*\(.*$|\s+(?:instead\s+of|rather\s+than|вместо)\b.*$", "", match.group("timing")).strip(" .;,\"“”«»'‘’")
             fields = plan_fields("", "", timing_text, year)
             self.emit(PlanItemRescheduled(**common, item_no=int(match.group("n")), timing_text=timing_text,
                                           starts_on=fields["starts_on"], ends_on=fields["ends_on"],
                                           timing_precision=fields["timing_precision"]), statement=statement)
             self._check_timing(statement, fields)
+            return
+        if (match := lexicon.search("deleted", text)) is not None:
+            for item_no in self._item_numbers(text, match):
+                self.emit(PlanItemCancelled(**common, item_no=item_no, how="deleted"), statement=statement)
             return
         if self.correction_stated(statement, text, plan_symbol, amendment_symbol, self.doc_date(document)):
             return
