@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -46,6 +46,8 @@ from models.events import (
 ASTANA = ZoneInfo("Asia/Almaty")
 SUBJECT_MATCH = 0.6
 SUBJECT_MISMATCH = 0.5
+STALE_DEADLINE = timedelta(days=14)
+"""An extension is made before a deadline (or just after it): not for a procedure that ended weeks earlier."""
 DRAFT_STATEMENTS = ("SilenceProcedureConcluded", "SilenceBroken", "SilenceProcedureExtended")
 
 
@@ -59,6 +61,7 @@ class Draft:
     note_symbol: str | None
     concluded_as: set[str] = field(default_factory=set)
     closed_at: datetime | None = None  # concluded or broken (valid time)
+    other_subjects: list[str] = field(default_factory=list)  # the subject in the opening note's other languages
 
 
 @dataclass
@@ -79,16 +82,17 @@ def stream_for(sha256: str) -> str:
 def _drafts(con: duckdb.DuckDBPyConnection) -> list[Draft]:
     rows = con.execute(
         """
-        SELECT d.symbol, d.subject, d.body, d.deadline_utc, d.valid_at, r.symbol AS note_symbol
+        SELECT d.symbol, d.subject, d.body, d.deadline_utc, d.valid_at, r.symbol AS note_symbol,
+               coalesce(from_json(e.payload->'other_subjects', '["VARCHAR"]'), [])
         FROM decision_history d JOIN live_readings(now()) USING (reading_id)
-        JOIN reading_history r USING (reading_id)
+        JOIN reading_history r USING (reading_id) JOIN events e ON e.event_id = d.event_id
         WHERE d.change = 'silence_opened' AND d.symbol IS NOT NULL
         ORDER BY d.seq
         """
     ).fetchall()
     drafts: dict[str, Draft] = {}
-    for symbol, subject, body, deadline, opened, note in rows:
-        drafts.setdefault(symbol, Draft(symbol, subject, body, deadline, opened, note))
+    for symbol, subject, body, deadline, opened, note, others in rows:
+        drafts.setdefault(symbol, Draft(symbol, subject, body, deadline, opened, note, other_subjects=list(others)))
     for symbol, change, adopted, valid_at in con.execute(
         """
         SELECT d.symbol, d.change, d.adopted_symbol, d.valid_at
@@ -172,10 +176,14 @@ def judge(statement, draft: Draft) -> Judgement:
             strong.append(f"{deadline_day:%d %B %Y} is the recorded silence deadline of {draft.symbol}")
     if draft.note_symbol and draft.note_symbol in statement.note_references:
         strong.append(f"the note refers to {draft.note_symbol}, which circulated {draft.symbol}")
-    similarity = subject_similarity(statement.draft_subject, draft.subject)
-    if similarity is not None:
+    # The subject, compared with the draft's in the language the statement is written in (the opening note's
+    # other versions give the draft's subject in Russian and Kazakh too).
+    scored = [(s, subject_similarity(statement.draft_subject, s)) for s in [draft.subject, *draft.other_subjects]]
+    scored = [(s, v) for s, v in scored if v is not None]
+    if scored:
+        subject, similarity = max(scored, key=lambda pair: pair[1])
         if similarity >= SUBJECT_MATCH:
-            strong.append(f"the subject \"{statement.draft_subject}\" matches \"{draft.subject}\" ({similarity:.0%} of words)")
+            strong.append(f"the subject \"{statement.draft_subject}\" matches \"{subject}\" ({similarity:.0%} of words)")
         elif similarity < SUBJECT_MISMATCH:
             against.append(f"the subject \"{statement.draft_subject}\" is not that of {draft.symbol}")
     if draft.opened_at > statement.valid_at and statement.event_type != "SilenceProcedureConcluded":
@@ -183,6 +191,9 @@ def judge(statement, draft: Draft) -> Judgement:
     if statement.event_type in ("SilenceBroken", "SilenceProcedureExtended") and draft.closed_at is not None \
             and draft.closed_at <= statement.valid_at:
         against.append(f"the silence procedure on {draft.symbol} had already ended")
+    if statement.event_type == "SilenceProcedureExtended" and draft.deadline_utc is not None \
+            and draft.deadline_utc + STALE_DEADLINE < statement.valid_at:
+        against.append(f"the deadline of {draft.symbol} ({draft.deadline_utc.astimezone(ASTANA):%d %B %Y}) had long passed")
     return Judgement(draft, strong, weak, against)
 
 
@@ -194,8 +205,10 @@ def choose(judgements: list[Judgement]) -> tuple[Judgement | None, str, list[str
     eligible.sort(key=lambda j: (len(j.strong), len(j.weak)), reverse=True)
     best = eligible[0]
     rivals = [j for j in eligible[1:] if len(j.strong) == len(best.strong)]
-    others_have_strong = any(j.strong for j in eligible[1:])
-    clear = (len(best.strong) >= 2 or (len(best.strong) == 1 and not others_have_strong and best.weak)) and not rivals
+    # One piece of strong evidence is enough only when every other open draft is ruled out by evidence
+    # against it (not merely unscored, e.g. a subject in another script).
+    unexcluded = [j for j in judgements if j is not best and not j.against]
+    clear = (len(best.strong) >= 2 or (len(best.strong) == 1 and not unexcluded)) and not rivals
     if clear:
         return best, "", []
     return None, "several_candidates" if len(eligible) > 1 else "no_target", [j.draft.symbol for j in eligible]
@@ -334,7 +347,8 @@ def resolve_correction(con, event_id: str, statement) -> tuple[list[DomainEvent]
     if before_amount is not None and after_amount is not None:
         rows = con.execute(
             """
-            SELECT l.budget_symbol, l.budget_year, l.position, l.line_no, l.title, l.amount_usd, l.line_kind, a.valid_at
+            SELECT l.budget_symbol, l.budget_year, l.position, l.line_no, l.title, l.amount_usd, l.line_kind, a.valid_at,
+                   l.event_id
             FROM budget_history l JOIN live_readings(now()) USING (reading_id)
             JOIN budget_history a ON a.change = 'approved' AND a.reading_id = l.reading_id AND a.budget_symbol = l.budget_symbol
             WHERE l.change = 'line' AND l.amount_usd = ? AND (? IS NULL OR l.budget_symbol = ?)
@@ -343,7 +357,7 @@ def resolve_correction(con, event_id: str, statement) -> tuple[list[DomainEvent]
             [before_amount, target, target, statement.item_no, statement.item_no],
         ).fetchall()
         if len(rows) == 1:
-            symbol, year, position, line_no, title, amount, _kind, budget_valid_at = rows[0]
+            symbol, year, position, line_no, title, amount, _kind, budget_valid_at, line_event = rows[0]
             where = f"line {line_no}" if line_no else f"the {title} line"
             evidence = [f"{statement.before} is printed only on {where} ({title}) of {symbol}"]
             common = {"circular_sha256": statement.circular_sha256, "page": statement.page, "valid_at": budget_valid_at,
@@ -359,13 +373,17 @@ def resolve_correction(con, event_id: str, statement) -> tuple[list[DomainEvent]
                     SELECT l.position, l.title, l.amount_usd, l.line_kind FROM budget_history l
                     JOIN live_readings(now()) USING (reading_id)
                     WHERE l.change = 'line' AND l.budget_symbol = ? AND l.position > ? AND l.line_kind IN (SELECT unnest(?))
+                      AND l.reading_id = (SELECT reading_id FROM budget_history WHERE event_id = ?)
                     ORDER BY l.position
                     """,
-                    [symbol, position, statement.accordingly],
+                    [symbol, position, statement.accordingly, line_event],
                 ).fetchall():
+                    stated = statement.totals.get(t_kind)
                     events.append(BudgetLineCorrected(
-                        **common, position=t_position, line_no=None, title=t_title, amount_usd=t_amount + delta,
-                        amount_before=t_amount, evidence=[f"{t_title} corrected accordingly ({delta:+,})"]))
+                        **common, position=t_position, line_no=None, title=t_title,
+                        amount_usd=stated if stated is not None else t_amount + delta, amount_before=t_amount,
+                        evidence=[f"{t_title} as the corrigendum states it" if stated is not None
+                                  else f"{t_title} corrected accordingly ({delta:+,})"]))
             return events, None
         if len(rows) > 1:
             return [], ("several_candidates", f"{statement.before} is printed on several budget lines",

@@ -217,6 +217,7 @@ class SilenceProcedureOpened(_ReadingEvent):
     deadline_local: datetime
     deadline_utc: datetime
     timezone: str = "Asia/Almaty"
+    other_subjects: list[str] = Field(default_factory=list, description="the subject in the note's other languages")
 
 
 class _DraftReference(_Resolution):
@@ -407,6 +408,7 @@ class CorrectionStated(_ReadingEvent):
     before: str
     after: str
     accordingly: list[str] = Field(default_factory=list, description="lines 'corrected accordingly' (Total, Grand total)")
+    totals: dict[str, int] = Field(default_factory=dict, description="totals the corrigendum states outright, by line kind")
     item_no: int | None = None
     text: str = ""
 

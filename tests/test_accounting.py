@@ -25,7 +25,9 @@ SOURCES = sorted((FIXTURES / "text").glob("*.txt")) + sorted((FIXTURES / "pdf").
 # total) and the cover note's sentence that places the draft under silence procedure.
 EXPECTED_STATEMENTS = {
     "000_seed_DOC-1497": {"note_sentence": 1, "list_item": 9, "operative_paragraph": 3, "plan_row": 27, "budget_row": 8},
-    "005_silence_opened_DOC-1510": {"note_sentence": 1, "operative_paragraph": 1},
+    # the note opens the draft's silence procedure in two sentences: the forwarding one with the deadline
+    # and "Should no objections be received by the above deadline, the draft decision will be considered adopted."
+    "005_silence_opened_DOC-1510": {"note_sentence": 2, "operative_paragraph": 1},
     "010_silence_concluded_DOC-1503": {"note_sentence": 2, "operative_paragraph": 4},
     "011_silence_broken_DOC-1519": {"note_sentence": 3},
     "020_plan_amendment_DOC-1532": {"list_item": 5, "operative_paragraph": 1, "amendment_row": 8},

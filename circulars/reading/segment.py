@@ -20,6 +20,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from circulars.reading import lexicon
 from circulars.reading.vocabulary import (
     DOCUMENT_SYMBOL_RE,
     NOTE_SYMBOL_RE,
@@ -115,7 +116,8 @@ ENCLOSURE_PAGES_RE = re.compile(
     re.IGNORECASE,
 )
 MEETING_DATE_RE = re.compile(r"\b(?:meeting|session|заседани\w*|сесси\w*|отырыс\w*)\b", re.IGNORECASE)
-ADOPTED_BY_SILENCE_RE = re.compile(r"\badopted\s+(?:by|through|under)\s+(?:the\s+)?silence", re.IGNORECASE)
+ADOPTED_BY_SILENCE_RE = lexicon.pattern("adopted_by_silence_heading")
+SILENCE_OPENED_RE = lexicon.pattern("silence_opened")
 TITLE_START_RE = re.compile(r"^(?:on|concerning|regarding|о|об|по)\s", re.IGNORECASE)
 ACTOR_LINE_RE = re.compile(r"^(?:The|Le|La)\s", re.IGNORECASE)
 
@@ -389,7 +391,8 @@ def _document(position: int, blocks: list[Block], heading_index: int, kind: str)
         symbol = _symbol_of(blocks[heading_index]) or _note_number(blocks[heading_index])
     symbol_match = DOCUMENT_SYMBOL_RE.match(symbol) if symbol else None
     symbol_kind = SYMBOL_KINDS.get(symbol_match.group("kind")) if symbol_match else None
-    under_silence = any(SILENCE_RE.search(b.text) and not ADOPTED_BY_SILENCE_RE.search(b.text) for b in preamble)
+    under_silence = any(SILENCE_OPENED_RE.search(squash(b.text)) and not ADOPTED_BY_SILENCE_RE.search(squash(b.text))
+                        for b in preamble)
     if kind == "decision" and (symbol_kind == "draft_decision" or under_silence):
         kind = "draft_decision"
     if kind not in ("decision", "draft_decision", "decision_list", "corrigendum") and symbol_kind in ("decision", "draft_decision"):
@@ -403,7 +406,7 @@ def _document(position: int, blocks: list[Block], heading_index: int, kind: str)
     if meeting_on is None and kind in ("decision", "decision_list"):
         meeting_on = next((found.value for b, found in line_dates if place_before(b.text.strip(), found)), None)
     title = None if kind == "other" else _title(blocks, heading_index) if kind != "decision_list" else heading
-    annex_kind, annex_title, annex_index = _annex(blocks, heading_index, kind, heading)
+    annex_kind, annex_title, annex_index = _annex(blocks, heading_index, kind, heading, title)
     if kind == "decision" and annex_kind:
         kind = annex_kind  # a decision whose annex is a plan/budget/amendments is filed as that (see module doc)
     return EnclosedDocument(
@@ -483,11 +486,18 @@ def _title(blocks: list[Block], heading_index: int) -> str | None:
     return " ".join(parts) or None
 
 
-def _annex(blocks: list[Block], heading_index: int, kind: str, heading: str) -> tuple[str | None, str | None, int | None]:
-    """A decision's annexed plan, budget or amendments: (kind, heading, table index)."""
+AMENDING_TITLE_RE = re.compile(r"\b(?:amend\w*|changes?\s+to|correct\w*|изменени\w*|исправлени\w*|поправк\w*|өзгеріс\w*)", re.I)
+
+
+def _annex(blocks: list[Block], heading_index: int, kind: str, heading: str,
+           title: str | None = None) -> tuple[str | None, str | None, int | None]:
+    """A decision's annexed plan, budget or amendments: (kind, heading, table index). A table in a decision
+    "on amendments to the Plan" is the amendments (or an item written out), never a new plan."""
     annex_kind = annex_title = None
     if kind in ("plan", "budget", "amendment"):
         annex_kind, annex_title = kind, heading
+    elif kind == "decision" and AMENDING_TITLE_RE.search(title or ""):
+        annex_kind, annex_title = "amendment", title
     for index in range(heading_index + 1, len(blocks)):
         block = blocks[index]
         if block.kind == "table":

@@ -111,16 +111,16 @@ class _Deriver(NoticeReader, DecisionReader, PlanReader, BudgetReader):
         if document.kind == "other":
             self.read_note(document.blocks, when, document_symbol=document.symbol, own_symbol=document.symbol)
             return
-        partial = kind == "corrigendum" and self.corrigendum(document)
-        self.suffix_links(document, partial)
-        if partial:
-            return
+        corrected = self.corrigendum(document)
+        self.suffix_links(document, bool(corrected))
+        if corrected and kind == "corrigendum":
+            return  # a corrigendum lists corrections: it decides nothing of its own
         decision_id = self.doc_id(document)
-        changes = self.decision_document(document)
+        changes = self.decision_document(document, skip=corrected)
         if document.annex_kind == "plan" and document.annex_index is not None:
             self.plan(document, decision_id)
         elif document.annex_kind == "budget" and document.annex_index is not None:
             self.budget(document, decision_id)
-        if document.annex_kind == "amendment" or changes:
+        if (document.annex_kind == "amendment" and document.annex_index not in corrected) or changes:
             self.amendments(document, decision_id, changes)
         self.supersessions(document)

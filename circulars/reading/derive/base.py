@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from circulars.reading.segment import SegmentedCircular
-from circulars.reading.vocabulary import squash, strip_markup
+from circulars.reading.vocabulary import DOCUMENT_SYMBOL_RE, squash, strip_markup
 from models.document import Block, ReadDocument
 from models.events import DomainEvent, StatementNotRead, UnreadReason
 
@@ -151,17 +151,31 @@ class Sentence:
 
 
 def sentences(blocks: list[Block]) -> list[Sentence]:
-    """The sentences of prose blocks, in order, with their page; tables are not prose."""
-    found: list[Sentence] = []
+    """The sentences of prose blocks, in order, with their page; tables are not prose.
+
+    A paragraph cut by a page break or by a line a layout set apart (a symbol alone on a line:
+    "SOC/2024-I/DEC/2).") is joined again first: it does not end a sentence, and what follows
+    starts in lower case or with a symbol.
+    """
+    pieces: list[tuple[str, int, int]] = []
     for index, block in enumerate(blocks):
         if block.kind == "table" or not block.text:
             continue
-        parts = _SENTENCE_SPLIT_RE.split(squash(strip_markup(block.text)))
+        text = squash(strip_markup(block.text))
+        if pieces and block.kind == "paragraph" and not pieces[-1][0].endswith((".", ";", ":", "!", "?", "»", "”")) \
+                and (text[:1].islower() or DOCUMENT_SYMBOL_RE.match(text)) and blocks[pieces[-1][2]].kind == "paragraph":
+            previous, page, first = pieces[-1]
+            pieces[-1] = (f"{previous} {text}", page, first)
+            continue
+        pieces.append((text, block.page, index))
+    found: list[Sentence] = []
+    for text, page, index in pieces:
+        parts = _SENTENCE_SPLIT_RE.split(text)
         merged: list[str] = []
         for part in parts:
             if merged and _ABBREVIATIONS.search(merged[-1]):
                 merged[-1] = f"{merged[-1]} {part}"
             else:
                 merged.append(part)
-        found.extend(Sentence(text, block.page, index) for text in merged if text.strip())
+        found.extend(Sentence(part, page, index) for part in merged if part.strip())
     return found

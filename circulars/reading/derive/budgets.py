@@ -26,6 +26,7 @@ from circulars.reading.vocabulary import (
 from models.document import Block
 from models.events import BudgetApproved, BudgetLineSet
 
+_CORRECTING_TITLE_RE = re.compile(r"\bcorrect\w*|\bcorrigend\w*|\berrat\w*|исправлени\w*|түзету\w*", re.I)
 _LOCATION_RE = re.compile(r"\b(?:item|line|point|row|entry|пункт|строк\w*|позици\w*)\s*(?:No\.?\s*|№\s*)?(\d{1,3})\b", re.I)
 _ANNOUNCED_TOTAL = re.compile(
     r"(?:total|amount|сумм\w*|объем\w*|размер\w*)\s+(?:\S+\s+){0,4}?(?:of\s+|в\s+)?(?:US\s*\$\s*|USD\s*)?"
@@ -116,48 +117,62 @@ class BudgetReader(DeriverBase):
                           f"the decision announces {announced:,} but the table's totals are "
                           f"{', '.join(f'{t:,}' for t in totals) or 'absent'} and its lines add up to {sum(lines):,}")
 
-    def corrigendum(self, document: EnclosedDocument) -> bool:
-        """A corrigendum's corrections ("For '1,629,598' read '1,639,598'"), against the document it corrects.
+    def corrigendum(self, document: EnclosedDocument) -> set[int]:
+        """A corrigendum's corrections ("For '1,629,598' read '1,639,598'"), against the document it corrects;
+        in a corrigendum (`/Corr.N`, "Corrigendum") or in a decision that corrects ("on corrections to ...").
 
-        "The Total and the Grand total are corrected accordingly", wherever it stands in the
-        corrigendum, applies to its corrections of amounts. Returns whether any correction was
-        read (then the corrigendum corrects, it does not replace).
+        A paragraph naming where the next correction applies ("Annex, item 16, column ...") is read with
+        it; "The Total and the Grand total are corrected accordingly", wherever it stands, applies to its
+        corrections of amounts. Returns the indices of the blocks it read (nothing if no correction).
         """
-        from circulars.reading.derive.notices import ACCORDINGLY_RE, CORRIGENDUM_RE, accordingly_kinds
+        from circulars.reading.derive.notices import ACCORDINGLY_RE, CORRIGENDUM_RE, accordingly_kinds, stated_totals
 
+        correcting = (document.kind == "corrigendum" or "/Corr." in (document.symbol or "")
+                      or _CORRECTING_TITLE_RE.search(" ".join(filter(None, (document.title, document.heading)))))
+        if not correcting:
+            return set()
         corrects = symbol_base(document.symbol) if document.symbol and "/Corr." in document.symbol else None
         if corrects is None:
             named = [s for b in document.blocks if b.kind != "table" for s in find_document_symbols(squash(b.text))
-                     if s != document.symbol]
+                     if s != document.symbol and not s.startswith(document.symbol or "\x00")]
             corrects = named[0] if named else None
-        texts: list[tuple[str, int]] = []
-        for block in document.blocks[document.heading_index + 1:]:
+        texts: list[tuple[str, int, int]] = []  # text, page, block index
+        for index in range(document.heading_index + 1, len(document.blocks)):
+            block = document.blocks[index]
             if block.kind == "table":
-                texts.extend((" ".join(row.cells), row.page) for row in block.rows)
+                texts.extend((" ".join(row.cells), row.page, index) for row in block.rows)
             elif block.text:
-                texts.append((squash(strip_markup(block.text)), block.page))
-        accordingly_texts = [(t, p) for t, p in texts if ACCORDINGLY_RE.search(t) and not CORRIGENDUM_RE.search(t)]
-        accordingly = accordingly_kinds(" ".join(t for t, _ in accordingly_texts)) if accordingly_texts else None
+                texts.append((squash(strip_markup(block.text)), block.page, index))
+        if not any(CORRIGENDUM_RE.search(t) for t, _, _ in texts):
+            return set()
+        accordingly_texts = [(t, p, i) for t, p, i in texts if (ACCORDINGLY_RE.search(t) or stated_totals(t))
+                             and not CORRIGENDUM_RE.search(t)]
+        accordingly = accordingly_kinds(" ".join(t for t, _, _ in accordingly_texts)) if accordingly_texts else None
+        totals = {k: v for t, _, _ in accordingly_texts for k, v in stated_totals(t).items()}
         found: list[int] = []
+        consumed: set[int] = set()
         location: tuple[int, list] | None = None  # "Annex, item 16, column ..." names where the next correction applies
-        for text, page in texts:
+        for text, page, index in texts:
             if not CORRIGENDUM_RE.search(text):
                 ref = _LOCATION_RE.search(text)
-                if ref and not ACCORDINGLY_RE.search(text):
+                if ref and not ACCORDINGLY_RE.search(text) and len(text) < 200:
                     statement = self.statement("operative_paragraph", text, page, document.symbol, self.doc_date(document))
                     location = (int(ref.group(1)), [statement])
+                    consumed.add(index)
                 continue
             statement = self.statement("operative_paragraph", text, page, document.symbol, self.doc_date(document))
             before = len(self.events)
             self.correction_stated(statement, text, corrects, document.symbol, self.doc_date(document), accordingly,
-                                   item_no=location[0] if location else None)
+                                   item_no=location[0] if location else None, totals=totals)
             made = list(range(before, len(self.events)))
             found.extend(made)
+            consumed.add(index)
             if location:
                 for pointer in location[1]:
                     pointer.events.extend(made)
             location = None
-        for text, page in accordingly_texts:
+        for text, page, index in accordingly_texts:
             statement = self.statement("operative_paragraph", text, page, document.symbol, self.doc_date(document))
             statement.events.extend(found)
-        return bool(found)
+            consumed.add(index)
+        return consumed if found else set()

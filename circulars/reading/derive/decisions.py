@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from circulars.reading import lexicon
-from circulars.reading.derive.base import DeriverBase, Statement
+from circulars.reading.derive.base import END_OF_DAY, DeriverBase, Statement
 from circulars.reading.derive.mentions import (
     body_in,
     is_draft,
@@ -24,6 +24,7 @@ from circulars.reading.derive.mentions import (
 from circulars.reading.segment import EnclosedDocument
 from circulars.reading.vocabulary import (
     CORRECTS_RE,
+    body_named,
     SILENCE_BROKEN_RE,
     SILENCE_CONCLUDED_RE,
     SILENCE_RE,
@@ -53,10 +54,18 @@ LINK_MIN_OVERLAP = 0.9
 PREAMBLE_RE = lexicon.pattern("preamble")
 ACTOR_LINE_RE = lexicon.pattern("actor_line")
 ADOPTED_BY_SILENCE_RE = lexicon.pattern("adopted_by_silence_heading")
+SILENCE_OPENED_RE = lexicon.pattern("silence_opened")
 OPERATIVE_RE = lexicon.pattern("operative")
 ITEM_REF_RE = re.compile(lexicon.expand(r"\b(?:{ITEM})\s*(?:No\.?\s*|№\s*)?\d{1,3}\b"), re.I)
 FINITE_VERB_RE = re.compile(r"^\W*(?:[A-Z][a-z]{2,}(?:es|s)\b(?!\s*,)|[А-ЯЁ][а-яё]+(?:ает|яет|ует|ит|ет)\b)")
 """An operative paragraph starts with its verb ("Resolves to ...", "Invites ...", "Поручает ..."), even one no list knows."""
+
+
+def _names_the_actor(text: str) -> bool:
+    """"Комитет старших должностных лиц", "The Senior Officials Committee,": who acts, on a line of its own."""
+    words = text.strip(" ,.:;").split()
+    return 0 < len(words) <= 8 and body_named(text) is not None and classify_action(text).action == "other" \
+        and not text.rstrip().endswith(".")
 
 
 def _is_capitals(text: str) -> bool:
@@ -211,7 +220,8 @@ class DecisionReader(DeriverBase):
                 continue
             text = squash(strip_markup(block.text))
             bare = _NUMBERED.sub("", text)
-            if not text or (title and text in title) or ACTOR_LINE_RE.search(text) or PREAMBLE_RE.search(bare):
+            if not text or (title and text in title) or ACTOR_LINE_RE.search(text) or PREAMBLE_RE.search(bare) \
+                    or _names_the_actor(bare):
                 continue
             if _is_capitals(bare) or re.fullmatch(r"\(.*\)", bare):
                 continue
@@ -221,13 +231,13 @@ class DecisionReader(DeriverBase):
             found.append(block)
         return found
 
-    def decision_document(self, document: EnclosedDocument) -> list[Block]:
+    def decision_document(self, document: EnclosedDocument, skip: set[int] = frozenset()) -> list[Block]:
         """The decision itself (DecisionRecorded, its silence procedure, its supersessions); returns the
         operative paragraphs that carry changes (amendments, corrections) for the annex readers."""
         when = self.doc_date(document)
         decision_id = self.doc_id(document)
         draft = document.kind == "draft_decision"
-        paragraphs = self.operative_paragraphs(document)
+        paragraphs = [b for b in self.operative_paragraphs(document) if document.blocks.index(b) not in skip]
         # A paragraph that amends, or names an item of a plan, is read as a change: if no rule reads it, it is
         # not read; it is never taken for part of the decision's own act.
         changes = [b for b in paragraphs if amends(squash(strip_markup(b.text))) or ITEM_REF_RE.search(squash(b.text))]
@@ -259,9 +269,17 @@ class DecisionReader(DeriverBase):
             preamble = " ".join(squash(b.text) for b in document.blocks[: document.heading_index])
             deadline = parse_deadline(preamble) or self.cover_deadline()
             if deadline:
-                self.silence_opened(document.symbol, without_on(document.title or ""), deadline, document.page, when, None)
+                self.silence_opened(document.symbol, without_on(document.title or ""), deadline, document.page, when, None,
+                                    self.cover_subjects(document.symbol))
         self._adopted_by_silence(document)
         return changes
+
+    def cover_subjects(self, symbol: str) -> list[str]:
+        """How the cover note's versions name a draft (in every language): evidence for follow-ups in any of them."""
+        from circulars.reading.derive.base import sentences
+        from circulars.reading.derive.mentions import subject_in
+
+        return [found for s in sentences(self.circular.cover.blocks) if symbol in s.text and (found := subject_in(s.text))]
 
     def cover_deadline(self):
         """The deadline the cover note gives when it forwards exactly one draft."""
@@ -277,33 +295,51 @@ class DecisionReader(DeriverBase):
         return None
 
     def _adopted_by_silence(self, document: EnclosedDocument) -> None:
-        """A decision headed "Adopted by silence procedure on 26 December 2023": it concluded a draft.
+        """A decision headed "Adopted by silence procedure on 26 December 2023" (before or just after its
+        heading): it concluded a draft.
 
-        When the circular's note already paired the draft with this symbol, that event is
-        the same fact; otherwise the linker finds the draft from this decision's title,
-        body, session and date.
+        When the circular's note already paired the draft with this symbol, that event is the same fact.
+        When the decision names its draft ("originally circulated as MC/2023/DRAFT/7"), that is the draft.
+        Otherwise the linker finds it from this decision's title, body, session and date. A line about the
+        silence procedure that says neither adoption nor a deadline is not read, and said so.
         """
         if not document.symbol or document.kind == "draft_decision" or is_draft(document.symbol):
             return
-        preamble = [b for b in document.blocks[: document.heading_index] if ADOPTED_BY_SILENCE_RE.search(squash(b.text))]
-        if not preamble:
+        end = next((k for k, b in enumerate(document.blocks) if k > document.heading_index and b.kind in ("paragraph", "list_item")
+                    and not ADOPTED_BY_SILENCE_RE.search(squash(strip_markup(b.text)))
+                    and (OPERATIVE_RE.search(b.text) or FINITE_VERB_RE.match(_NUMBERED.sub("", squash(b.text))))),
+                   len(document.blocks))
+        head = [b for k, b in enumerate(document.blocks[:end]) if b.kind in ("paragraph", "heading")]
+        adopted = [b for b in head if ADOPTED_BY_SILENCE_RE.search(squash(strip_markup(b.text)))]
+        for block in head:
+            text = squash(strip_markup(block.text))
+            if block not in adopted and SILENCE_RE.search(text) and not SILENCE_OPENED_RE.search(text):
+                statement = self.statement("operative_paragraph", text, block.page, document.symbol, self.doc_date(document))
+                self.not_read(statement, "not_understood",
+                              "the decision's heading speaks of a silence procedure in words the reader does not know")
+        if not adopted:
             return
-        block = preamble[0]
-        text = squash(block.text)
+        block = adopted[0]
+        text = squash(strip_markup(block.text))
         statement = self.statement("operative_paragraph", text, block.page, document.symbol, self.doc_date(document))
         for index, event in enumerate(self.events):
             if event.event_type == "SilenceProcedureConcluded" and event.adopted_symbol == document.symbol:
                 statement.events.append(index)
         if statement.events:
             return
-        deadline = parse_deadline(text.replace("on ", "deadline ", 1)) if find_dates(text) else None
+        whole = " ".join(squash(strip_markup(b.text)) for b in document.blocks if b.kind != "table")
+        named = lexicon.search("circulated_as_draft", whole)
+        draft = named.group("symbol") if named and is_draft(named.group("symbol")) else None
+        deadline = parse_deadline(re.sub(r"\b(?:on|of)\b", "deadline", text, count=1)) if find_dates(text) else None
         adopted_on = deadline[0].date() if deadline else self.doc_date(document)
-        valid_at = deadline[0] if deadline else None
+        valid_at = deadline[0] if deadline and deadline[0].timetz().replace(tzinfo=None) != END_OF_DAY else None
         self.emit(SilenceProcedureConcluded(
-            **self.common(block.page, valid_at or adopted_on), draft_symbol=None, adopted_symbol=document.symbol,
+            **self.common(block.page, valid_at or adopted_on), draft_symbol=draft, adopted_symbol=document.symbol,
             adopted_on=adopted_on, draft_subject=without_on(document.title or ""), body=document.body or body_in(text),
             note_references=[], text=f"{document.symbol}: {text}",
-        ), key=("silence_concluded_as", document.symbol, without_on(document.title or "")), statement=statement)
+            evidence=[f"the decision says it was circulated as {draft}"] if draft else [],
+        ), key=("silence_concluded", draft) if draft else ("silence_concluded_as", document.symbol, without_on(document.title or "")),
+            statement=statement)
 
     # -- supersessions, corrections, revisions ------------------------------------------------------------------
 

@@ -58,7 +58,8 @@ _SUBJECT_END = re.compile(
     r"subject|under|with|has|have|is|are|was|were|and\s+the|and\s+to|подлежа|направленн|распространенн|который|которое|"
     r"считается|принят|и\s+проект)|\s+(?:placed|circulated|submitted|sent|is\s+considered|are\s+considered|has\s+been|"
     r"have\s+been|was|were|is|are|shall|will|expired|expires|ended|under\s+(?:the\s+)?silence|through\s+(?:the\s+)?silence|by\s+silence|"
-    r"считается|считаются|принят\w*|подлежащ\w*|подлежавш\w*|направленн\w*|распространенн\w*)\b|[.;]$",
+    r"считается|считаются|принят\w*|подлежащ\w*|подлежавш\w*|направленн\w*|распространенн\w*|перенес\w*|продл\w*|"
+    r"прерван\w*|нарушен\w*|утвержд[её]н\w*|завершил\w*|истек\w*)\b|[.;]$",
     re.I,
 )
 
@@ -194,11 +195,21 @@ def note_references(text: str, own: str | None) -> list[str]:
 
 
 def _deadline_at(text: str, found) -> tuple[datetime, str]:
-    dates = [d for d in find_dates(text) if d.start > found.start]
+    """The date `found` with its time of day: printed just after it ("26 December 2023, 12 noon by Astana
+    time") or just before it ("18:00 hours (Astana time) on 7 March 2024", "до 12:00 по времени Астаны 5 марта")."""
+    every = find_dates(text)
+    later = [d for d in every if d.start > found.start]
     window = text[found.end: found.end + 60]
-    if dates and dates[0].start - found.end < 60:
-        window = window[: dates[0].start - found.end]
+    if later and later[0].start - found.end < 60:
+        window = window[: later[0].start - found.end]
     clock = parse_time(window)
+    if clock is None:
+        earlier = [d for d in every if d.end <= found.start]
+        start = max(found.start - 60, earlier[-1].end if earlier else 0)
+        before = text[start: found.start]
+        if parse_time(before) is not None and not re.search(r"[.;]", before):
+            window = before
+            clock = parse_time(before)
     zone = timezone_named(window) if clock is not None else ASTANA
     return datetime.combine(found.value, clock or END_OF_DAY, ZoneInfo(zone)), zone
 

@@ -58,12 +58,23 @@ from models.events import (
 )
 
 CONDITIONAL_RE = lexicon.pattern("conditional")
+SILENCE_OPENED_RE = lexicon.pattern("silence_opened")
 EXPIRY_RE = re.compile(r"\bexpir(?:ed|es)\b|\bended\b|\bcame\s+to\s+an\s+end\b|истек\w*|заверши\w*|аяқтал\w*", re.I)
 PLURAL_DRAFTS_RE = re.compile(r"\bdraft\s+decisions\b|\bdrafts\b|\bthe\s+decisions\b|проект\w*\s+решений|шешімдер\w*\s+жобалары", re.I)
 FORWARDING_RE = lexicon.pattern("forwarding")
 OPERATIVE_RE = lexicon.pattern("operative")
 CORRIGENDUM_RE = lexicon.pattern("corrigendum")
 ACCORDINGLY_RE = lexicon.pattern("corrected_accordingly")
+
+
+def _operative_language(note_sentences: list[Sentence]) -> str | None:
+    """The language a note is read in: English if it says something operative in English, else Russian,
+    else Kazakh (the other versions say the same and are translations, not statements of their own)."""
+    found = {detect_language(s.text) for s in note_sentences if is_operative(s.text) or CONDITIONAL_RE.search(s.text)}
+    for language in ("en", "ru", "kk"):
+        if language in found:
+            return language
+    return None
 
 
 def primary_language(blocks: list[Block]) -> str | None:
@@ -76,8 +87,11 @@ def primary_language(blocks: list[Block]) -> str | None:
 
 
 def is_operative(text: str) -> bool:
-    """Does a sentence change what stands (and is it no mere courtesy, forwarding or condition)?"""
-    if not (OPERATIVE_RE.search(text) or speaks_of_silence_or_change(text)) or CONDITIONAL_RE.search(text):
+    """Does a sentence change what stands, or announce what will (a silence procedure's condition)? A
+    sentence naming a document symbol counts too: what a note says of a document is never skipped unread.
+    Courtesy and mere forwarding do not."""
+    named = bool(find_document_symbols(text))
+    if not (OPERATIVE_RE.search(text) or speaks_of_silence_or_change(text) or named):
         return False
     if FORWARDING_RE.search(text) and not speaks_of_silence_or_change(text):
         return False
@@ -138,8 +152,10 @@ class NoticeReader(DeriverBase):
 
     def read_note(self, blocks: list[Block], note_date: date | None, *, document_symbol: str | None,
                   own_symbol: str | None) -> None:
-        language = primary_language(blocks)
-        note_sentences = [s for s in sentences(blocks) if not language or detect_language(s.text) in (language, None)]
+        everything = sentences(blocks)
+        language = _operative_language(everything)
+        note_sentences = [s for s in everything if not language or detect_language(s.text) in (language, None)]
+        self.translations = [s for s in everything if s not in note_sentences]
         note_text = " ".join(s.text for s in note_sentences)
         references = note_references(note_text, own_symbol)
         if own_symbol:
@@ -148,6 +164,7 @@ class NoticeReader(DeriverBase):
                                          to_symbol=reference, link="references"), key=("link", own_symbol, reference))
         self.note_deadline = _note_deadline(note_sentences)
         concluding: list[tuple[Statement, Sentence]] = []
+        opening: list[tuple[Statement, Sentence]] = []
         leftovers: list[Statement] = []
         outcomes: list[Statement] = []
         for sentence in note_sentences:
@@ -157,6 +174,10 @@ class NoticeReader(DeriverBase):
             statement = self.statement("note_sentence", text, sentence.page, document_symbol, note_date)
             if NOT_ADOPTED_RE.search(text) and not SILENCE_BROKEN_RE.search(text):
                 leftovers.append(statement)  # "the draft has not been adopted": the consequence of an objection
+            elif CONDITIONAL_RE.search(text):
+                # "... will be considered adopted unless an objection is received by ...": how a note opens a silence
+                # procedure; it states no outcome.
+                opening.append((statement, sentence))
             elif SILENCE_CONCLUDED_RE.search(text):
                 concluding.append((statement, sentence))
                 outcomes.append(statement)
@@ -168,8 +189,8 @@ class NoticeReader(DeriverBase):
                 outcomes.append(statement)
             elif CORRIGENDUM_RE.search(text):
                 self._note_corrigendum(statement, text, note_date, document_symbol)
-            elif SILENCE_RE.search(text) and not EXPIRY_RE.search(text) and parse_deadline(text):
-                self._opened(statement, text, note_date)
+            elif SILENCE_OPENED_RE.search(text) and not EXPIRY_RE.search(text):
+                opening.append((statement, sentence))
             elif WITHDRAWN_RE.search(text) and find_document_symbols(text):
                 for symbol in find_document_symbols(text):
                     self.emit(DecisionSuperseded(**self.common(sentence.page, note_date), symbol=symbol, by_symbol=None,
@@ -178,6 +199,8 @@ class NoticeReader(DeriverBase):
                 leftovers.append(statement)
         if concluding:
             self._concluded(concluding, note_date, references)
+        if opening:
+            self._opened(opening, note_date, outcomes)
         outcome_subjects = [subject_in(o.text) for o in outcomes]
         for statement in leftovers:
             # "The silence procedure expired on ...", "Accordingly, the draft has not been adopted": what the note's
@@ -196,49 +219,67 @@ class NoticeReader(DeriverBase):
 
     # -- opened ----------------------------------------------------------------------------------------
 
-    def _opened(self, statement: Statement, text: str, note_date: date | None) -> None:
-        deadline = parse_deadline(text)
-        drafts = [s for s in find_document_symbols(text) if is_draft(s)]
+    def _opened(self, group: list[tuple[Statement, Sentence]], note_date: date | None, outcomes: list[Statement]) -> None:
+        """The sentences of a note that place drafts under silence procedure, read together: the drafts may be
+        named in one ("circulate draft decision SOC/2024-I/DRAFT/9 under a silence procedure") and the deadline
+        in the next ("Silence will be deemed kept unless broken before 26.04.2024, 10:00")."""
+        texts = [sentence.text for _, sentence in group]
+        drafts = list(dict.fromkeys(s for text in texts for s in find_document_symbols(text) if is_draft(s)))
+        deadlines = [d for text in texts if (d := parse_deadline(text))]
+        timed = [d for d in deadlines if d[0].timetz().replace(tzinfo=None) != END_OF_DAY]
+        deadline = (timed or deadlines or [None])[0]
+        statements = [statement for statement, _ in group]
         if not drafts:
+            if outcomes:  # "Should no objections be received ..." beside a concluding note: said of its outcome
+                for statement in statements:
+                    for outcome in outcomes:
+                        statement.events.extend(i for i in outcome.events if i not in statement.events)
+                return
             # "forward ... the draft SOC decision on X placed under silence procedure": one of the enclosed drafts.
-            subject = subject_in(text)
+            subject = next((found for text in texts if (found := subject_in(text))), None)
             enclosed = list(self.drafts_opened_in_documents.items())
             if len(enclosed) > 1 and subject:
                 scored = [(subject_similarity(subject, s) or 0.0, symbol) for symbol, s in enclosed]
                 best = max(score for score, _ in scored)
                 enclosed = [(symbol, s) for (score, symbol), (_, s) in zip(scored, enclosed) if score == best and best >= 0.5]
             if len(enclosed) == 1:
-                self.deferred.append((statement, ("silence_opened", enclosed[0][0])))
+                for statement in statements:
+                    self.deferred.append((statement, ("silence_opened", enclosed[0][0])))
                 return
-            self.not_read(statement, "no_target" if not enclosed else "several_candidates",
-                          "a silence procedure is announced for a draft this circular neither names by symbol nor encloses",
-                          [symbol for symbol, _ in enclosed])
+            for statement in statements:
+                self.not_read(statement, "no_target" if not enclosed else "several_candidates",
+                              "a silence procedure is announced for a draft this circular neither names by symbol nor encloses",
+                              [symbol for symbol, _ in enclosed])
+            return
+        enclosed = [d for d in drafts if d in self.drafts_opened_in_documents]
+        for statement in statements:
+            for draft in enclosed:
+                self.deferred.append((statement, ("silence_opened", draft)))
+        fresh = [d for d in drafts if d not in self.drafts_opened_in_documents]
+        if not fresh:
             return
         if deadline is None:
-            for draft in drafts:
-                if draft in self.drafts_opened_in_documents:
-                    self.deferred.append((statement, ("silence_opened", draft)))
-            if not any(s is statement for s, _ in self.deferred):
-                self.not_read(statement, "not_understood",
-                              "it speaks of a silence procedure but is no opening the reader can read (no deadline), "
-                              "nor a conclusion, an objection or an extension")
+            for statement in statements:
+                self.not_read(statement, "timing_not_understood",
+                              f"{', '.join(fresh)} placed under silence procedure without a deadline the reader can read")
             return
-        subject_by_draft = {c.symbol: subject_in(c.text) for c in clauses(text) if c.symbol}
-        for draft in drafts:
-            if draft in self.drafts_opened_in_documents:
-                self.deferred.append((statement, ("silence_opened", draft)))
-                continue
-            self.silence_opened(draft, subject_by_draft.get(draft) or subject_in(text) or "", deadline, statement.page,
-                                note_date, statement)
+        for draft in fresh:
+            holder = next(text for text in texts if draft in text)
+            subject = next((subject_in(c.text) for c in clauses(holder) if c.symbol == draft), None) or subject_in(holder) or ""
+            others = [found for t in self.translations if draft in t.text and (found := subject_in(t.text))]
+            self.silence_opened(draft, subject, deadline, group[0][1].page, note_date, statements[0], others)
+            for statement in statements[1:]:
+                statement.events.append(self._seen[("silence_opened", draft)])
 
     def silence_opened(self, symbol: str, subject: str, deadline: tuple[datetime, str], page: int,
-                       valid_on: date | None, statement: Statement | None) -> None:
+                       valid_on: date | None, statement: Statement | None, other_subjects: list[str] | None = None) -> None:
         local, zone = deadline
         match = DOCUMENT_SYMBOL_RE.match(symbol)
         self.emit(SilenceProcedureOpened(
             **self.common(page, valid_on), decision_id=symbol, symbol=symbol,
             body=match.group("body") if match else None, subject=subject,
             deadline_local=local, deadline_utc=local.astimezone(timezone.utc), timezone=zone,
+            other_subjects=[o for o in dict.fromkeys(other_subjects or []) if o != subject],
         ), key=("silence_opened", symbol), statement=statement)
 
     # -- concluded ---------------------------------------------------------------------------------------
@@ -299,6 +340,7 @@ class NoticeReader(DeriverBase):
             emitted.append(self._emit_concluded(mention, None, mention.symbol, deadline, note_date, references, []))
         # A plural sentence with no subject ("the draft decisions submitted under that note") speaks of every
         # draft of the note it refers to: it stands for the note's other subject-less sentences.
+        subjectless.sort(key=lambda m: m.subject is None)  # a sentence naming its subject first: the others restate it
         plural = [m for m in subjectless if m.subject is None and references and PLURAL_DRAFTS_RE.search(m.sentence.text)]
         if plural and not emitted:
             emitted.append(self._emit_concluded(plural[0], None, None, deadline, note_date, references, [], every=True))
@@ -390,31 +432,55 @@ class NoticeReader(DeriverBase):
 
     def correction_stated(self, statement: Statement, text: str, corrects: str | None, corrected_by: str | None,
                           valid_on: date | datetime | None, accordingly: list[str] | None = None,
-                          item_no: int | None = None) -> bool:
-        found = False
+                          item_no: int | None = None, totals: dict[str, int] | None = None) -> bool:
+        """Every "for X read Y" of a text, with the totals corrected accordingly (or stated outright)."""
         own = ACCORDINGLY_RE.search(text)
         kinds = accordingly_kinds(own.group(0)) if own else (accordingly or [])
+        stated = {**(totals or {}), **stated_totals(text)}
+        kinds = list(dict.fromkeys(kinds + list(stated)))
         for compiled in lexicon.patterns("corrigendum"):
-            for match in compiled.finditer(text):
-                found = True
+            found = [m for m in compiled.finditer(text)]
+            if not found:
+                continue
+            for match in found:
                 item = re.search(r"\b(?:item|line|point|пункт|строк\w*)\s*(?:No\.?\s*|№\s*)?(\d{1,3})\b", text[: match.start()], re.I)
-                own_item = int(item.group(1)) if item else item_no
                 self.emit(CorrectionStated(
                     **self.common(statement.page, valid_on), corrects_symbol=corrects, corrected_by=corrected_by,
-                    before=match.group("before"), after=match.group("after"),
-                    accordingly=kinds,
-                    item_no=own_item, text=text,
+                    before=match.group("before").strip(), after=match.group("after").strip(), accordingly=kinds,
+                    totals=stated, item_no=int(item.group(1)) if item else item_no, text=text,
                 ), statement=statement)
-            if found:
-                break
-        return found
+            return True
+        return False
+
+
+_TOTALS_SET = re.compile(
+    r"(?P<what>(?:the\s+)?(?:sub-?\s*total|grand\s+total|total)(?:\s+and\s+(?:the\s+)?(?:sub-?\s*total|grand\s+total|total))?)"
+    r"\s+(?:is|are|shall\s+be|be|should\s+be)\s+(?:amended|corrected|changed|adjusted|set)\s+to\s+"
+    r"(?P<amounts>\d[\d,.\s\u00a0]*\d(?:\s+and\s+\d[\d,.\s\u00a0]*\d)?)",
+    re.I,
+)
+
+
+def stated_totals(text: str) -> dict[str, int]:
+    """"the Total and the Grand total are amended to 4,745,323 and 4,769,000 respectively" → both, by kind."""
+    from circulars.reading.vocabulary import parse_amount
+
+    found: dict[str, int] = {}
+    for match in _TOTALS_SET.finditer(text):
+        kinds = ["grand_total" if "grand" in part.lower() else "total"
+                 for part in re.split(r"\s+and\s+", match.group("what"), flags=re.I)]
+        amounts = [parse_amount(a) for a in re.split(r"\s+and\s+", match.group("amounts").strip())]
+        for kind, amount in zip(kinds, amounts):
+            if amount is not None:
+                found[kind] = amount
+    return found
 
 
 def accordingly_kinds(text: str) -> list[str]:
     """Which totals a corrigendum says are corrected accordingly: ["total", "grand_total"]."""
     lower = text.lower()
     kinds: list[str] = []
-    if re.search(r"grand\s+total|всего|общий\s+итог|барлығы", lower):
+    if re.search(r"grand\s+total|всего|общ\w*\s+итог\w*|барлығы", lower):
         kinds.append("grand_total")
     if re.search(r"(?<!grand\s)\b(?:sub-?\s*)?total\b|\bitog|итог|жиыны", re.sub(r"grand\s+total", "", lower)):
         kinds.append("total")

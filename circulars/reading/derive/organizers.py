@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import re
 
+from circulars.reading import lexicon
 from circulars.reading.vocabulary import squash
 
 
 _OPEN_QUOTES = "“«„"
 _CLOSE_QUOTES = "”»“"
-_ORG_HEADS = set(
-    """ministry agency department council committee secretariat academy directorate government association
-    federation republic kingdom state states emirates sultanate service division authority organization
-    organisation institute centre center movement forum bank office commission corporation university chamber
-    police administration foundation fund union society board bureau group company embassy mission unit
-    programme program school college court parliament assembly command headquarters network alliance trust
-    nations community observatory museum library hospital inspectorate ombudsman procuracy prosecutor""".split()
-)
+_ORG_HEADS = set(lexicon.data()["organisations"]["heads"].split())
+"""Words that make a comma-separated part an organisation of its own (vocabulary.toml [organisations])."""
 
 
 def _split_outside(text: str) -> list[str]:

@@ -41,9 +41,20 @@ from models.events import (
 PLAN_COLUMNS = ["number", "title", "organizers", "timing"]
 AMENDMENT_COLUMNS = ["number", "title", "organizers", "change", "timing"]
 _NUMBERS = re.compile(r"\d{1,3}")
+_LEAD_IN = re.compile(r"^[,;:]?\s*(?:(?:to\s+)?read(?:ing)?|as\s+follows|the\s+following(?:\s+(?:new\s+)?(?:item|event|text|wording))?|"
+                      r"(?:the\s+)?(?:new\s+)?(?:text|wording)|which\s+reads|следующего\s+содержания|в\s+следующей\s+редакции)"
+                      r"\s*[:.]?\s*(?:(?:text|wording)\s*:)?\s*$|^[,;:]?\s*(?:text|wording)\s*:\s*", re.I)
+
+
+def _closes_quote(text: str) -> bool:
+    opens = sum(text.count(q) for q in "“«„") + text.count('"') // 2 * 0
+    closes = sum(text.count(q) for q in "”»")
+    plain = text.count('"')
+    return opens <= closes and plain % 2 == 0
 _LABEL = re.compile(
-    r"(?P<label>title|event|name|наименование|мероприятие|organi[sz]ers?(?:\s*\(s\))?|организатор\w*|"
-    r"(?:indicative\s+)?timing|dates?|сроки|срок)\s*[:\-–—]\s*",
+    r"(?P<label>(?:expected\s+)?title(?:\s+of\s+the\s+event)?|event|name|наименование|мероприятие|"
+    r"organi[sz]ers?(?:\s*\(s\))?|организатор\w*(?:\s*\(ы\))?|ұйымдастырушы\w*|"
+    r"(?:indicative\s+)?timing|dates?|(?:ориентировочные\s+)?сроки|срок|мерзім\w*)\s*[:\-–—]\s*",
     re.I,
 )
 
@@ -76,6 +87,17 @@ def number(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def clean_timing(text: str) -> str:
+    """The timing itself out of the words around it: "the "second half of the year"" → second half of the
+    year; "10-14.06.2024 instead of 3 – 7 June" → 10-14.06.2024; "mid-March 2024, at the request of ..." → mid-March 2024."""
+    text = re.sub(r"\s*\(.*$|\s+(?:instead\s+of|rather\s+than|вместо)\b.*$", "", text)
+    text = re.sub(r",\s+(?:at|upon|following|due|in\s+order|as|on\s+the|to\s+allow|pending|subject|by\s+decision)\b.*$", "", text)
+    text = text.strip(" ;,\"“”«»'‘’")
+    if text.endswith(".") and not re.search(r"(?:^|[.\s])\w\.$", text):  # a sentence's full stop, not "T.B.C."
+        text = text[:-1]
+    return re.sub(r"^(?:the|a)\s+", "", text).strip(" \"“”«»'‘’")
+
+
 def plan_fields(title: str, organizers_text: str, timing_text: str, year: int) -> dict:
     organizers = split_organizers(organizers_text)
     timing = parse_timing(timing_text, year)
@@ -91,21 +113,25 @@ def plan_fields(title: str, organizers_text: str, timing_text: str, year: int) -
 
 
 def _unquote(text: str) -> str:
-    text = text.strip().strip(" .;:")
+    text = text.strip().strip(" ;:")
     pairs = {"\"": "\"", "“": "”", "«": "»", "'": "'", "‘": "’", "„": "“"}
     while len(text) >= 2 and text[0] in pairs and text.endswith(pairs[text[0]]):
         text = text[1:-1].strip()
     return text
 
 
-def parse_item_text(text: str) -> tuple[int | None, str, str, str] | None:
+def parse_item_text(text) -> tuple[int | None, str, str, str] | None:
     """(number, title, organisers, timing) from an item written out in prose or as a flattened row.
 
     Understood forms: labelled fields ("Title: ...; Organizer(s): ...; Timing: ..."), fields
     set apart by " | ", tabs or " — ", and a quoted title followed by "organized by ..." and a
     timing in parentheses or after a comma. None when nothing can be told apart.
     """
-    text = _unquote(squash(strip_markup(text)).strip(" ."))
+    if isinstance(text, tuple):
+        return text  # a row of a table: (number, title, organisers, timing) already told apart by its header
+    text = " ".join(line.strip() for line in strip_markup(text).split("\n") if line.strip()).strip()
+    text = _unquote(text[:-1] if text.endswith(("\".", "”.", "».", "'.")) else text)
+    text = squash(text) if "\n" not in text else text
     number_match = re.match(r"^\s*(?:No\.?\s*|№\s*)?(\d{1,3})[.)]?\s+", text)
     item_no = int(number_match.group(1)) if number_match else None
     body = text[number_match.end():] if number_match else text
@@ -116,8 +142,8 @@ def parse_item_text(text: str) -> tuple[int | None, str, str, str] | None:
             end = labels[k + 1].start() if k + 1 < len(labels) else len(body)
             value = _unquote(body[match.end(): end].strip(" ;,"))
             label = match.group("label").lower()
-            key = "organizers" if label.startswith(("organ", "орган")) else \
-                "timing" if label.startswith(("timing", "indicative", "date", "срок")) else "title"
+            key = "organizers" if re.search(r"organ|организ|ұйымдаст", label) else \
+                "timing" if re.search(r"timing|date|срок|мерзім", label) else "title"
             fields[key] = value
         if not fields["title"] and labels[0].start() > 0:
             fields["title"] = _unquote(body[: labels[0].start()].strip(" ;,"))
@@ -128,13 +154,27 @@ def parse_item_text(text: str) -> tuple[int | None, str, str, str] | None:
             if item_no is None and number(parts[0]) is not None and len(parts) >= 4:
                 item_no, parts = number(parts[0]), parts[1:]
             return item_no, _unquote(parts[0]), parts[1].strip(" ;,"), _unquote(parts[2]) if len(parts) > 2 else ""
-    quoted = re.match(r"^[\"“«‘'](?P<title>.+?)[\"”»’'](?P<rest>.*)$", body)
+    lines = [line.strip(" ;") for line in body.split("\n") if line.strip(" ;")]
+    if len(lines) >= 2 and not _LABEL.match(lines[0]):
+        # a title on its own line, then labelled lines (or organisers and timing, one per line)
+        rest = parse_item_text("\n".join(lines[1:]) if any(_LABEL.match(x) for x in lines[1:]) else "")
+        if rest is not None and (rest[2] or rest[3]):
+            return item_no, _unquote(lines[0]), rest[2], rest[3]
+        if len(lines) == 3:
+            return item_no, _unquote(lines[0]), lines[1], _unquote(lines[2])
+    quoted = re.search(r"[\"“«‘](?P<title>[^\"”»’]+?)[\"”»’](?P<rest>.*)$", body)
     if quoted:
         rest = quoted.group("rest")
-        organizers = re.search(r"(?:organi[sz]ed|hosted|convened)\s+by\s+(?P<org>[^()]+?)(?=\s*(?:\(|,\s*(?:in|on|during|timing)\b|;|$))", rest, re.I)
-        timing = re.search(r"\((?:timing\s*:\s*)?(?P<timing>[^()]+)\)\s*$|(?:,|;)\s*(?:in|on|during|timing\s*:)\s*(?P<timing2>[^,;()]+)$", rest, re.I)
-        return (item_no, quoted.group("title"), organizers.group("org") if organizers else "",
-                (timing.group("timing") or timing.group("timing2")).strip() if timing else "")
+        if item_no is None:
+            named = re.search(r"\b(?:item|event|No\.?)\s*(?:No\.?\s*)?(\d{1,3})\b", body[: quoted.start()], re.I)
+            item_no = int(named.group(1)) if named else None
+        organizers = re.search(r"(?:organi[sz]ed|hosted|convened)\s+by\s+(?P<org>[^()\"“«]+?)(?=\s*(?:\(|,|;|\s+in\s+[\"“«]|\s+(?:in|on|during)\s+\S+\s*$|$))",
+                               rest, re.I)
+        timing = re.search(r"\((?:timing\s*:\s*)?(?P<timing>[^()]+)\)\s*$|\bin\s+[\"“«](?P<quoted>[^\"”»]+)[\"”»]|"
+                           r"(?:,|;)\s*(?:in|on|during|timing\s*:)\s*(?P<timing2>[^,;()]+)$", rest, re.I)
+        found_timing = next((g for g in (timing.group("timing"), timing.group("quoted"), timing.group("timing2")) if g),
+                            "") if timing else ""
+        return (item_no, quoted.group("title"), organizers.group("org").strip() if organizers else "", found_timing.strip())
     return None
 
 
@@ -195,14 +235,14 @@ class PlanReader(DeriverBase):
         if plan_symbol:
             self.emit(DocumentLinked(**self.common(document.page, when), from_symbol=amendment_symbol,
                                      to_symbol=plan_symbol, link="amends"), key=("link", amendment_symbol, plan_symbol))
-        if document.annex_index is not None and document.annex_kind == "amendment":
-            self._amendment_table(document, amendment_symbol, plan_symbol, year)
         consumed: set[int] = set()
         for block in paragraphs:
             index = document.blocks.index(block)
             if index in consumed:
                 continue
             self._prose_amendment(document, index, amendment_symbol, plan_symbol, year, consumed)
+        if document.annex_index is not None and document.annex_kind == "amendment" and document.annex_index not in consumed:
+            self._amendment_table(document, amendment_symbol, plan_symbol, year)
 
     def _common_change(self, page: int, document: EnclosedDocument, plan_symbol: str | None, year: int,
                        amendment_symbol: str, text: str) -> dict:
@@ -257,28 +297,37 @@ class PlanReader(DeriverBase):
 
     # -- prose -------------------------------------------------------------------------------------------
 
-    def _payload(self, document: EnclosedDocument, index: int, inline: str, consumed: set[int]) -> list[str]:
+    def _payload(self, document: EnclosedDocument, index: int, inline: str, consumed: set[int]) -> list:
         """The item(s) written out after "shall read as follows:" / "is added after item 27:": the rest of
-        the paragraph, else the table or quoted paragraphs that follow it."""
-        inline = inline.strip().lstrip(":").strip()
-        if inline and not re.fullmatch(r"(?:as\s+follows|the\s+following|following)\W*", inline, re.I):
-            return [re.sub(r"^(?:as\s+follows|the\s+following)\s*:\s*", "", inline, flags=re.I)]
-        items: list[str] = []
+        the paragraph, else the table (its rows, read by their header) or the quoted paragraphs that follow."""
+        inline = re.sub(r"^[,;]?\s*(?:of|to|in)\s+the\s+(?:annex|plan|list)\b[^,:]*[,:]?\s*", "", inline.strip(), flags=re.I)
+        inline = _LEAD_IN.sub("", inline).strip(" :;,.")
+        if inline:
+            return [inline]
+        items: list = []
         for k in range(index + 1, len(document.blocks)):
             block = document.blocks[k]
             if block.kind == "table":
                 consumed.add(k)
-                items.extend("\t".join(row.cells) for row in block.rows if not blank_row(row))
+                columns = roles(block, PLAN_COLUMNS)
+                items.extend((number(cell(row, columns.get("number"))), cell(row, columns.get("title")),
+                              cell(row, columns.get("organizers")), cell(row, columns.get("timing")))
+                             for row in block.rows if not blank_row(row))
                 break
-            text = squash(strip_markup(block.text))
+            text = "\n".join(squash(line) for line in strip_markup(block.text).split("\n") if line.strip())
             if block.kind not in ("paragraph", "list_item") or not text:
                 break
-            if lexicon.pattern("operative").search(text) and not text.startswith(("\"", "“", "«", "'", "‘")):
+            quoted = text.startswith(tuple("\"“«'‘„"))
+            if lexicon.pattern("operative").search(text) and not quoted:
                 break
             consumed.add(k)
-            items.append(text)
-            if not text.endswith((",", ";")):
-                break
+            if items and isinstance(items[-1], str) and not _closes_quote(items[-1]):
+                items[-1] = f"{items[-1]}\n{text}"  # a quoted item set over several paragraphs
+            else:
+                items.append(text)
+            if _closes_quote(items[-1]) or not quoted:
+                if not text.endswith((",", ";")):
+                    break
         return items
 
     def _prose_amendment(self, document: EnclosedDocument, index: int, amendment_symbol: str,
@@ -342,7 +391,7 @@ class PlanReader(DeriverBase):
                 self._check_timing(statement, fields)
             return
         if (match := lexicon.search("timing_changed", text)) is not None:
-            timing_text = re.sub(r"\s*\(.*$|\s+(?:instead\s+of|rather\s+than|вместо)\b.*$", "", match.group("timing")).strip(" .;,\"“”«»'‘’")
+            timing_text = clean_timing(match.group("timing"))
             fields = plan_fields("", "", timing_text, year)
             self.emit(PlanItemRescheduled(**common, item_no=int(match.group("n")), timing_text=timing_text,
                                           starts_on=fields["starts_on"], ends_on=fields["ends_on"],
