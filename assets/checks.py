@@ -140,6 +140,12 @@ def _suite_context(con, table: str, frame) -> dict:
     shas = {r[0] for r in con.execute(
         "SELECT sha256 FROM circulars WHERE sha256 IN (SELECT unnest(?))", [mentioned]
     ).fetchall()}
+    if table == "budget_lines":
+        # totals a person settled ("misprint, kept as printed") pass as printed; the result says who and why
+        settled = dict(con.execute(
+            "SELECT item_id, settled_how || ' by ' || settled_by || ': ' || settled_reason FROM settlements(now())"
+        ).fetchall())
+        return {"circular_sha256s": shas, "settled": settled}
     if table != "decisions":
         return {"circular_sha256s": shas}
     # A symbol is traceable if a document carries it, or a document that was read cites it
@@ -159,6 +165,35 @@ def _suite_context(con, table: str, frame) -> dict:
         [mentioned],
     ).fetchall())
     return {"document_symbols": symbols, "circular_sha256s": shas, "circulated_on": circulated}
+
+
+@asset_check(
+    asset="circulars",
+    blocking=False,
+    description="Nothing waits for a person: fails while `review_items` has open items (statements not read, rows "
+    "the checks' rules fail on, ambiguous links, quarantined files) and lists them. Settle each with "
+    "`circulars correct ... --item ID` or `circulars dismiss ID --reason ...`.",
+)
+def review_queue(context: AssetCheckExecutionContext, circulars_home: CircularsHome) -> AssetCheckResult:
+    home = circulars_home.home()
+    with connect(home.database, read_only=True, on_wait=context.log.info) as con:
+        has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'review_items'").fetchone()[0]
+        rows = con.execute(
+            "SELECT id, kind, coalesce(circular_symbol, left(circular_sha256, 12)), page, left(text, 160) FROM review_items "
+            "ORDER BY since, id"
+        ).fetchall() if has else []
+    items = [{"id": i, "kind": k, "circular": c, "page": p, "text": t} for i, k, c, p, t in rows]
+    observed = "nothing needs review" if not items else f"{len(items)} item(s) need review: " + "; ".join(
+        f"{i['id']} {i['kind']} ({i['circular']}, p. {i['page']}): {i['text']}" for i in items[:3])
+    _record(context, home, [quality.QualityResult("circulars", "review_queue", not items, "WARN", observed,
+                                                  {"open": len(items), "items": items[:50]})])
+    return AssetCheckResult(
+        passed=not items,
+        severity=AssetCheckSeverity.WARN,
+        description=observed,
+        metadata={"open_items": len(items), "items": MetadataValue.json(items[:50]),
+                  "settle": MetadataValue.md("`circulars review` lists them; `circulars review show ID` shows one")},
+    )
 
 
 SUITE_TABLES = ("circulars", "documents", "decisions", "plan_items", "budget_lines", "unread_statements")

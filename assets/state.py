@@ -29,7 +29,10 @@ TABLE_DESCRIPTIONS = {
     "unread_statements": "What the reader could not turn into events: every annex row or operative sentence that "
     "yielded none (or only part of one), with why (unknown change word, no target found, several candidates, timing "
     "not understood, numbering gap ...), the circular, page and document. Never silently empty: its check fails "
-    "while a row is open.",
+    "while a row is open (not settled by a correction or a dismissal).",
+    "review_items": "What needs a person: statements not read, rows the checks' rules fail on (a total that does not "
+    "add up, an item number printed twice), ambiguous links, quarantined files; each with a stable id and what "
+    "would settle it. `circulars review` lists them.",
 }
 
 PREVIEW_ROWS = 10

@@ -218,6 +218,18 @@ def _with_progress(home: Home, total: int, run, *, enabled: bool):
             watcher.join(timeout=2)
 
 
+def needs_review(home: Home) -> int:
+    """Open review items in the whole record (what `circulars review` lists)."""
+    if not home.database.exists():
+        return 0
+    from circulars.db import connect
+
+    with connect(home.database, read_only=True, on_wait=lambda m: err.print(m)) as con:
+        if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'review_items'").fetchone()[0]:
+            return 0
+        return con.execute("SELECT count(*) FROM review_items").fetchone()[0]
+
+
 def not_read_in(home: Home, shas: list[str]) -> list[dict]:
     """Per circular of this run, the statements left unread (count and first lines), from `unread_statements`."""
     if not shas or not home.database.exists():
@@ -255,6 +267,7 @@ def _print_summary(summary: dict, home: Home) -> None:
     table.add_row("failed checks", str(len(summary["failed_checks"])), ", ".join(c["check"] for c in summary["failed_checks"][:5]))
     not_read = summary.get("not_read", [])
     table.add_row("not read", str(sum(f["count"] for f in not_read)), names(not_read))
+    table.add_row("needs review", str(summary.get("needs_review", 0)), "circulars review" if summary.get("needs_review") else "")
     out.print(table)
     for item in summary["quarantined"]:
         out.print(f"[yellow]quarantined[/] {escape(item['file_name'])}: [bold]{item['reason_code']}[/] — {escape(item['reason'])}")
@@ -302,6 +315,7 @@ def ingest(
     summary = summarise(result)
     summary["copied"] = names
     summary["not_read"] = not_read_in(data_home, [i["sha256"] for i in summary["new"]] + summary.get("parsed", []))
+    summary["needs_review"] = needs_review(data_home)
     if as_json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     elif not quiet or not result.success or summary["quarantined"] or summary["failed_checks"] or summary["not_read"]:
@@ -445,6 +459,16 @@ def calendar(
     temporary.write_bytes(ics)
     os.replace(temporary, output)
     err.print(f"{ics.count(b'BEGIN:VEVENT')} event(s) written to {output}", highlight=False)
+
+
+def _register_review() -> None:
+    from circulars import review_cli
+
+    review_cli.register(app, home_of=_home, out=out, err=err, user_error=UserError, run_ingestion=run_ingestion,
+                        jsonable=_jsonable)
+
+
+_register_review()
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ import duckdb
 
 from circulars import eventlog
 
-PROJECTION_VERSION = 2
+PROJECTION_VERSION = 3
 """Bump when a history table's columns change: projections are then dropped and rebuilt from seq 0."""
 
 HISTORY_TABLES = """
@@ -79,13 +79,20 @@ CREATE TABLE IF NOT EXISTS unread_history (
     circular_sha256 VARCHAR, page INTEGER, seq BIGINT, valid_at TIMESTAMPTZ, recorded_at TIMESTAMPTZ,
     event_id VARCHAR);
 
+CREATE TABLE IF NOT EXISTS correction_history (
+    event_type VARCHAR, entity VARCHAR, plan_year INTEGER, item_no INTEGER, budget_year INTEGER, line VARCHAR,
+    symbol VARCHAR, field VARCHAR, value VARCHAR, starts_on DATE, ends_on DATE, timing_precision VARCHAR,
+    review_item_id VARCHAR, item_id VARCHAR, reverted_event_id VARCHAR, kind VARCHAR, text VARCHAR,
+    "by" VARCHAR, reason VARCHAR, circular_sha256 VARCHAR, page INTEGER, seq BIGINT, valid_at TIMESTAMPTZ,
+    recorded_at TIMESTAMPTZ, event_id VARCHAR);
+
 CREATE TABLE IF NOT EXISTS resolution_history (
     reading_id VARCHAR, resolves VARCHAR, event_type VARCHAR, evidence VARCHAR[], seq BIGINT, event_id VARCHAR);
 """
 
 HISTORY_TABLE_NAMES = (
     "receipt_history", "reading_history", "document_history", "link_history", "decision_history",
-    "plan_history", "budget_history", "unread_history", "resolution_history",
+    "plan_history", "budget_history", "unread_history", "resolution_history", "correction_history",
 )
 
 _P = "e.circular_sha256, CAST(e.payload->>'page' AS INTEGER), e.seq, e.valid_at, e.recorded_at, e.event_id"
@@ -170,6 +177,15 @@ HISTORY_INSERTS = {
                e.payload->>'statement_kind', e.payload->>'text', e.payload->>'why', e.payload->>'detail',
                coalesce({_STRS.format('candidates')}, []), e.payload->>'about_event_id', {_P}
         FROM events e WHERE e.seq > $after AND e.event_type = 'StatementNotRead'""",
+    "correction_history": f"""
+        INSERT INTO correction_history
+        SELECT e.event_type, e.payload->>'entity', CAST(e.payload->>'plan_year' AS INTEGER),
+               CAST(e.payload->>'item_no' AS INTEGER), CAST(e.payload->>'budget_year' AS INTEGER), e.payload->>'line',
+               e.payload->>'symbol', e.payload->>'field', e.payload->>'value', CAST(e.payload->>'starts_on' AS DATE),
+               CAST(e.payload->>'ends_on' AS DATE), e.payload->>'timing_precision', e.payload->>'review_item_id',
+               e.payload->>'item_id', e.payload->>'reverted_event_id', e.payload->>'kind', e.payload->>'text',
+               e.payload->>'by', e.payload->>'reason', {_P}
+        FROM events e WHERE e.seq > $after AND e.event_type IN ('FactCorrected', 'ReviewItemDismissed', 'CorrectionReverted')""",
     "resolution_history": f"""
         INSERT INTO resolution_history
         SELECT e.payload->>'reading_id', e.payload->>'resolves', e.event_type,
@@ -186,7 +202,7 @@ CREATE OR REPLACE MACRO live_readings(known_at) AS TABLE
         FROM reading_history WHERE recorded_at <= CAST(known_at AS TIMESTAMPTZ))
     WHERE rn = 1;
 
-CREATE OR REPLACE MACRO decisions_as_of("at", known_at := NULL) AS TABLE
+CREATE OR REPLACE MACRO decisions_read_as_of("at", known_at := NULL) AS TABLE
     WITH h AS (
         SELECT d.* FROM decision_history d
         JOIN live_readings(coalesce(CAST(known_at AS TIMESTAMPTZ), now())) USING (reading_id)
@@ -270,7 +286,7 @@ CREATE OR REPLACE MACRO decisions_as_of("at", known_at := NULL) AS TABLE
     LEFT JOIN superseded s ON s.symbol = m.symbol
     ORDER BY m.meeting_on NULLS LAST, m.valid_at, m.item_no NULLS LAST, m.decision_id;
 
-CREATE OR REPLACE MACRO plan_items_as_of("at", known_at := NULL) AS TABLE
+CREATE OR REPLACE MACRO plan_items_read_as_of("at", known_at := NULL) AS TABLE
     WITH h AS (
         SELECT p.* FROM plan_history p
         JOIN live_readings(coalesce(CAST(known_at AS TIMESTAMPTZ), now())) USING (reading_id)
@@ -348,7 +364,7 @@ CREATE OR REPLACE MACRO plan_items_as_of("at", known_at := NULL) AS TABLE
     LEFT JOIN amended m ON m.plan_year = i.plan_year AND m.item_no = i.item_no
     ORDER BY i.plan_year, i.item_no NULLS LAST, i.seq;
 
-CREATE OR REPLACE MACRO budget_lines_as_of("at", known_at := NULL) AS TABLE
+CREATE OR REPLACE MACRO budget_lines_read_as_of("at", known_at := NULL) AS TABLE
     WITH h AS (
         SELECT b.* FROM budget_history b
         JOIN live_readings(coalesce(CAST(known_at AS TIMESTAMPTZ), now())) USING (reading_id)
@@ -373,6 +389,81 @@ CREATE OR REPLACE MACRO budget_lines_as_of("at", known_at := NULL) AS TABLE
     LEFT JOIN corrections c ON c.budget_symbol = l.budget_symbol AND c.position = l.position
     WHERE l.change = 'line'
     ORDER BY l.budget_year, l.position;
+
+-- What people corrected, as known at `known_at`: corrections and dismissals not reverted by then.
+CREATE OR REPLACE MACRO live_corrections(known_at) AS TABLE
+    SELECT c.* FROM correction_history c
+    WHERE c.recorded_at <= CAST(known_at AS TIMESTAMPTZ) AND c.event_type <> 'CorrectionReverted'
+      AND c.event_id NOT IN (SELECT reverted_event_id FROM correction_history
+                             WHERE event_type = 'CorrectionReverted' AND recorded_at <= CAST(known_at AS TIMESTAMPTZ));
+
+-- The latest live correction of each field of each fact, in force at valid time `at`.
+CREATE OR REPLACE MACRO fact_corrections("at", known_at) AS TABLE
+    SELECT * EXCLUDE (rn) FROM (
+        SELECT c.*, row_number() OVER (PARTITION BY entity, plan_year, item_no, budget_year, line, symbol, field
+                                       ORDER BY seq DESC) AS rn
+        FROM live_corrections(known_at) c
+        WHERE c.event_type = 'FactCorrected' AND c.valid_at <= CAST("at" AS TIMESTAMPTZ)) WHERE rn = 1;
+
+-- The tables as stated by the circulars, with what people corrected applied over them: a corrected row
+-- says so (source = 'correction', the correcting event, who and why) and keeps the circular and page it
+-- was read from. A correction is seen only from when it was recorded (known_at).
+CREATE OR REPLACE MACRO plan_items_as_of("at", known_at := NULL) AS TABLE
+    WITH m AS (SELECT * FROM plan_items_read_as_of("at", known_at := known_at)),
+    c AS (SELECT * FROM fact_corrections("at", coalesce(CAST(known_at AS TIMESTAMPTZ), now())) WHERE entity = 'plan_item'),
+    t AS (SELECT * FROM c WHERE field = 'timing'), n AS (SELECT * FROM c WHERE field = 'title'),
+    s AS (SELECT * FROM c WHERE field = 'status'),
+    latest AS (SELECT * FROM (SELECT c.*, row_number() OVER (PARTITION BY plan_year, item_no ORDER BY seq DESC) AS rn FROM c)
+               WHERE rn = 1)
+    SELECT m.* REPLACE (
+               coalesce(n.value, m.title) AS title,
+               CASE WHEN t.seq IS NOT NULL THEN t.value ELSE m.timing_text END AS timing_text,
+               CASE WHEN t.seq IS NOT NULL THEN t.starts_on ELSE m.starts_on END AS starts_on,
+               CASE WHEN t.seq IS NOT NULL THEN t.ends_on ELSE m.ends_on END AS ends_on,
+               CASE WHEN t.seq IS NOT NULL THEN t.timing_precision ELSE m.timing_precision END AS timing_precision,
+               coalesce(s.value, m.status) AS status),
+           CASE WHEN l.seq IS NOT NULL THEN 'correction' ELSE 'reading' END AS source,
+           l.event_id AS correction_event_id, l."by" AS corrected_by_person, l.reason AS correction_reason
+    FROM m
+    LEFT JOIN t ON t.plan_year = m.plan_year AND t.item_no = m.item_no
+    LEFT JOIN n ON n.plan_year = m.plan_year AND n.item_no = m.item_no
+    LEFT JOIN s ON s.plan_year = m.plan_year AND s.item_no = m.item_no
+    LEFT JOIN latest l ON l.plan_year = m.plan_year AND l.item_no = m.item_no
+    ORDER BY m.plan_year, m.item_no NULLS LAST;
+
+CREATE OR REPLACE MACRO budget_lines_as_of("at", known_at := NULL) AS TABLE
+    WITH m AS (SELECT *, CASE WHEN line_kind = 'expenditure' THEN CAST(line_no AS VARCHAR) ELSE line_kind END AS line_key
+               FROM budget_lines_read_as_of("at", known_at := known_at)),
+    c AS (SELECT * FROM fact_corrections("at", coalesce(CAST(known_at AS TIMESTAMPTZ), now()))
+          WHERE entity = 'budget_line' AND field = 'amount_usd')
+    SELECT m.* EXCLUDE (line_key) REPLACE (CASE WHEN c.seq IS NOT NULL THEN CAST(c.value AS BIGINT) ELSE m.amount_usd END AS amount_usd,
+                                           CASE WHEN c.seq IS NOT NULL THEN coalesce(m.printed_amount_usd, m.amount_usd)
+                                                ELSE m.printed_amount_usd END AS printed_amount_usd),
+           CASE WHEN c.seq IS NOT NULL THEN 'correction' ELSE 'reading' END AS source,
+           c.event_id AS correction_event_id, c."by" AS corrected_by_person, c.reason AS correction_reason
+    FROM m LEFT JOIN c ON c.budget_year = m.budget_year AND c.line = m.line_key
+    ORDER BY m.budget_year, m.position;
+
+CREATE OR REPLACE MACRO decisions_as_of("at", known_at := NULL) AS TABLE
+    WITH m AS (SELECT * FROM decisions_read_as_of("at", known_at := known_at)),
+    c AS (SELECT * FROM fact_corrections("at", coalesce(CAST(known_at AS TIMESTAMPTZ), now())) WHERE entity = 'decision'),
+    s AS (SELECT * FROM c WHERE field = 'status'), a AS (SELECT * FROM c WHERE field = 'adopted_symbol'),
+    latest AS (SELECT * FROM (SELECT c.*, row_number() OVER (PARTITION BY symbol ORDER BY seq DESC) AS rn FROM c) WHERE rn = 1)
+    SELECT m.* REPLACE (coalesce(s.value, m.status) AS status, coalesce(a.value, m.adopted_symbol) AS adopted_symbol),
+           CASE WHEN l.seq IS NOT NULL THEN 'correction' ELSE 'reading' END AS source,
+           l.event_id AS correction_event_id, l."by" AS corrected_by_person, l.reason AS correction_reason
+    FROM m
+    LEFT JOIN s ON s.symbol = m.symbol LEFT JOIN a ON a.symbol = m.symbol LEFT JOIN latest l ON l.symbol = m.symbol
+    ORDER BY m.meeting_on NULLS LAST, m.valid_at, m.item_no NULLS LAST, m.decision_id;
+
+-- How a review item was settled, by whom and why (a dismissal, or a correction naming the item).
+CREATE OR REPLACE MACRO settlements(known_at) AS TABLE
+    SELECT * EXCLUDE (rn) FROM (
+        SELECT coalesce(item_id, review_item_id) AS item_id,
+               CASE event_type WHEN 'ReviewItemDismissed' THEN 'dismissed' ELSE 'corrected' END AS settled_how,
+               "by" AS settled_by, reason AS settled_reason, event_id AS settled_by_event, recorded_at AS settled_at,
+               row_number() OVER (PARTITION BY coalesce(item_id, review_item_id) ORDER BY seq DESC) AS rn
+        FROM live_corrections(known_at) WHERE coalesce(item_id, review_item_id) IS NOT NULL) WHERE rn = 1;
 """
 
 CURRENT_TABLES = {
@@ -470,13 +561,81 @@ CURRENT_TABLES = {
                    CAST([] AS VARCHAR[]) AS candidates, a.event_id, a.valid_at, a.recorded_at, a.seq
             FROM silence_acts a
             WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.symbol = a.symbol AND d.silence_deadline IS NOT NULL)
-        )
-        SELECT * EXCLUDE (seq) FROM (
+        ),
+        all_unread AS (
             SELECT * FROM read_not_understood
             UNION ALL BY NAME SELECT * FROM no_such_item
             UNION ALL BY NAME SELECT * FROM no_such_draft
         )
-        ORDER BY recorded_at, seq""",
+        SELECT u.* EXCLUDE (seq), 'rv-' || substr(sha256('unread|' || u.statement_id || '|' || u.why), 1, 12) AS review_id,
+               st.settled_how, st.settled_by, st.settled_reason, st.settled_by_event
+        FROM all_unread u
+        LEFT JOIN settlements(now()) st ON st.item_id = 'rv-' || substr(sha256('unread|' || u.statement_id || '|' || u.why), 1, 12)
+        ORDER BY u.recorded_at, u.seq""",
+    # What a person must settle: statements not read, the rows the checks' rules fail on (a total that does not
+    # add up, an item number printed twice), quarantined files. An item closes when a correction or a dismissal
+    # settles it, or when a later reading or circular makes it go away.
+    "review_items": """
+        CREATE OR REPLACE TABLE review_items AS
+        WITH budget AS (
+            SELECT *, sum(CASE WHEN line_kind = 'expenditure' THEN amount_usd ELSE 0 END)
+                          OVER (PARTITION BY budget_year, budget_symbol ORDER BY position
+                                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS all_before,
+                      count(*) FILTER (WHERE line_kind = 'total')
+                          OVER (PARTITION BY budget_year, budget_symbol ORDER BY position
+                                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS totals_before
+            FROM budget_lines
+        ),
+        segments AS (
+            SELECT b.*, (SELECT coalesce(sum(x.amount_usd), 0) FROM budget_lines x
+                         WHERE x.budget_year = b.budget_year AND x.budget_symbol = b.budget_symbol
+                           AND x.line_kind = 'expenditure' AND x.position < b.position
+                           AND x.position > coalesce((SELECT max(y.position) FROM budget_lines y
+                                                     WHERE y.budget_year = b.budget_year AND y.budget_symbol = b.budget_symbol
+                                                       AND y.line_kind = 'total' AND y.position < b.position), -1)) AS since_total
+            FROM budget b WHERE b.line_kind IN ('total', 'grand_total')
+        ),
+        items AS (
+            SELECT u.review_id AS id,
+                   CASE WHEN u.why = 'several_candidates' THEN 'ambiguous_link' ELSE 'statement_not_read' END AS kind,
+                   u.circular_sha256, u.page, u.document_symbol, u.text, u.why, u.detail, u.candidates,
+                   'correct the fact it states (circulars correct ... --item ' || u.review_id || '), or dismiss it '
+                   || '(circulars dismiss ' || u.review_id || ' --reason ...)' AS settle, u.recorded_at AS since
+            FROM unread_statements u WHERE u.settled_how IS NULL
+            UNION ALL
+            SELECT 'rv-' || substr(sha256('budget_total|' || budget_symbol || '|' || position), 1, 12),
+                   'check_failure', circular_sha256, page, budget_symbol,
+                   'budget ' || budget_year || ' ' || title || ': printed ' || amount_usd || ', its lines add up to '
+                   || CASE WHEN line_kind = 'total' THEN since_total ELSE all_before END,
+                   'total_mismatch', 'budget_lines_totals_add_up: the figures are kept as printed',
+                   CAST([] AS VARCHAR[]),
+                   'correct the amount that is wrong (circulars correct budget ' || budget_year || ' LINE --amount N), or '
+                   || 'dismiss as printed (circulars dismiss ' || 'rv-' || substr(sha256('budget_total|' || budget_symbol || '|' || position), 1, 12)
+                   || ' --reason "misprint in the original, kept as printed")', valid_at
+            FROM segments
+            WHERE amount_usd <> CASE WHEN line_kind = 'total' THEN since_total ELSE all_before END
+            UNION ALL
+            SELECT 'rv-' || substr(sha256('duplicate_item|' || plan_year || '|' || item_no), 1, 12), 'check_failure',
+                   any_value(circular_sha256), min(page), any_value(plan_symbol),
+                   'plan ' || plan_year || ': item ' || item_no || ' is printed ' || count(*) || ' times: '
+                   || string_agg(title, ' / '), 'numbering_duplicate', 'plan_items_item_no_unique',
+                   CAST([] AS VARCHAR[]),
+                   'correct the number or title of the row that is wrong, or dismiss it (circulars dismiss '
+                   || 'rv-' || substr(sha256('duplicate_item|' || plan_year || '|' || item_no), 1, 12) || ' --reason ...)',
+                   max(valid_at)
+            FROM plan_items WHERE item_no IS NOT NULL GROUP BY plan_year, item_no HAVING count(*) > 1
+            UNION ALL
+            SELECT 'rv-' || substr(sha256('quarantined|' || sha256), 1, 12), 'quarantined_file', sha256, NULL, symbol,
+                   array_to_string(file_names, ', ') || ': ' || coalesce(reason, 'quarantined'), reason_code,
+                   'the file is kept in the store; nothing of it is in the tables', CAST([] AS VARCHAR[]),
+                   'read it by hand and record its facts as corrections, or dismiss it (circulars dismiss '
+                   || 'rv-' || substr(sha256('quarantined|' || sha256), 1, 12) || ' --reason ...)', received_at
+            FROM circulars WHERE status = 'quarantined'
+        )
+        SELECT i.*, c.symbol AS circular_symbol, c.file_names[1] AS file_name
+        FROM items i LEFT JOIN circulars c ON c.sha256 = i.circular_sha256
+        WHERE i.id NOT IN (SELECT item_id FROM settlements(now()))
+        ORDER BY i.since, i.id""",
 }
 
 HISTORY_CHECKPOINT = "history"
@@ -572,10 +731,15 @@ def project(con: duckdb.DuckDBPyConnection, now: datetime, *, run_id: str | None
 # table-level rules group by (a plan's year, a budget's year), so that a rule
 # such as "totals add up" is judged on whole budgets, never on a fragment.
 CHANGED_SCOPE = {
-    "plan_items": "plan_year IN (SELECT plan_year FROM plan_history WHERE seq > $after AND seq <= $last)",
-    "budget_lines": "budget_year IN (SELECT budget_year FROM budget_history WHERE seq > $after AND seq <= $last)",
+    "plan_items": "plan_year IN (SELECT plan_year FROM plan_history WHERE seq > $after AND seq <= $last"
+    " UNION SELECT plan_year FROM correction_history WHERE seq > $after AND seq <= $last)",
+    # a dismissal may settle a total: the budgets are judged again, and the result says who settled what
+    "budget_lines": "budget_year IN (SELECT budget_year FROM budget_history WHERE seq > $after AND seq <= $last"
+    " UNION SELECT budget_year FROM correction_history WHERE seq > $after AND seq <= $last)"
+    " OR EXISTS (SELECT 1 FROM correction_history WHERE event_type <> 'FactCorrected' AND seq > $after AND seq <= $last)",
     "decisions": "decision_id IN (SELECT decision_id FROM decision_history WHERE seq > $after AND seq <= $last)"
-    " OR symbol IN (SELECT symbol FROM decision_history WHERE seq > $after AND seq <= $last)",
+    " OR symbol IN (SELECT symbol FROM decision_history WHERE seq > $after AND seq <= $last"
+    " UNION SELECT symbol FROM correction_history WHERE seq > $after AND seq <= $last)",
     "documents": "circular_sha256 IN (SELECT circular_sha256 FROM events WHERE seq > $after AND seq <= $last)",
     "circulars": "sha256 IN (SELECT circular_sha256 FROM events WHERE seq > $after AND seq <= $last)",
 }
@@ -598,6 +762,9 @@ def changed_rows_query(con: duckdb.DuckDBPyConnection, table: str, run_id: str) 
         if recorded
         else []
     )
+    if table == "unread_statements":
+        # what is still open: a statement a person settled (corrected or dismissed) no longer fails the check
+        return 'SELECT * FROM "unread_statements" WHERE settled_how IS NULL', [], "the statements not read and not settled"
     if not found or table not in CHANGED_SCOPE:
         return whole
     after, last = found[0]

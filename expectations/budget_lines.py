@@ -12,6 +12,7 @@ amounts may come as DECIMAL and GX has no "integral value" expectation.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, get_args
@@ -63,10 +64,16 @@ def exact(value: Any) -> int | Decimal | None:
 
 TOTAL_COLUMNS = [
     "budget_year", "budget_symbol", "position", "line_kind", "title", "printed", "computed", "parts", "part_count",
+    "review_id", "settled",
 ]
 
 
-def _totals(frame: pd.DataFrame, _context: Mapping[str, Any]) -> pd.DataFrame:
+def total_review_id(symbol: Any, position: Any) -> str:
+    """The review item of a total that does not add up (the same id `review_items` gives it)."""
+    return "rv-" + hashlib.sha256(f"budget_total|{symbol}|{position}".encode()).hexdigest()[:12]
+
+
+def _totals(frame: pd.DataFrame, context: Mapping[str, Any]) -> pd.DataFrame:
     """One row per printed total: the printed amount beside the sum it should be.
 
     A `total` sums the expenditure lines since the previous total. A `grand_total` sums
@@ -90,6 +97,12 @@ def _totals(frame: pd.DataFrame, _context: Mapping[str, Any]) -> pd.DataFrame:
                 grand_totals.append(line)
         budget_rows.extend(_total_row(year, symbol, line, subtotals + segment) for line in grand_totals)
         rows.extend(sorted(budget_rows, key=lambda r: r["position"] if present(r["position"]) else float("inf")))
+    settled = context.get("settled") or {}
+    for row in rows:
+        row["review_id"] = total_review_id(row["budget_symbol"], row["position"])
+        row["settled"] = settled.get(row["review_id"])
+        if row["settled"] is not None:
+            row["computed"] = row["printed"]  # kept as printed, by a person's decision: the result says whose
     return pd.DataFrame(rows, columns=TOTAL_COLUMNS).astype({"printed": object, "computed": object})
 
 
@@ -131,7 +144,7 @@ def _whole_amounts(frame: pd.DataFrame, _context: Mapping[str, Any]) -> pd.DataF
 SUITE = TableSuite(
     table="budget_lines",
     keys=("budget_year", "budget_symbol", "line_no", "position", "title"),
-    context_keys=("circular_sha256s",),
+    context_keys=("circular_sha256s", "settled"),
     checks=(
         not_null(
             "budget_lines_required_values_present",

@@ -159,7 +159,11 @@ def _outcome(suite: TableSuite, check: Check, frame: pd.DataFrame, results: list
         findings.append({**{k: jsonable(row.get(k)) for k in keys if k in row}, "finding": check.finding(row, column)})
     passed = all(r.success for r in results)
     checked = len(frame)
-    if passed:
+    settled = _settled(frame, check, keys)
+    if passed and settled:
+        observed = (f"all {checked} {check.unit} pass, {len(settled)} of them as settled by a person: "
+                    + "; ".join(f["settled"] for f in settled[:3]))
+    elif passed:
         observed = f"all {checked} {check.unit} pass"
     else:
         shown = "; ".join(f["finding"] for f in findings[:3])
@@ -171,7 +175,19 @@ def _outcome(suite: TableSuite, check: Check, frame: pd.DataFrame, results: list
         "failures": findings[:MAX_LISTED],
         "expectations": [_expectation_name(r) for r in results],
     }
+    if settled:
+        details["settled"] = settled[:MAX_LISTED]
     return CheckOutcome(check.name, passed, check.severity, observed, details, check.description)
+
+
+def _settled(frame: pd.DataFrame, check: Check, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows a person settled (a derived frame's `settled` column: "dismissed by X: reason"): they pass as
+    printed, and the result says who settled them and why."""
+    if "settled" not in frame.columns:
+        return []
+    rows = frame[frame["settled"].notna()]
+    return [{**{k: jsonable(row.get(k)) for k in keys if k in row}, "finding": check.finding(row, None),
+             "settled": str(row["settled"])} for row in rows.to_dict("records")]
 
 
 def _columns_outcome(suite: TableSuite, frame: pd.DataFrame, gx: SimpleNamespace) -> CheckOutcome:

@@ -450,6 +450,69 @@ class StatementNotRead(_ReadingEvent):
     about_event_id: str | None = None
 
 
+# --- what a person settles ------------------------------------------------------------------------
+
+
+class _PersonEvent(BaseModel):
+    """Something a person recorded (not read from a circular): who, why, and from when it holds.
+
+    These survive re-reading: they are keyed to the fact (plan year and item, budget year
+    and line, decision symbol) or to a review item, never to a reading.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    circular_sha256: str | None = Field(default=None, description="the circular the fact was read from, if any")
+    page: int | None = Field(default=None, ge=1)
+    valid_at: datetime
+    by: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+
+    @field_validator("valid_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("valid_at must be timezone-aware")
+        return value
+
+
+CorrectedField = Literal["timing", "title", "status", "amount_usd", "adopted_symbol"]
+
+
+class FactCorrected(_PersonEvent):
+    """A person's correction of a fact the reader got wrong or could not read; applied over the readings."""
+
+    event_type: Literal["FactCorrected"] = "FactCorrected"
+    entity: Literal["plan_item", "budget_line", "decision"]
+    plan_year: int | None = None
+    item_no: int | None = None
+    budget_year: int | None = None
+    line: str | None = Field(default=None, description="a line number, or 'total' / 'grand_total'")
+    symbol: str | None = None
+    field: CorrectedField
+    value: str
+    starts_on: date | None = None
+    ends_on: date | None = None
+    timing_precision: TimingPrecision | None = None
+    review_item_id: str | None = Field(default=None, description="the review item this settles, if any")
+
+
+class ReviewItemDismissed(_PersonEvent):
+    """A person looked at a review item and settled it without a correction ("misprint, kept as printed")."""
+
+    event_type: Literal["ReviewItemDismissed"] = "ReviewItemDismissed"
+    item_id: str
+    kind: str
+    text: str = ""
+
+
+class CorrectionReverted(_PersonEvent):
+    """A correction or dismissal undone by a new event (never by deleting the old one)."""
+
+    event_type: Literal["CorrectionReverted"] = "CorrectionReverted"
+    reverted_event_id: str
+
+
 DomainEvent = Annotated[
     Union[
         CircularReceived,
@@ -477,6 +540,9 @@ DomainEvent = Annotated[
         CorrectionStated,
         BudgetLineCorrected,
         StatementNotRead,
+        FactCorrected,
+        ReviewItemDismissed,
+        CorrectionReverted,
     ],
     Field(discriminator="event_type"),
 ]
