@@ -603,8 +603,28 @@ def test_gap_read_back_from_duckdb_is_still_reported():
 # --- every table: empty, missing columns, bad arguments -------------------------------------
 
 
+def unread_frame() -> pd.DataFrame:
+    """One statement of 902_faulty_unknown_action that the reader could not read (its unknown verb)."""
+    return pd.DataFrame([{
+        "statement_id": "st-0123456789abcdef", "circular_sha256": "a" * 64, "page": 1,
+        "document_symbol": "DECISIONS OF THE SENIOR OFFICIALS COMMITTEE", "statement_kind": "list_item",
+        "text": "2. The SOC deliberated on the proposals of the Member States concerning the draft Regulations of the CICA Fund.",
+        "why": "unknown_action", "detail": "the item's verb is in no list of actions", "candidates": [],
+    }])
+
+
+def test_an_unread_statement_fails_the_check_and_is_named():
+    outcomes = {o.check_name: o for o in run_suite("unread_statements", unread_frame())}
+    none_open = outcomes["unread_statements_none_open"]
+    assert not none_open.passed and none_open.severity == "ERROR"
+    assert none_open.details["failing_count"] == 1
+    assert "deliberated on the proposals" in none_open.observed and "unknown_action" in none_open.observed
+    assert outcomes["unread_statements_reason_known"].passed and outcomes["unread_statements_provenance_present"].passed
+
+
 def empty_frames() -> dict[str, pd.DataFrame]:
     return {
+        "unread_statements": unread_frame().iloc[0:0],
         "events": event_frame().iloc[0:0],
         "circulars": circular_frame().iloc[0:0],
         "documents": document_frame().iloc[0:0],
