@@ -276,7 +276,7 @@ def _print_summary(summary: dict, home: Home) -> None:
         for line in item["lines"][:3]:
             out.print(f"    - {escape(line)}")
         if item["count"] > 3:
-            out.print(f"    ... {item['count'] - 3} more: circulars sql \"SELECT * FROM unread_statements\"")
+            out.print(f"    ... {item['count'] - 3} more: " + 'circulars sql "SELECT * FROM unread_statements"')
     for check in summary["failed_checks"]:
         out.print(f"[red]check failed[/] {check['asset']}.{check['check']} ({check['severity']}): {escape(check['description'])}")
         for failure in check["failed"][:10]:

@@ -35,6 +35,8 @@ PUBLIC_TABLES = (
     "plan_items",
     "budget_lines",
     "quality_results",
+    "unread_statements",
+    "review_items",
 )
 HISTORY_SUFFIX = "_history"
 

@@ -14,12 +14,15 @@ SEED_TEXT = Path(__file__).parent / "fixtures" / "text" / "000_seed_DOC-1497.txt
 
 HISTORY_TABLES = (
     "budget_history",
+    "correction_history",
     "decision_history",
     "document_history",
     "link_history",
     "plan_history",
     "reading_history",
     "receipt_history",
+    "resolution_history",
+    "unread_history",
 )
 
 

@@ -32,10 +32,11 @@ def test_seed_passes_every_check(checked):
     home, seed_run, _ = checked
     evaluations = seed_run.get_asset_check_evaluations()
     assert len(evaluations) >= 50
-    assert {e.metadata["scope"].value for e in evaluations if "scope" in e.metadata} == {"the whole table"}
+    assert {e.metadata["scope"].value for e in evaluations if "scope" in e.metadata} == {
+        "the whole table", "the statements not read and not settled"}
     assert [e.check_name for e in evaluations if not e.passed] == []
     tables = {e.asset_key.to_user_string() for e in evaluations}
-    assert tables == {"events", "circulars", "documents", "decisions", "plan_items", "budget_lines"}
+    assert tables == {"events", "circulars", "documents", "decisions", "plan_items", "budget_lines", "unread_statements"}
     recorded = query_rows(home, "SELECT count(*) AS n, bool_and(passed) AS ok FROM quality_results WHERE run_id = ?", [seed_run.run_id])
     assert recorded == [{"n": len(evaluations), "ok": True}]
 
@@ -44,7 +45,13 @@ def test_faulty_circulars_fail_the_right_checks_and_the_run_goes_on(checked):
     home, _, faulty_run = checked
     assert faulty_run.success
     failed = {e.check_name: e for e in faulty_run.get_asset_check_evaluations() if not e.passed}
-    assert set(failed) == {"budget_totals_add_up", "plan_items_item_no_unique", "plan_items_numbering_gapless", "decisions_action_known"}
+    # the faulty figures fail their checks; what is not read (the unknown verb, item 10 missing) and what
+    # needs a person (all three) fail theirs too
+    assert set(failed) == {"budget_totals_add_up", "plan_items_item_no_unique", "plan_items_numbering_gapless",
+                           "decisions_action_known", "unread_statements_none_open", "review_queue"}
+    assert failed["unread_statements_none_open"].severity.value == "ERROR"
+    assert "numbering jumps from 9 to 11" in failed["unread_statements_none_open"].description
+    assert failed["review_queue"].severity.value == "WARN"
     assert failed["budget_totals_add_up"].severity.value == "ERROR"
     assert failed["budget_totals_add_up"].description == (
         "1 of 2 totals: budget 2026 (SOC/2025-III/DEC/3): grand total 3,893,000 ≠ 3,873,000 + 19,000 = 3,892,000"
@@ -71,6 +78,8 @@ def test_failing_rows_are_named_in_quality_results(checked):
         ("decisions", "decisions_action_known", "WARN"),
         ("plan_items", "plan_items_item_no_unique", "ERROR"),
         ("plan_items", "plan_items_numbering_gapless", "WARN"),
+        ("circulars", "review_queue", "WARN"),
+        ("unread_statements", "unread_statements_none_open", "ERROR"),
     ]
     budget = json.loads(rows[0]["details"])
     assert budget["failing_count"] == 1
@@ -96,4 +105,5 @@ def test_cli_summary_lists_failed_checks(checked):
     _, _, faulty_run = checked
     summary = summarise(faulty_run)
     assert sorted(c["check"] for c in summary["failed_checks"]) == [
-        "budget_totals_add_up", "decisions_action_known", "plan_items_item_no_unique", "plan_items_numbering_gapless"]
+        "budget_totals_add_up", "decisions_action_known", "plan_items_item_no_unique", "plan_items_numbering_gapless",
+        "review_queue", "unread_statements_none_open"]

@@ -176,7 +176,7 @@ def test_sql_still_answers_read_queries(ingested_home, monkeypatch, capsys):
 # integers from the database itself. Anything else interpolated into SQL fails this test.
 ALLOWED_IN_SQL = {
     "table", "COLUMNS", "PREVIEW_ROWS", "c", "_select_for", "_literal", "COPY_OPTIONS", "fmt", "replaced",
-    "_quoted", "_STRS", "_P", "partial", "con", "str", "len",
+    "_quoted", "_STRS", "_P", "_P_NO_ID", "partial", "con", "str", "len",
     # circulars/db.insert_rows: quoted column names and "unnest(?)" placeholders, from code;
     # circulars/projections.changed_rows_query: a CHANGED_SCOPE constant with "?" placeholders.
     "names", "unnests", "condition",
