@@ -21,7 +21,16 @@ _DASHES = re.compile(r"^[-‐‑‒–—―_=]{3,}$")
 _DASH_CELL = re.compile(r"^[-‐‑‒–—―_]+$")
 _NUMERIC_CELL = re.compile(r"^[\d\s.,:/()\u00a0\u202f–-]*\d[\d\s.,:/()\u00a0\u202f–-]*$")
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:(?:page|стр\.?|страница|бет)\s*)?\d{1,4}(?:\s*(?:of|/|из)\s*\d{1,4})?[-–—\s]*$", re.I)
-_SOFT_HYPHEN_END = re.compile(r"[a-zа-яёәғқңөұүһі]-$")
+_SOFT_HYPHEN_END = re.compile(r"(?<![\w-])([A-Za-z]*[a-z])-$")
+_HARD_HYPHEN_END = re.compile(r"\w-$")
+_COMPOUND_FIRST = frozenset(
+    "anti co counter cross e ex high inter intra long low macro micro mid multi non off on open over part post "
+    "pre pro re self semi short sub super trans two three under well wide world".split()
+)
+"""First halves that make compounds ("non-commercial", "High-tech"): a line ending in one of
+these and a hyphen keeps the hyphen. Word processors and browsers do not hyphenate unless
+told to, so a hyphen at a line's end is mostly the text's own; only Latin lowercase halves
+outside this list are taken for a soft (syllable) hyphen."""
 _SPACES = re.compile(r"[ \t]{2,}")
 _HEADING_RATIO = 1.08  # a heading is set at least this much larger than the body text
 
@@ -110,6 +119,8 @@ class TableDraft:
     top: float
     rows: list[TableRow]
     header: list[str] | None = None
+    columns: list[tuple[float, float]] | None = None  # a whitespace table's column extents
+    size: float = 0.0  # its font size
 
 
 @dataclass(slots=True)
@@ -136,11 +147,17 @@ def normalise(text: str) -> str:
 
 
 def words_text(words: list[Word]) -> str:
-    """Join words left to right; a space only where the glyphs are visibly apart."""
+    """Join words left to right; a space only where the glyphs are visibly apart.
+
+    After "№" a gap narrower than a space glyph (~0.3 em) is no space: browsers justify a
+    line by widening the gap after such wide signs as well as the spaces.
+    """
     parts: list[str] = []
     prev: Word | None = None
     for w in words:
-        if prev is not None and w.x0 - prev.x1 > 0.1 * min(w.size, prev.size):
+        gap = w.x0 - prev.x1 if prev is not None else 0.0
+        size = min(w.size, prev.size) if prev is not None else w.size
+        if prev is not None and gap > 0.1 * size and not (prev.text.endswith("№") and gap < 0.3 * size):
             parts.append(" ")
         parts.append(w.text)
         prev = w
@@ -226,13 +243,34 @@ def join_cell_lines(lines: list[str], forced: list[bool] | None = None) -> str:
             out = out[:-1] + text
         elif forced and forced[i - 1] and text[0].isalnum():
             out = out + text
-        elif _SOFT_HYPHEN_END.search(out) and text[0].islower():
-            out = out[:-1] + text
-        elif out.endswith("-") and len(out) >= 2 and out[-2].isalpha() and not text[0].islower():
-            out = out + text
         else:
-            out = out + " " + text
+            out = join_at_line_break(out, text)
     return normalise(out)
+
+
+def join_at_line_break(before: str, after: str) -> str:
+    """Join two lines of running text: a space, except after a hyphen that ends a word.
+
+    "Counter-" + "Terrorism" and "SOC/2024-" + "I/DRAFT/1" keep the hyphen and close up
+    (browsers and word processors break after a hard hyphen), so does "№" + "DOC/1519";
+    "Organi-" + "zation" closes
+    up without it (a soft hyphen between Latin lowercase halves, see `_COMPOUND_FIRST`).
+    """
+    if not before:
+        return after
+    if not after:
+        return before
+    soft = _SOFT_HYPHEN_END.search(before)
+    if soft and after[0].islower() and after[0].isascii() and soft.group(1).lower() not in _COMPOUND_FIRST:
+        return before[:-1] + after
+    if _closes_up(before, after):
+        return before + after
+    return before + " " + after
+
+
+def _closes_up(before: str, after: str) -> bool:
+    """A line break that is no space: after a word's hyphen, or after "№" (it sticks to its number)."""
+    return bool(after[:1].isalnum() and (_HARD_HYPHEN_END.search(before) or before.endswith("№")))
 
 
 def cell_text(words: list[Word], limit: float | None = None) -> str:
@@ -275,10 +313,12 @@ def _is_dash_row(cells: list[str]) -> bool:
 RawRow = tuple[list[list[Word]], list[float | None]]
 
 
-def finish_table(page: int, top: float, raw_rows: list[RawRow]) -> TableDraft | None:
+def finish_table(page: int, top: float, raw_rows: list[RawRow], find_header: bool = True) -> TableDraft | None:
     """Turn rows of cell words into a table: texts joined, dash-only and empty rows dropped, header found.
 
-    Each raw row is its cells' words and, per cell, the right edge its text may reach.
+    Each raw row is its cells' words and, per cell, the right edge its text may reach. A
+    table continued from the page before has no header of its own to find (a repeated
+    one is dropped when the parts are joined).
     """
     rows: list[TableRow] = []
     for cells, limits in raw_rows:
@@ -289,7 +329,7 @@ def finish_table(page: int, top: float, raw_rows: list[RawRow]) -> TableDraft | 
     if not rows:
         return None
     header = None
-    if len(rows) >= 2 and _looks_like_header(rows[0], rows[1:]):
+    if find_header and len(rows) >= 2 and _looks_like_header(rows[0], rows[1:]):
         header = rows[0].cells
         rows = rows[1:]
     return TableDraft(page=page, top=top, rows=rows, header=header)
@@ -368,8 +408,8 @@ def _split_rows(lines: list[Line], places: list[list[int]], cols: _Columns) -> l
     pitches = [lines[i].baseline - lines[i - 1].baseline for i in range(1, len(lines))]
     size = cols.size
     numbered = {i for i in range(1, len(lines)) if 0 in places[i]}
-    if pitches and max(pitches) - min(pitches) > 0.2 * size:
-        cut = min(pitches) + 0.2 * size
+    cut = _spacing_cut(pitches, 0.2 * size)
+    if cut is not None:
         spaced = {i for i in range(1, len(lines)) if pitches[i - 1] > cut}
         if numbered <= spaced or not spaced <= numbered:
             return _groups([0, *sorted(spaced)], len(lines))
@@ -378,6 +418,17 @@ def _split_rows(lines: list[Line], places: list[list[int]], cols: _Columns) -> l
         if i in numbered or _cannot_wrap(lines, places, starts[-1], i, cols):
             starts.append(i)
     return _groups(starts, len(lines))
+
+
+def _spacing_cut(pitches: list[float], step: float) -> float | None:
+    """The pitch above which lines are set apart: the first jump of more than `step` in the
+    sorted pitches. Not the smallest pitch plus `step`: one line pushed down by a superscript
+    (a browser grows the line box for it) makes one pitch too small and one too large."""
+    ordered = sorted(pitches)
+    for a, b in zip(ordered, ordered[1:]):
+        if b - a > step:
+            return a + step
+    return None
 
 
 def _cannot_wrap(lines: list[Line], places: list[list[int]], row_first: int, i: int, cols: _Columns) -> bool:
@@ -410,44 +461,84 @@ def find_whitespace_table(lines: list[Line], start: int) -> tuple[int, TableDraf
     if len(segs) < 3:
         return None
     cols = _Columns(segs, size)
-    first_places = cols.place(head)
-    if first_places is None:
-        return None
-    taken = [head]
-    places = [first_places]
-    pitches: list[float] = []
-    i = start + 1
-    while i < len(lines):
-        line = lines[i]
-        pitch = line.baseline - taken[-1].baseline
-        limit = max(2.2 * size, 1.6 * statistics.median(pitches)) if pitches else 2.6 * size
-        if pitch > limit or abs(line.size - size) > 0.25 * size:
-            break
-        placed = cols.place(line)
-        if placed is None:
-            break
-        taken.append(line)
-        places.append(placed)
-        pitches.append(pitch)
-        i += 1
+    end, taken, places = _grow_table(lines, start, cols, size, margin_lines=True)
     if len(taken) < 3:
         return None
-    ncols = len(cols.ext)
-    row_groups = _split_rows(taken, places, cols)
-    limits: list[float | None] = [e[1] for e in cols.ext]
-    raw_rows: list[RawRow] = []
-    for group in row_groups:
-        cells: list[list[Word]] = [[] for _ in range(ncols)]
-        for li in group:
-            for w, c in zip(taken[li].words, places[li]):
-                cells[c].append(w)
-        raw_rows.append((cells, limits))
+    raw_rows = _raw_rows(taken, places, cols)
     if sum(1 for cells, _ in raw_rows if sum(1 for c in cells if c) >= 2) < 2:
         return None
     table = finish_table(head.page, head.top, raw_rows)
     if table is None:
         return None
-    return i, table
+    return end, _with_columns(table, cols)
+
+
+def continue_table(lines: list[Line], start: int, carried: TableDraft) -> tuple[int, TableDraft] | None:
+    """The rows at the top of a page that go on with the table that ended the page before.
+
+    They are read against that table's columns (which may widen, never cross a gutter), so
+    a tail of a split row in one column, or rows whose last column is empty on this page,
+    keep their columns. A line with text in the first column only is no row (a short line
+    of prose at the margin); the table ends at the first line that does not fit.
+    """
+    if not carried.columns or start >= len(lines):
+        return None
+    cols = _Columns(carried.columns, carried.size)
+    end, taken, places = _grow_table(lines, start, cols, carried.size, margin_lines=False)
+    if not taken:
+        return None
+    table = finish_table(taken[0].page, taken[0].top, _raw_rows(taken, places, cols), find_header=False)
+    if table is None:
+        return None
+    return end, _with_columns(table, cols)
+
+
+def _grow_table(lines: list[Line], start: int, cols: _Columns, size: float, margin_lines: bool) -> tuple[int, list[Line], list[list[int]]]:
+    """Take lines into the table while they fit its columns at a table's line pitch and size.
+
+    `margin_lines`: may a line hold text in the first column only?
+    """
+    taken: list[Line] = []
+    places: list[list[int]] = []
+    pitches: list[float] = []
+    i = start
+    while i < len(lines):
+        line = lines[i]
+        if taken:
+            pitch = line.baseline - taken[-1].baseline
+            limit = max(2.2 * size, 1.6 * statistics.median(pitches)) if pitches else 2.6 * size
+            if pitch > limit:
+                break
+        if abs(line.size - size) > 0.25 * size:
+            break
+        placed = cols.place(line)
+        if placed is None or (not margin_lines and set(placed) == {0}):
+            break
+        if taken:
+            pitches.append(line.baseline - taken[-1].baseline)
+        taken.append(line)
+        places.append(placed)
+        i += 1
+    return i, taken, places
+
+
+def _raw_rows(taken: list[Line], places: list[list[int]], cols: _Columns) -> list[RawRow]:
+    ncols = len(cols.ext)
+    limits: list[float | None] = [e[1] for e in cols.ext]
+    raw_rows: list[RawRow] = []
+    for group in _split_rows(taken, places, cols):
+        cells: list[list[Word]] = [[] for _ in range(ncols)]
+        for li in group:
+            for w, c in zip(taken[li].words, places[li]):
+                cells[c].append(w)
+        raw_rows.append((cells, limits))
+    return raw_rows
+
+
+def _with_columns(table: TableDraft, cols: _Columns) -> TableDraft:
+    table.columns = [(a, b) for a, b in cols.ext]
+    table.size = cols.size
+    return table
 
 
 # --- side-by-side columns (bilingual letterheads) -------------------------------------------
@@ -632,17 +723,34 @@ def layout_document(pages: list[PageContent]) -> list[Block]:
     rights = sorted(max(ln.x1 for ln in lines) for lines in page_lines if lines)
     usual = (lefts[len(lefts) // 2], rights[len(rights) // 2]) if lefts else (0.0, 0.0)
     flows: list[PageFlow] = []
+    carried: TableDraft | None = None
     for content, lines in zip(pages, page_lines):
         if lines:
             frame = (min(usual[0], min(ln.x0 for ln in lines)), max(usual[1], max(ln.x1 for ln in lines)))
         else:
             frame = usual
-        flows.append(layout_page(content, lines, frame))
+        flow = layout_page(content, lines, frame, carried)
+        flows.append(flow)
+        carried = _open_table(flow)
     return build_blocks(flows)
 
 
-def layout_page(content: PageContent, lines: list[Line], frame: tuple[float, float]) -> PageFlow:
-    """Put one page's lines, ruled tables and rules into reading order."""
+def _open_table(flow: PageFlow) -> TableDraft | None:
+    """The whitespace table that runs to the foot of the page (nothing but rules after it), if any."""
+    for item in reversed(flow.items):
+        if isinstance(item, Rule):
+            continue
+        return item if isinstance(item, TableDraft) and item.columns else None
+    return None
+
+
+def layout_page(content: PageContent, lines: list[Line], frame: tuple[float, float],
+                carried: TableDraft | None = None) -> PageFlow:
+    """Put one page's lines, ruled tables and rules into reading order.
+
+    `carried` is a table that ran to the foot of the page before: lines at the top of this
+    page that fit its columns continue it (before any ruled table of this page).
+    """
     page = content.page
     grids = content.grids
     flow = PageFlow(page=page)
@@ -656,6 +764,14 @@ def layout_page(content: PageContent, lines: list[Line], frame: tuple[float, flo
     items: list[tuple[float, FlowItem]] = list(grid_items)
     spans: list[tuple[float, float]] = [(g.top, g.bottom) for g in grids]
     i = 0
+    first_grid = min((g.top for g in grids), default=float("inf"))
+    if carried is not None and lines and lines[0].bottom < first_grid:
+        found = continue_table([ln for ln in lines if ln.bottom < first_grid], 0, carried)
+        if found is not None:
+            end, table = found
+            items.append((lines[0].top, table))
+            spans.append((lines[0].top, lines[end - 1].bottom))
+            i = end
     while i < len(lines):
         found = find_whitespace_table(lines, i)
         if found is not None:
@@ -738,10 +854,17 @@ def _heading_levels(flows: list[PageFlow], body: float) -> dict[float, int]:
 
 
 def _merge_tables(blocks: list[Block]) -> list[Block]:
-    """Join a table continued on the next page (same columns, header repeated or absent) into one block."""
+    """Join a table continued on the next page (same columns, header repeated or absent) into one block.
+
+    Rules between the two parts (a row's border at the foot of the page) are dropped; a first
+    row that continues the row the page break split (see `_is_row_tail`) joins that row.
+    """
     out: list[Block] = []
     for block in blocks:
-        prev = out[-1] if out else None
+        k = len(out) - 1
+        while k >= 0 and out[k].kind == "rule":
+            k -= 1
+        prev = out[k] if k >= 0 else None
         if (
             block.kind == "table"
             and prev is not None
@@ -754,10 +877,39 @@ def _merge_tables(blocks: list[Block]) -> list[Block]:
             if block.header is None or same_header:
                 if prev.header is not None and rows and _same(rows[0].cells, prev.header):
                     rows = rows[1:]
-                out[-1] = prev.model_copy(update={"rows": [*prev.rows, *rows]})
+                joined = list(prev.rows)
+                if rows and joined and _is_row_tail(rows[0], joined):
+                    joined[-1] = _join_rows(joined[-1], rows[0])
+                    rows = rows[1:]
+                del out[k:]
+                out.append(prev.model_copy(update={"rows": [*joined, *rows]}))
                 continue
         out.append(block)
     return out
+
+
+def _is_row_tail(first: TableRow, rows: list[TableRow]) -> bool:
+    """Is the first row after a page break the rest of the row the break split?
+
+    Only in a numbered table (most rows carry a number in the first column): the tail has
+    no number, no second amount in a column where the row above has one, and the row's weight.
+    """
+    last = rows[-1]
+    if first.cells[0].strip() or not last.cells[0].strip():
+        return False
+    if sum(1 for r in rows if r.cells[0].strip()) * 2 < len(rows):
+        return False
+    if first.bold != last.bold:
+        return False
+    for above, below in zip(last.cells, first.cells):
+        if above and below and _NUMERIC_CELL.match(above) and _NUMERIC_CELL.match(below):
+            return False
+    return any(first.cells)
+
+
+def _join_rows(row: TableRow, tail: TableRow) -> TableRow:
+    cells = [join_cell_lines([a, b]) for a, b in zip(row.cells, tail.cells)]
+    return row.model_copy(update={"cells": cells})
 
 
 def _width(block: Block) -> int:
@@ -856,8 +1008,19 @@ def _script(line: Line) -> str | None:
     return None
 
 
+def _block_text(lines: list[Line]) -> str:
+    """The block's lines joined by "\\n", except where a line break is no space (`_closes_up`)."""
+    text = ""
+    for ln in lines:
+        if text and _closes_up(text, ln.text):
+            text = join_at_line_break(text, ln.text)
+        else:
+            text = f"{text}\n{ln.text}" if text else ln.text
+    return text
+
+
 def _text_block(lines: list[Line], is_item: bool, body: float, levels: dict[float, int]) -> Block:
-    text = "\n".join(ln.text for ln in lines)
+    text = _block_text(lines)
     chars = sum(len(ln.text) for ln in lines)
     size = max(ln.size for ln in lines)
     bold = sum(len(ln.text) for ln in lines if ln.bold) * 2 > chars
