@@ -1,126 +1,42 @@
-"""Page layout analysis for the PDF reader: words -> lines -> tables, columns and blocks.
+"""Page layout analysis for the PDF reader: lines -> tables, side-by-side columns and blocks.
 
 Everything here works on relative measures (font size, line pitch, the page's own
-text frame), never on absolute coordinates, so A4 and Letter, serif and sans, wide
-and narrow margins read the same. The input is plain data (words, rules, ruled
-table grids) so this module never touches pdfplumber and is cheap to test.
+text frame; see `pdf_geometry.LayoutSettings`), never on absolute coordinates. The input
+is plain data (words, rules, ruled table grids) so this module never touches pdfplumber
+and is cheap to test. Pages are laid out in order: a table that runs to the foot of a page
+is carried to the next, whose top lines may continue it (`pdf_tables.continue_table`).
 """
 
 from __future__ import annotations
 
 import re
-import statistics
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from models.document import Block, TableRow
+from circulars.reading.pdf_geometry import (
+    SETTINGS,
+    Grid,
+    LayoutSettings,
+    Line,
+    Rule,
+    Word,
+    closes_up,
+    group_lines,
+    join_at_line_break,
+    join_cell_lines,
+    words_text,
+)
+from circulars.reading.pdf_tables import TableDraft, continue_table, find_whitespace_table, finish_table, merge_tables
+from models.document import Block
+
+__all__ = [  # what pdf.py and the tests use; geometry and tables live in their own modules
+    "SETTINGS", "Grid", "LayoutSettings", "Line", "PageContent", "Rule", "TableDraft", "Word",
+    "group_lines", "join_cell_lines", "layout_document", "words_text",
+]
 
 _NUMBERED = re.compile(r"^(?:\d{1,3}[.)]|\(\d{1,3}\)|\([a-z]{1,3}\)|[a-z][.)]|[ivx]{1,5}[.)]|[IVX]{1,5}\.)(?:\s|$)")
 _DASHES = re.compile(r"^[-‐‑‒–—―_=]{3,}$")
-_DASH_CELL = re.compile(r"^[-‐‑‒–—―_]+$")
-_NUMERIC_CELL = re.compile(r"^[\d\s.,:/()\u00a0\u202f–-]*\d[\d\s.,:/()\u00a0\u202f–-]*$")
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:(?:page|стр\.?|страница|бет)\s*)?\d{1,4}(?:\s*(?:of|/|из)\s*\d{1,4})?[-–—\s]*$", re.I)
-_SOFT_HYPHEN_END = re.compile(r"(?<![\w-])([A-Za-z]*[a-z])-$")
-_HARD_HYPHEN_END = re.compile(r"\w-$")
-_COMPOUND_FIRST = frozenset(
-    "anti co counter cross e ex high inter intra long low macro micro mid multi non off on open over part post "
-    "pre pro re self semi short sub super trans two three under well wide world".split()
-)
-"""First halves that make compounds ("non-commercial", "High-tech"): a line ending in one of
-these and a hyphen keeps the hyphen. Word processors and browsers do not hyphenate unless
-told to, so a hyphen at a line's end is mostly the text's own; only Latin lowercase halves
-outside this list are taken for a soft (syllable) hyphen."""
-_SPACES = re.compile(r"[ \t]{2,}")
-_HEADING_RATIO = 1.08  # a heading is set at least this much larger than the body text
-
-
-@dataclass(slots=True)
-class Word:
-    """One word as drawn: text, box, font size and style (from the font name)."""
-
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    bold: bool
-    italic: bool
-
-
-@dataclass(slots=True)
-class Line:
-    """Words sharing a baseline, left to right; `centered` is judged against its frame."""
-
-    words: list[Word]
-    page: int
-    top: float = 0.0
-    bottom: float = 0.0
-    baseline: float = 0.0
-    x0: float = 0.0
-    x1: float = 0.0
-    size: float = 0.0
-    bold: bool = False
-    italic: bool = False
-    centered: bool = False
-
-    def refresh(self) -> None:
-        """Recompute the line's box and dominant style from its words."""
-        words = self.words
-        self.x0 = min(w.x0 for w in words)
-        self.x1 = max(w.x1 for w in words)
-        self.top = min(w.top for w in words)
-        self.bottom = max(w.bottom for w in words)
-        weights: Counter[float] = Counter()
-        bold = italic = total = 0
-        for w in words:
-            n = len(w.text)
-            weights[round(w.size, 1)] += n
-            total += n
-            bold += n if w.bold else 0
-            italic += n if w.italic else 0
-        self.size = weights.most_common(1)[0][0]
-        self.baseline = max(w.bottom for w in words if w.size >= 0.9 * self.size)
-        self.bold = bold * 2 > total
-        self.italic = italic * 2 > total
-
-    @property
-    def text(self) -> str:
-        return words_text(self.words)
-
-
-@dataclass(slots=True)
-class Rule:
-    """A horizontal rule: a wide thin drawn line, at vertical position `y`."""
-
-    y: float
-    x0: float
-    x1: float
-    page: int
-
-
-@dataclass(slots=True)
-class Grid:
-    """A table found from ruling lines: for each row, the words in each cell."""
-
-    top: float
-    bottom: float
-    page: int
-    cells: list[list[list[Word]]]
-    limits: list[list[float | None]]
-
-
-@dataclass(slots=True)
-class TableDraft:
-    """A table read off one page, before tables continued over pages are joined."""
-
-    page: int
-    top: float
-    rows: list[TableRow]
-    header: list[str] | None = None
-    columns: list[tuple[float, float]] | None = None  # a whitespace table's column extents
-    size: float = 0.0  # its font size
 
 
 @dataclass(slots=True)
@@ -139,406 +55,6 @@ class PageFlow:
 
     page: int
     items: list[FlowItem] = field(default_factory=list)
-
-
-def normalise(text: str) -> str:
-    """NFC, runs of spaces collapsed; everything else (NBSP, quotes, dashes) kept as printed."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
-
-
-def words_text(words: list[Word]) -> str:
-    """Join words left to right; a space only where the glyphs are visibly apart.
-
-    After "№" a gap narrower than a space glyph (~0.3 em) is no space: browsers justify a
-    line by widening the gap after such wide signs as well as the spaces.
-    """
-    parts: list[str] = []
-    prev: Word | None = None
-    for w in words:
-        gap = w.x0 - prev.x1 if prev is not None else 0.0
-        size = min(w.size, prev.size) if prev is not None else w.size
-        if prev is not None and gap > 0.1 * size and not (prev.text.endswith("№") and gap < 0.3 * size):
-            parts.append(" ")
-        parts.append(w.text)
-        prev = w
-    return normalise("".join(parts))
-
-
-def merge_superscripts(words: list[Word]) -> list[Word]:
-    """Glue a small raised word ("th" after "9") to the word before it, without a space."""
-    merged: list[Word] = []
-    for w in words:
-        prev = merged[-1] if merged else None
-        if (
-            prev is not None
-            and len(w.text) <= 4
-            and w.size <= 0.85 * prev.size
-            and w.bottom <= prev.bottom - 0.2 * prev.size
-            and -0.1 * prev.size <= w.x0 - prev.x1 <= 0.25 * prev.size
-        ):
-            merged[-1] = Word(prev.text + w.text, prev.x0, max(prev.x1, w.x1), min(prev.top, w.top), prev.bottom, prev.size, prev.bold, prev.italic)
-        else:
-            merged.append(w)
-    return merged
-
-
-def group_lines(words: list[Word], page: int) -> list[Line]:
-    """Cluster words into lines by shared baseline; then hand each small raised word
-    (a superscript) to the line whose word it follows."""
-    clusters: list[list[Word]] = []
-    for w in sorted(words, key=lambda w: (w.bottom, w.x0)):
-        if clusters:
-            ref = clusters[-1][0]
-            if w.bottom - ref.bottom <= 0.25 * min(w.size, ref.size):
-                clusters[-1].append(w)
-                continue
-        clusters.append([w])
-    kept: list[list[Word]] = []
-    for k, cluster in enumerate(clusters):
-        host = _superscript_host(cluster, clusters[k + 1] if k + 1 < len(clusters) else None)
-        if host is None and kept:
-            host = _superscript_host(cluster, kept[-1])
-        if host is not None:
-            host.extend(cluster)
-        else:
-            kept.append(cluster)
-    lines: list[Line] = []
-    for cluster in kept:
-        line = Line(words=merge_superscripts(sorted(cluster, key=lambda w: w.x0)), page=page)
-        line.refresh()
-        lines.append(line)
-    lines.sort(key=lambda ln: (ln.baseline, ln.x0))
-    return lines
-
-
-def _superscript_host(small: list[Word], other: list[Word] | None) -> list[Word] | None:
-    """`other` if every word of `small` is a smaller raised word right after one of its words."""
-    if not other:
-        return None
-    for w in small:
-        if not any(
-            w.size <= 0.85 * o.size
-            and w.bottom < o.bottom
-            and w.bottom > o.top
-            and -0.1 * o.size <= w.x0 - o.x1 <= 0.25 * o.size
-            for o in other
-        ):
-            return None
-    return other
-
-
-def join_cell_lines(lines: list[str], forced: list[bool] | None = None) -> str:
-    """Join a wrapped cell's lines with one space; undo a soft hyphen between lowercase halves.
-
-    `forced[i]` says line i is one word broken off at the cell edge (too long to fit), so
-    the next line continues that word without a space.
-    """
-    out = ""
-    for i, text in enumerate(lines):
-        if not text:
-            continue
-        if not out:
-            out = text
-        elif out.endswith("\u00ad"):
-            out = out[:-1] + text
-        elif forced and forced[i - 1] and text[0].isalnum():
-            out = out + text
-        else:
-            out = join_at_line_break(out, text)
-    return normalise(out)
-
-
-def join_at_line_break(before: str, after: str) -> str:
-    """Join two lines of running text: a space, except after a hyphen that ends a word.
-
-    "Counter-" + "Terrorism" and "SOC/2024-" + "I/DRAFT/1" keep the hyphen and close up
-    (browsers and word processors break after a hard hyphen), so does "№" + "DOC/1519";
-    "Organi-" + "zation" closes
-    up without it (a soft hyphen between Latin lowercase halves, see `_COMPOUND_FIRST`).
-    """
-    if not before:
-        return after
-    if not after:
-        return before
-    soft = _SOFT_HYPHEN_END.search(before)
-    if soft and after[0].islower() and after[0].isascii() and soft.group(1).lower() not in _COMPOUND_FIRST:
-        return before[:-1] + after
-    if _closes_up(before, after):
-        return before + after
-    return before + " " + after
-
-
-def _closes_up(before: str, after: str) -> bool:
-    """A line break that is no space: after a word's hyphen, or after "№" (it sticks to its number)."""
-    return bool(after[:1].isalnum() and (_HARD_HYPHEN_END.search(before) or before.endswith("№")))
-
-
-def cell_text(words: list[Word], limit: float | None = None) -> str:
-    """The text of one table cell from its words; `limit` is the right edge text may reach."""
-    if not words:
-        return ""
-    lines = group_lines(words, 0)
-    texts = [ln.text for ln in lines]
-    forced = [False] * len(lines)
-    if limit is not None:
-        for i in range(len(lines) - 1):
-            line, nxt = lines[i], lines[i + 1]
-            first = nxt.words[0]
-            char = (first.x1 - first.x0) / max(1, len(first.text))
-            single = len(line.words) == 1 and texts[i][-1:].isalnum()
-            forced[i] = single and limit - line.x1 < 1.5 * char
-    return join_cell_lines(texts, forced)
-
-
-def _row_is_bold(cells: list[list[Word]]) -> bool:
-    """A row is bold when every non-empty cell past a leading number is set in bold."""
-    texts = [c for c in cells if c]
-    if texts and _NUMERIC_CELL.match(words_text(texts[0])) and len(texts) > 1:
-        texts = texts[1:]
-    if not texts:
-        return False
-    for cell in texts:
-        n = sum(len(w.text) for w in cell)
-        b = sum(len(w.text) for w in cell if w.bold)
-        if b * 2 <= n:
-            return False
-    return True
-
-
-def _is_dash_row(cells: list[str]) -> bool:
-    filled = [c for c in cells if c]
-    return bool(filled) and all(_DASH_CELL.match(c.replace(" ", "")) for c in filled)
-
-
-RawRow = tuple[list[list[Word]], list[float | None]]
-
-
-def finish_table(page: int, top: float, raw_rows: list[RawRow], find_header: bool = True) -> TableDraft | None:
-    """Turn rows of cell words into a table: texts joined, dash-only and empty rows dropped, header found.
-
-    Each raw row is its cells' words and, per cell, the right edge its text may reach. A
-    table continued from the page before has no header of its own to find (a repeated
-    one is dropped when the parts are joined).
-    """
-    rows: list[TableRow] = []
-    for cells, limits in raw_rows:
-        texts = [cell_text(c, limit) for c, limit in zip(cells, limits)]
-        if not any(texts) or _is_dash_row(texts):
-            continue
-        rows.append(TableRow(cells=texts, page=page, bold=_row_is_bold(cells)))
-    if not rows:
-        return None
-    header = None
-    if find_header and len(rows) >= 2 and _looks_like_header(rows[0], rows[1:]):
-        header = rows[0].cells
-        rows = rows[1:]
-    return TableDraft(page=page, top=top, rows=rows, header=header)
-
-
-def _looks_like_header(first: TableRow, rest: list[TableRow]) -> bool:
-    """A header row holds labels, not data: no numeric cell, while the body has numbers or differs in weight."""
-    filled = [c for c in first.cells if c]
-    if len(filled) < 2 or any(_NUMERIC_CELL.match(c) for c in filled):
-        return False
-    body_numeric = sum(1 for r in rest if any(_NUMERIC_CELL.match(c) for c in r.cells if c))
-    if body_numeric * 2 >= len(rest):
-        return True
-    return first.bold and sum(1 for r in rest if r.bold) * 2 < len(rest)
-
-
-# --- whitespace (unruled) tables ------------------------------------------------------------
-
-
-def _segments(line: Line, min_gap: float) -> list[tuple[float, float]]:
-    """The x-extents of the line's word runs separated by at least `min_gap`."""
-    segs: list[list[float]] = []
-    for w in line.words:
-        if segs and w.x0 - segs[-1][1] < min_gap:
-            segs[-1][1] = max(segs[-1][1], w.x1)
-        else:
-            segs.append([w.x0, w.x1])
-    return [(a, b) for a, b in segs]
-
-
-class _Columns:
-    """Column extents of a whitespace table as they grow line by line; refuses lines that cross a gutter."""
-
-    def __init__(self, extents: list[tuple[float, float]], size: float):
-        self.ext = [list(e) for e in extents]
-        self.size = size
-
-    def place(self, line: Line) -> list[int] | None:
-        """Column index for each word, or None if the line does not fit the columns."""
-        ext = [e[:] for e in self.ext]
-        min_gutter = 0.5 * self.size
-        word_gap = 0.6 * self.size
-        placed: list[int] = []
-        prev: Word | None = None
-        for w in line.words:
-            hits = [i for i, (a, b) in enumerate(ext) if w.x0 < b - 0.01 and w.x1 > a + 0.01]
-            if len(hits) > 1:
-                return None
-            if hits:
-                col = hits[0]
-            else:
-                col = min(range(len(ext)), key=lambda i: max(ext[i][0] - w.x1, w.x0 - ext[i][1]))
-            if prev is not None and w.x0 - prev.x1 < word_gap and placed[-1] != col:
-                return None
-            if placed and col < placed[-1]:
-                return None
-            ext[col][0] = min(ext[col][0], w.x0)
-            ext[col][1] = max(ext[col][1], w.x1)
-            placed.append(col)
-            prev = w
-        for i in range(len(ext) - 1):
-            if ext[i + 1][0] - ext[i][1] < min_gutter:
-                return None
-        self.ext = ext
-        return placed
-
-
-def _split_rows(lines: list[Line], places: list[list[int]], cols: _Columns) -> list[list[int]]:
-    """Group table lines into rows.
-
-    Rows set apart by extra spacing are split there, unless the first column's entries
-    disagree (a header set off from tightly packed rows): then a row starts where the
-    first column has content, or where a column gets text that cannot be a wrap of the
-    line above (it would have fitted, or it is a second amount).
-    """
-    pitches = [lines[i].baseline - lines[i - 1].baseline for i in range(1, len(lines))]
-    size = cols.size
-    numbered = {i for i in range(1, len(lines)) if 0 in places[i]}
-    cut = _spacing_cut(pitches, 0.2 * size)
-    if cut is not None:
-        spaced = {i for i in range(1, len(lines)) if pitches[i - 1] > cut}
-        if numbered <= spaced or not spaced <= numbered:
-            return _groups([0, *sorted(spaced)], len(lines))
-    starts = [0]
-    for i in range(1, len(lines)):
-        if i in numbered or _cannot_wrap(lines, places, starts[-1], i, cols):
-            starts.append(i)
-    return _groups(starts, len(lines))
-
-
-def _spacing_cut(pitches: list[float], step: float) -> float | None:
-    """The pitch above which lines are set apart: the first jump of more than `step` in the
-    sorted pitches. Not the smallest pitch plus `step`: one line pushed down by a superscript
-    (a browser grows the line box for it) makes one pitch too small and one too large."""
-    ordered = sorted(pitches)
-    for a, b in zip(ordered, ordered[1:]):
-        if b - a > step:
-            return a + step
-    return None
-
-
-def _cannot_wrap(lines: list[Line], places: list[list[int]], row_first: int, i: int, cols: _Columns) -> bool:
-    """Does line i put text in a column where it cannot continue the row's text above?"""
-    for c in set(places[i]):
-        prev_i = max((k for k in range(row_first, i) if c in places[k]), default=None)
-        if prev_i is None:
-            continue
-        prev_words = [w for w, p in zip(lines[prev_i].words, places[prev_i]) if p == c]
-        cur_words = [w for w, p in zip(lines[i].words, places[i]) if p == c]
-        if _NUMERIC_CELL.match(words_text(prev_words)) and _NUMERIC_CELL.match(words_text(cur_words)):
-            return True
-        first = cur_words[0]
-        room = cols.ext[c][1] - prev_words[-1].x1
-        if room > (first.x1 - first.x0) + 0.5 * first.size:
-            return True
-    return False
-
-
-def _groups(starts: list[int], count: int) -> list[list[int]]:
-    bounds = [*starts, count]
-    return [list(range(bounds[k], bounds[k + 1])) for k in range(len(starts))]
-
-
-def find_whitespace_table(lines: list[Line], start: int) -> tuple[int, TableDraft] | None:
-    """A table of ≥3 aligned columns starting at `lines[start]`; returns (end index, table) or None."""
-    head = lines[start]
-    size = head.size
-    segs = _segments(head, 0.9 * size)
-    if len(segs) < 3:
-        return None
-    cols = _Columns(segs, size)
-    end, taken, places = _grow_table(lines, start, cols, size, margin_lines=True)
-    if len(taken) < 3:
-        return None
-    raw_rows = _raw_rows(taken, places, cols)
-    if sum(1 for cells, _ in raw_rows if sum(1 for c in cells if c) >= 2) < 2:
-        return None
-    table = finish_table(head.page, head.top, raw_rows)
-    if table is None:
-        return None
-    return end, _with_columns(table, cols)
-
-
-def continue_table(lines: list[Line], start: int, carried: TableDraft) -> tuple[int, TableDraft] | None:
-    """The rows at the top of a page that go on with the table that ended the page before.
-
-    They are read against that table's columns (which may widen, never cross a gutter), so
-    a tail of a split row in one column, or rows whose last column is empty on this page,
-    keep their columns. A line with text in the first column only is no row (a short line
-    of prose at the margin); the table ends at the first line that does not fit.
-    """
-    if not carried.columns or start >= len(lines):
-        return None
-    cols = _Columns(carried.columns, carried.size)
-    end, taken, places = _grow_table(lines, start, cols, carried.size, margin_lines=False)
-    if not taken:
-        return None
-    table = finish_table(taken[0].page, taken[0].top, _raw_rows(taken, places, cols), find_header=False)
-    if table is None:
-        return None
-    return end, _with_columns(table, cols)
-
-
-def _grow_table(lines: list[Line], start: int, cols: _Columns, size: float, margin_lines: bool) -> tuple[int, list[Line], list[list[int]]]:
-    """Take lines into the table while they fit its columns at a table's line pitch and size.
-
-    `margin_lines`: may a line hold text in the first column only?
-    """
-    taken: list[Line] = []
-    places: list[list[int]] = []
-    pitches: list[float] = []
-    i = start
-    while i < len(lines):
-        line = lines[i]
-        if taken:
-            pitch = line.baseline - taken[-1].baseline
-            limit = max(2.2 * size, 1.6 * statistics.median(pitches)) if pitches else 2.6 * size
-            if pitch > limit:
-                break
-        if abs(line.size - size) > 0.25 * size:
-            break
-        placed = cols.place(line)
-        if placed is None or (not margin_lines and set(placed) == {0}):
-            break
-        if taken:
-            pitches.append(line.baseline - taken[-1].baseline)
-        taken.append(line)
-        places.append(placed)
-        i += 1
-    return i, taken, places
-
-
-def _raw_rows(taken: list[Line], places: list[list[int]], cols: _Columns) -> list[RawRow]:
-    ncols = len(cols.ext)
-    limits: list[float | None] = [e[1] for e in cols.ext]
-    raw_rows: list[RawRow] = []
-    for group in _split_rows(taken, places, cols):
-        cells: list[list[Word]] = [[] for _ in range(ncols)]
-        for li in group:
-            for w, c in zip(taken[li].words, places[li]):
-                cells[c].append(w)
-        raw_rows.append((cells, limits))
-    return raw_rows
-
-
-def _with_columns(table: TableDraft, cols: _Columns) -> TableDraft:
-    table.columns = [(a, b) for a, b in cols.ext]
-    table.size = cols.size
-    return table
 
 
 # --- side-by-side columns (bilingual letterheads) -------------------------------------------
@@ -585,7 +101,7 @@ def find_side_by_side(lines: list[Line], start: int, frame: tuple[float, float])
     """
     line = lines[start]
     size = line.size
-    min_gap = 1.2 * size
+    min_gap = SETTINGS.side_gutter * size
 
     def near(a: Line, b: Line) -> bool:
         return abs(b.baseline - a.baseline) <= 2.2 * max(a.size, b.size)
@@ -696,7 +212,8 @@ def _is_page_furniture(line: Line, index: int, count: int, page_height: float) -
     """A bare page number at the very top or bottom of the page."""
     if index not in (0, count - 1):
         return False
-    in_margin = line.top < 0.12 * page_height or line.bottom > 0.88 * page_height
+    margin = SETTINGS.furniture_margin * page_height
+    in_margin = line.top < margin or line.bottom > page_height - margin
     return in_margin and bool(_PAGE_NUMBER.match(line.text))
 
 
@@ -849,77 +366,8 @@ def _normal_pitch(flows: list[PageFlow], body: float) -> float:
 
 
 def _heading_levels(flows: list[PageFlow], body: float) -> dict[float, int]:
-    sizes = sorted({round(it.size * 2) / 2 for f in flows for it in f.items if isinstance(it, Line) and it.size >= _HEADING_RATIO * body}, reverse=True)
+    sizes = sorted({round(it.size * 2) / 2 for f in flows for it in f.items if isinstance(it, Line) and it.size >= SETTINGS.heading_ratio * body}, reverse=True)
     return {s: i + 1 for i, s in enumerate(sizes)}
-
-
-def _merge_tables(blocks: list[Block]) -> list[Block]:
-    """Join a table continued on the next page (same columns, header repeated or absent) into one block.
-
-    Rules between the two parts (a row's border at the foot of the page) are dropped; a first
-    row that continues the row the page break split (see `_is_row_tail`) joins that row.
-    """
-    out: list[Block] = []
-    for block in blocks:
-        k = len(out) - 1
-        while k >= 0 and out[k].kind == "rule":
-            k -= 1
-        prev = out[k] if k >= 0 else None
-        if (
-            block.kind == "table"
-            and prev is not None
-            and prev.kind == "table"
-            and block.page == (prev.rows[-1].page if prev.rows else prev.page) + 1
-            and _width(block) == _width(prev)
-        ):
-            rows = list(block.rows)
-            same_header = block.header is not None and prev.header is not None and _same(block.header, prev.header)
-            if block.header is None or same_header:
-                if prev.header is not None and rows and _same(rows[0].cells, prev.header):
-                    rows = rows[1:]
-                joined = list(prev.rows)
-                if rows and joined and _is_row_tail(rows[0], joined):
-                    joined[-1] = _join_rows(joined[-1], rows[0])
-                    rows = rows[1:]
-                del out[k:]
-                out.append(prev.model_copy(update={"rows": [*joined, *rows]}))
-                continue
-        out.append(block)
-    return out
-
-
-def _is_row_tail(first: TableRow, rows: list[TableRow]) -> bool:
-    """Is the first row after a page break the rest of the row the break split?
-
-    Only in a numbered table (most rows carry a number in the first column): the tail has
-    no number, no second amount in a column where the row above has one, and the row's weight.
-    """
-    last = rows[-1]
-    if first.cells[0].strip() or not last.cells[0].strip():
-        return False
-    if sum(1 for r in rows if r.cells[0].strip()) * 2 < len(rows):
-        return False
-    if first.bold != last.bold:
-        return False
-    for above, below in zip(last.cells, first.cells):
-        if above and below and _NUMERIC_CELL.match(above) and _NUMERIC_CELL.match(below):
-            return False
-    return any(first.cells)
-
-
-def _join_rows(row: TableRow, tail: TableRow) -> TableRow:
-    cells = [join_cell_lines([a, b]) for a, b in zip(row.cells, tail.cells)]
-    return row.model_copy(update={"cells": cells})
-
-
-def _width(block: Block) -> int:
-    if block.header is not None:
-        return len(block.header)
-    return len(block.rows[0].cells) if block.rows else 0
-
-
-def _same(a: list[str], b: list[str]) -> bool:
-    return [c.casefold() for c in a] == [c.casefold() for c in b]
 
 
 def build_blocks(flows: list[PageFlow]) -> list[Block]:
@@ -962,7 +410,7 @@ def build_blocks(flows: list[PageFlow]) -> list[Block]:
             else:
                 close()
         close()
-    return _merge_tables(blocks)
+    return merge_tables(blocks)
 
 
 def _continues(current: list[Line], line: Line, pitch: float, is_item: bool) -> bool:
@@ -1009,10 +457,10 @@ def _script(line: Line) -> str | None:
 
 
 def _block_text(lines: list[Line]) -> str:
-    """The block's lines joined by "\\n", except where a line break is no space (`_closes_up`)."""
+    """The block's lines joined by "\\n", except where a line break is no space (`closes_up`)."""
     text = ""
     for ln in lines:
-        if text and _closes_up(text, ln.text):
+        if text and closes_up(text, ln.text):
             text = join_at_line_break(text, ln.text)
         else:
             text = f"{text}\n{ln.text}" if text else ln.text
@@ -1026,6 +474,6 @@ def _text_block(lines: list[Line], is_item: bool, body: float, levels: dict[floa
     bold = sum(len(ln.text) for ln in lines if ln.bold) * 2 > chars
     italic = sum(len(ln.text) for ln in lines if ln.italic) * 2 > chars
     centered = all(ln.centered for ln in lines)
-    level = levels.get(round(size * 2) / 2, 0) if size >= _HEADING_RATIO * body else 0
+    level = levels.get(round(size * 2) / 2, 0) if size >= SETTINGS.heading_ratio * body else 0
     kind = "heading" if level else ("list_item" if is_item else "paragraph")
     return Block(kind=kind, page=lines[0].page, text=text, bold=bold, italic=italic, centered=centered, level=level)
