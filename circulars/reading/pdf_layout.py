@@ -253,11 +253,11 @@ def layout_document(pages: list[PageContent]) -> list[Block]:
 
 
 def _open_table(flow: PageFlow) -> TableDraft | None:
-    """The whitespace table that runs to the foot of the page (nothing but rules after it), if any."""
+    """The table that runs to the foot of the page (nothing but rules after it), if any."""
     for item in reversed(flow.items):
         if isinstance(item, Rule):
             continue
-        return item if isinstance(item, TableDraft) and item.columns else None
+        return item if isinstance(item, TableDraft) else None
     return None
 
 
@@ -265,15 +265,20 @@ def layout_page(content: PageContent, lines: list[Line], frame: tuple[float, flo
                 carried: TableDraft | None = None) -> PageFlow:
     """Put one page's lines, ruled tables and rules into reading order.
 
-    `carried` is a table that ran to the foot of the page before: lines at the top of this
-    page that fit its columns continue it (before any ruled table of this page).
+    `carried` is a table that ran to the foot of the page before: a ruled table opening this
+    page continues it (no header of its own to find), and so do lines at the top of this page
+    that fit a whitespace table's columns.
     """
     page = content.page
     grids = content.grids
     flow = PageFlow(page=page)
     grid_items: list[tuple[float, FlowItem]] = []
+    top_of_page = min((ln.top for ln in lines), default=float("inf"))
     for grid in grids:
-        table = finish_table(page, grid.top, list(zip(grid.cells, grid.limits)))
+        # a ruled table carried over from the page before, opening this page, has no header of its
+        # own to find: its first row is the repeated header or the tail of a split row
+        continued = carried is not None and grid.top <= top_of_page and grid is min(grids, key=lambda g: g.top)
+        table = finish_table(page, grid.top, list(zip(grid.cells, grid.limits)), find_header=not continued)
         if table is not None:
             grid_items.append((grid.top, table))
     _mark_centered(lines, frame)
@@ -282,7 +287,7 @@ def layout_page(content: PageContent, lines: list[Line], frame: tuple[float, flo
     spans: list[tuple[float, float]] = [(g.top, g.bottom) for g in grids]
     i = 0
     first_grid = min((g.top for g in grids), default=float("inf"))
-    if carried is not None and lines and lines[0].bottom < first_grid:
+    if carried is not None and carried.columns and lines and lines[0].bottom < first_grid:
         found = continue_table([ln for ln in lines if ln.bottom < first_grid], 0, carried)
         if found is not None:
             end, table = found

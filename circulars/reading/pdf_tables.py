@@ -154,6 +154,39 @@ class _Columns:
         self.ext = ext
         return placed
 
+    def place_loosely(self, line: Line) -> list[int] | None:
+        """Column index for each word, the columns taken as a guide only (another page may set
+        them wider or narrower): each run of words goes to the column whose left or right edge
+        it lines up with best (text is set flush left, amounts flush right); None if a run
+        reaches across the left edge of another column (prose over the columns) or the runs
+        go back to an earlier column."""
+        tolerance = SETTINGS.gutter * self.size
+        lefts = [a for a, _ in self.ext]
+        placed: list[int] = []
+        for run in _runs(line.words, SETTINGS.cell_word_gap * self.size):
+            x0, x1 = run[0].x0, max(w.x1 for w in run)
+            col = min(range(len(self.ext)), key=lambda i: min(abs(x0 - self.ext[i][0]), abs(x1 - self.ext[i][1])))
+            if any(i != col and x0 + tolerance < a < x1 - tolerance for i, a in enumerate(lefts)):
+                return None
+            if placed and col < placed[-1]:
+                return None
+            placed.extend([col] * len(run))
+        for w, col in zip(line.words, placed):
+            self.ext[col][0] = min(self.ext[col][0], w.x0)
+            self.ext[col][1] = max(self.ext[col][1], w.x1)
+        return placed
+
+
+def _runs(words: list[Word], gap: float) -> list[list[Word]]:
+    """Words left to right in runs split where they stand at least `gap` apart."""
+    runs: list[list[Word]] = []
+    for w in words:
+        if runs and w.x0 - max(v.x1 for v in runs[-1]) < gap:
+            runs[-1].append(w)
+        else:
+            runs.append([w])
+    return runs
+
 
 def _split_rows(lines: list[Line], places: list[list[int]], cols: _Columns) -> list[list[int]]:
     """Group table lines into rows.
@@ -242,7 +275,7 @@ def continue_table(lines: list[Line], start: int, carried: TableDraft) -> tuple[
     if not carried.columns or start >= len(lines):
         return None
     cols = _Columns(carried.columns, carried.size)
-    end, taken, places = _grow_table(lines, start, cols, carried.size, margin_lines=False)
+    end, taken, places = _grow_table(lines, start, cols, carried.size, margin_lines=False, loose=True)
     if not taken:
         return None
     table = finish_table(taken[0].page, taken[0].top, _raw_rows(taken, places, cols), find_header=False)
@@ -251,10 +284,12 @@ def continue_table(lines: list[Line], start: int, carried: TableDraft) -> tuple[
     return end, _with_columns(table, cols)
 
 
-def _grow_table(lines: list[Line], start: int, cols: _Columns, size: float, margin_lines: bool) -> tuple[int, list[Line], list[list[int]]]:
+def _grow_table(lines: list[Line], start: int, cols: _Columns, size: float, margin_lines: bool,
+                loose: bool = False) -> tuple[int, list[Line], list[list[int]]]:
     """Take lines into the table while they fit its columns at a table's line pitch and size.
 
-    `margin_lines`: may a line hold text in the first column only?
+    `margin_lines`: may a line hold text in the first column only? `loose`: are the columns
+    only a guide (see `_Columns.place_loosely`)?
     """
     taken: list[Line] = []
     places: list[list[int]] = []
@@ -269,7 +304,7 @@ def _grow_table(lines: list[Line], start: int, cols: _Columns, size: float, marg
                 break
         if abs(line.size - size) > SETTINGS.table_size_tolerance * size:
             break
-        placed = cols.place(line)
+        placed = cols.place_loosely(line) if loose else cols.place(line)
         if placed is None or (not margin_lines and set(placed) == {0}):
             break
         if taken:

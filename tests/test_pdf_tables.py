@@ -1,0 +1,168 @@
+"""Tables across pages, drawn by hand so each cause is tested on its own.
+
+The producer fixtures (tests/fixtures/producers.py) show these together; here one table runs
+over two pages with its header not repeated, a row split by the page break, column widths
+that differ from page to page, ruled and unruled. The reader must give one table whose split
+row is whole again.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from circulars.reading.pdf import read_pdf
+from circulars.reading.pdf_geometry import join_at_line_break
+from circulars.reading.pdf_tables import merge_tables
+from models.document import Block, TableRow
+
+FONTS = Path("/usr/share/fonts/truetype/dejavu")
+HEADER = ["No.", "Expected title of the event", "Organizer (s)", "Indicative timing"]
+SIZE, LEADING, PAD = 9.0, 11.5, 4.0
+
+# Each row: one list of lines per cell. Row 3 is split by the page break: PAGE_1 ends with its
+# head, PAGE_2 starts with its tail (no number, nothing in the timing column).
+PAGE_1 = [
+    [["1."], ["CICA Youth Forum"], ["The Republic of Uzbekistan,", "Youth Affairs Agency"], ["14 – 16 April"]],
+    [["2."], ["CICA seminar on the role of women", "in peace and security"], ["The Republic of Kazakhstan"], ["6 – 7 March"]],
+    [["3."], ["CICA Training on Crime"], ["The Republic of Türkiye, Anti-", "Smuggling and Organized Crime"], ["3 – 7 June"]],
+]
+PAGE_2 = [
+    [[], ["Intelligence Analysis"], ["Department of the Turkish", "National Police"], []],
+    [["4."], ["CICA Media Forum"], ["CICA Secretariat"], ["Second half of", "March"]],
+    [["5."], ["CICA Festival of Culture"], ["The Socialist Republic of Viet Nam"], ["2025"]],
+]
+WHOLE_ROW_3 = ["3.", "CICA Training on Crime Intelligence Analysis",
+               "The Republic of Türkiye, Anti-Smuggling and Organized Crime Department of the Turkish National Police",
+               "3 – 7 June"]
+
+
+def _font() -> None:
+    for name, file in (("Sans", "DejaVuSans.ttf"), ("Sans-Bold", "DejaVuSans-Bold.ttf")):
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(FONTS / file)))
+
+
+def _draw_rows(c: canvas.Canvas, xs: list[float], top: float, rows: list, ruled: bool, *,
+               open_top: bool, open_bottom: bool, header: bool) -> float:
+    """Draw rows at `top` (PDF y, downwards) between column lines `xs`; returns the y below them."""
+    y = top
+    bounds = [y]
+    if header:
+        rows = [[[h] for h in HEADER], *rows]
+    for k, row in enumerate(rows):
+        height = PAD * 2 + LEADING * max(1, max(len(cell) for cell in row))
+        for col, cell in enumerate(row):
+            c.setFont("Sans-Bold" if header and k == 0 else "Sans", SIZE)
+            for n, text in enumerate(cell):
+                c.drawString(xs[col] + PAD, y - PAD - SIZE - n * LEADING, text)
+        y -= height
+        bounds.append(y)
+    if ruled:
+        c.setLineWidth(0.5)
+        for n, b in enumerate(bounds):
+            if (n == 0 and open_top) or (n == len(bounds) - 1 and open_bottom):
+                continue  # a row cut open by the page break has no border there
+            c.line(xs[0], b, xs[-1], b)
+        for x in xs:
+            c.line(x, bounds[0], x, bounds[-1])
+    return y
+
+
+def _two_page_table(ruled: bool) -> bytes:
+    _font()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    width, height = A4
+    c.setFont("Sans-Bold", 11)
+    c.drawString(60, height - 80, "CICA PLAN OF IMPLEMENTATION OF CONFIDENCE BUILDING MEASURES FOR 2025")
+    c.setFont("Sans", SIZE)
+    c.drawString(60, height - 100, "Approved by the Senior Officials Committee on 11 December 2024.")
+    # push the table to the foot of page 1: it ends near the bottom margin
+    xs1 = [60.0, 95.0, 265.0, 440.0, 535.0]
+    rows_height = sum(PAD * 2 + LEADING * max(len(cell) for cell in row) for row in [[[h] for h in HEADER], *PAGE_1])
+    bottom_margin = 60.0
+    _draw_rows(c, xs1, bottom_margin + rows_height, PAGE_1, ruled, open_top=False, open_bottom=True, header=True)
+    c.setFont("Sans", 8)
+    c.drawCentredString(width / 2, 30, "1")
+    c.showPage()
+    xs2 = [60.0, 100.0, 250.0, 450.0, 535.0]  # the columns set differently on this page
+    below = _draw_rows(c, xs2, height - 70, PAGE_2, ruled, open_top=True, open_bottom=False, header=False)
+    c.setFont("Sans", SIZE)
+    c.drawString(60, below - 40, "The Senior Officials Committee requests the Secretariat to report on the Plan.")
+    c.setFont("Sans", 8)
+    c.drawCentredString(width / 2, 30, "2")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_a_table_split_over_two_pages_without_its_header_reads_as_one(ruled):
+    doc = read_pdf(_two_page_table(ruled), file_name="two-pages.pdf")
+    tables = [b for b in doc.blocks if b.kind == "table"]
+    assert len(tables) == 1
+    (table,) = tables
+    assert table.header == HEADER
+    assert [r.cells[0] for r in table.rows] == ["1.", "2.", "3.", "4.", "5."]
+    assert table.rows[2].cells == WHOLE_ROW_3  # the tail joined its row: no item without a number
+    assert table.rows[2].page == 1 and table.rows[3].page == 2
+    assert table.rows[0].cells == ["1.", "CICA Youth Forum", "The Republic of Uzbekistan, Youth Affairs Agency", "14 – 16 April"]
+    assert table.rows[3].cells == ["4.", "CICA Media Forum", "CICA Secretariat", "Second half of March"]
+    assert table.rows[4].cells == ["5.", "CICA Festival of Culture", "The Socialist Republic of Viet Nam", "2025"]
+    after = doc.blocks[doc.blocks.index(table) + 1:]
+    assert [b.text for b in after if b.kind == "paragraph"] == [
+        "The Senior Officials Committee requests the Secretariat to report on the Plan."
+    ]
+
+
+def _row(cells: list[str], page: int, bold: bool = False) -> TableRow:
+    return TableRow(cells=cells, page=page, bold=bold)
+
+
+def test_a_total_at_the_top_of_the_next_page_stays_a_row():
+    first = Block(kind="table", page=1, header=["Nº", "EXPENDITURES", "Budget"],
+                  rows=[_row(["1", "I - CAPITAL INVESTMENT EXPENSES", "218,291"], 1, True),
+                        _row(["2", "II - OPERATIONAL EXPENSES", "1,629,598"], 1, True)])
+    second = Block(kind="table", page=2, rows=[_row(["", "Total", "1,847,889"], 2)])
+    (merged,) = merge_tables([first, Block(kind="rule", page=1), second])
+    assert [r.cells for r in merged.rows] == [
+        ["1", "I - CAPITAL INVESTMENT EXPENSES", "218,291"],
+        ["2", "II - OPERATIONAL EXPENSES", "1,629,598"],
+        ["", "Total", "1,847,889"],
+    ]
+
+
+def test_a_bold_row_split_by_the_page_break_joins_with_its_tail():
+    first = Block(kind="table", page=1, header=["Nº", "EXPENDITURES", "Budget"],
+                  rows=[_row(["4", "IV - PERSONNEL EXPENSES", "1,146,506"], 1, True),
+                        _row(["5", "V - RELOCATION TO AND EQUIPPING THE NEW", "1,131,724"], 1, True)])
+    second = Block(kind="table", page=2, header=["Nº", "EXPENDITURES", "Budget"],
+                   rows=[_row(["", "CICA HEADQUARTERS", ""], 2, True), _row(["", "Total", "4,735,323"], 2)])
+    (merged,) = merge_tables([first, second])
+    assert [r.cells for r in merged.rows] == [
+        ["4", "IV - PERSONNEL EXPENSES", "1,146,506"],
+        ["5", "V - RELOCATION TO AND EQUIPPING THE NEW CICA HEADQUARTERS", "1,131,724"],
+        ["", "Total", "4,735,323"],
+    ]
+
+
+@pytest.mark.parametrize(("before", "after", "joined"), [
+    ("Counter-", "Terrorism (UNOCT)", "Counter-Terrorism (UNOCT)"),  # a hard hyphen: kept, no space
+    ("(document SOC/2024-", "I/DRAFT/1)", "(document SOC/2024-I/DRAFT/1)"),
+    ("Autonomous non-", "commercial organization", "Autonomous non-commercial organization"),  # a compound's first part
+    ("Agriculture High-", "tech Industry", "Agriculture High-tech Industry"),
+    ("государствам-", "членам СВМДА", "государствам-членам СВМДА"),
+    ("by note №", "DOC/1519 of 15 March 2024", "by note №DOC/1519 of 15 March 2024"),
+    ("Organi-", "zation of the Youth", "Organization of the Youth"),  # a soft hyphen between syllables
+    ("1 –", "7 March", "1 – 7 March"),  # a dash between words is no hyphen
+    ("Ministry of", "Transport", "Ministry of Transport"),
+])
+def test_lines_join_at_a_break_as_the_text_reads(before, after, joined):
+    assert join_at_line_break(before, after) == joined
