@@ -49,6 +49,9 @@ class LayoutSettings:
     """A line whose size differs from the table's by more than this (a ratio) is not in it."""
     side_gutter: float = 1.2
     """Two columns set side by side (a bilingual letterhead) are split by at least this gap."""
+    flush_right_gap: float = 4.0
+    """Words set flush right this far from the rest of their line are a column of their own
+    (a symbol and date opposite a body's name)."""
     furniture_margin: float = 0.12
     """A bare page number within this fraction of the page height from its top or foot is furniture."""
 

@@ -147,6 +147,50 @@ def find_side_by_side(lines: list[Line], start: int, frame: tuple[float, float])
     return first, end, mid
 
 
+def find_flush_right(lines: list[Line], start: int, frame: tuple[float, float]) -> tuple[int, list[float]] | None:
+    """Lines whose last words stand apart, set flush right (a symbol and date opposite a body's
+    name, as a word processor's tab stop or borderless table puts them): (end index, the gap's
+    middle on each line) for the run of such lines from `start`, or None.
+
+    The right part must end at the frame's right edge and stand at least
+    `SETTINGS.flush_right_gap` ems from the words before it; lines of prose never have such gaps.
+    """
+    gaps: list[float] = []
+    end = start
+    while end < len(lines):
+        line = lines[end]
+        if gaps and abs(line.baseline - lines[end - 1].baseline) > 2.2 * max(line.size, lines[end - 1].size):
+            break
+        mid = _flush_right_gap(line, frame)
+        if mid is None:
+            break
+        gaps.append(mid)
+        end += 1
+    return (end, gaps) if gaps else None
+
+
+def _flush_right_gap(line: Line, frame: tuple[float, float]) -> float | None:
+    if frame[1] - line.x1 > 2.0 * line.size or len(line.words) < 2:
+        return None
+    words = line.words
+    k = max(range(1, len(words)), key=lambda n: words[n].x0 - max(w.x1 for w in words[:n]))
+    reach = max(w.x1 for w in words[:k])
+    if words[k].x0 - reach < SETTINGS.flush_right_gap * line.size:
+        return None
+    return (reach + words[k].x0) / 2
+
+
+def _two_columns(page: int, top: float, splits: list[tuple[Line | None, Line | None]],
+                 frame: tuple[float, float], mid: float) -> list[tuple[float, FlowItem]]:
+    """Flow items reading a two-column run: the left column's lines, then the right's, each closed by a break."""
+    lefts = [a for a, _ in splits if a is not None]
+    rights = [b for _, b in splits if b is not None]
+    _mark_centered(lefts, (frame[0], mid))
+    _mark_centered(rights, (mid, frame[1]))
+    parts: list[FlowItem] = [*lefts, ColumnBreak(page), *rights, ColumnBreak(page)]
+    return [(top + n * 1e-6, part) for n, part in enumerate(parts)]
+
+
 def _split_line(line: Line, mid: float) -> tuple[Line | None, Line | None]:
     left = [w for w in line.words if (w.x0 + w.x1) / 2 < mid]
     right = [w for w in line.words if (w.x0 + w.x1) / 2 >= mid]
@@ -308,26 +352,15 @@ def layout_page(content: PageContent, lines: list[Line], frame: tuple[float, flo
             # Lines before `first` were already emitted in a previous step only if first >= i.
             first = max(first, i)
             run = lines[first:end]
-            lefts, rights = [], []
-            for ln in run:
-                a, b = _split_line(ln, mid)
-                if a is not None:
-                    lefts.append(a)
-                if b is not None:
-                    rights.append(b)
-            _mark_centered(lefts, (frame[0], mid))
-            _mark_centered(rights, (mid, frame[1]))
-            top = run[0].top
-            seq = 0.0
-            for part in lefts:
-                items.append((top + seq * 1e-6, part))
-                seq += 1
-            items.append((top + seq * 1e-6, ColumnBreak(page)))
-            seq += 1
-            for part in rights:
-                items.append((top + seq * 1e-6, part))
-                seq += 1
-            items.append((top + seq * 1e-6, ColumnBreak(page)))
+            splits = [_split_line(ln, mid) for ln in run]
+            items.extend(_two_columns(page, run[0].top, splits, frame, mid))
+            i = end
+            continue
+        flush = find_flush_right(lines, i, frame)
+        if flush is not None:
+            end, gaps = flush
+            splits = [_split_line(ln, mid) for ln, mid in zip(lines[i:end], gaps)]
+            items.extend(_two_columns(page, lines[i].top, splits, frame, min(gaps)))
             i = end
             continue
         items.append((lines[i].top, lines[i]))
