@@ -54,6 +54,8 @@ class LayoutSettings:
     (a symbol and date opposite a body's name)."""
     furniture_margin: float = 0.12
     """A bare page number within this fraction of the page height from its top or foot is furniture."""
+    running_head_words: int = 4
+    """A running head or foot (repeated at the top or foot of pages) has at most this many words."""
 
 
 SETTINGS = LayoutSettings()

@@ -277,9 +277,39 @@ def _page_lines(content: PageContent) -> list[Line]:
     return [ln for i, ln in enumerate(lines) if not _is_page_furniture(ln, i, len(lines), content.height)]
 
 
+def _drop_running_heads(pages: list[PageContent], page_lines: list[list[Line]]) -> list[list[Line]]:
+    """Drop the repeats of a running head or foot: a short line (a document's symbol, a title)
+    printed as the first or last line of several pages, within the page margins. Its first
+    occurrence stays (it may be the only place a symbol is printed); the repeats would cut a
+    table continued over pages in two."""
+    seen: set[tuple[str, str]] = set()
+    out: list[list[Line]] = []
+    for content, lines in zip(pages, page_lines):
+        margin = SETTINGS.furniture_margin * content.height
+        drop: set[int] = set()
+        for index, end in ((0, "head"), (len(lines) - 1, "foot")):
+            if not lines or (end == "foot" and index == 0):
+                continue
+            line = lines[index]
+            in_margin = line.top < margin if end == "head" else line.bottom > content.height - margin
+            if not in_margin or len(line.text.split()) > SETTINGS.running_head_words:
+                continue
+            key = (end, line.text)
+            if key in seen:
+                drop.add(index)
+            elif sum(1 for other, ls in zip(pages, page_lines) if ls and _ends_with(ls, end, line.text)) >= 2:
+                seen.add(key)
+        out.append([ln for i, ln in enumerate(lines) if i not in drop])
+    return out
+
+
+def _ends_with(lines: list[Line], end: str, text: str) -> bool:
+    return (lines[0] if end == "head" else lines[-1]).text == text
+
+
 def layout_document(pages: list[PageContent]) -> list[Block]:
     """Lay out every page against the document's usual text frame, then build the blocks."""
-    page_lines = [_page_lines(p) for p in pages]
+    page_lines = _drop_running_heads(pages, [_page_lines(p) for p in pages])
     lefts = sorted(min(ln.x0 for ln in lines) for lines in page_lines if lines)
     rights = sorted(max(ln.x1 for ln in lines) for lines in page_lines if lines)
     usual = (lefts[len(lefts) // 2], rights[len(rights) // 2]) if lefts else (0.0, 0.0)
