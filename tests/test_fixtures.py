@@ -197,12 +197,15 @@ def test_chrome_paged_starts_each_document_on_a_new_page_and_repeats_the_header(
     texts = page_texts(pdf_path("000_seed_DOC-1497", "chrome-paged"))
     pages = E.PDF_FACTS["000_seed_DOC-1497"]["chrome-paged"]["document_pages"]
     for symbol in ("SOC/2023-III/DEC/2", "SOC/2023-III/DEC/3", "SOC/2023-III/DRAFT/3"):
-        assert texts[pages[symbol] - 1].startswith("CONFERENCE ON INTERACTION AND СОВЕЩАНИЕ ПО ВЗАИМОДЕЙСТВИЮ")
+        # the symbol as running head, then the letterhead
+        assert texts[pages[symbol] - 1].startswith(f"{symbol}\nCONFERENCE ON INTERACTION AND СОВЕЩАНИЕ ПО ВЗАИМОДЕЙСТВИЮ")
     for page in (5, 6, 7):
-        assert texts[page - 1].startswith("No. Expected title of the event Organizer (s) Indicative")
+        assert texts[page - 1].startswith("SOC/2023-III/DEC/2\nNo. Expected title of the event Organizer (s) Indicative")
+    assert [t.splitlines()[-1] for t in texts] == [f"Page {n} of 9" for n in range(1, 10)]
+    assert not texts[0].startswith("SOC/") and not texts[2].startswith("SOC/")  # no running head on the cover note
     # item 4's organisers run over the break: the tail follows the repeated header
-    assert texts[3].splitlines()[-1] == "Smuggling and Organized Crime,"
-    assert texts[4].splitlines()[2:5] == ["Turkish International Academy", "Against Drugs and Organized", "Crime (TADOC)"]
+    assert texts[3].splitlines()[-2] == "Smuggling and Organized Crime,"
+    assert texts[4].splitlines()[3:6] == ["Turkish International Academy", "Against Drugs and Organized", "Crime (TADOC)"]
 
 
 def test_lo_docx_sets_the_symbol_opposite_the_body_on_one_text_line():
