@@ -122,6 +122,41 @@ def test_a_table_split_over_two_pages_without_its_header_reads_as_one(ruled):
     ]
 
 
+def _table_then_next_document() -> bytes:
+    """Page 1 ends with a whole unruled table; page 2 opens the next document with its symbol
+    and date set flush right (body size), where they line up with the table's last column."""
+    _font()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    width, height = A4
+    xs = [60.0, 95.0, 265.0, 440.0, 535.0]
+    rows = [*PAGE_1[:2], [["3."], ["CICA Media Forum"], ["CICA Secretariat"], ["March"]]]
+    rows_height = sum(PAD * 2 + LEADING * max(len(cell) for cell in row) for row in [[[h] for h in HEADER], *rows])
+    c.setFont("Sans-Bold", 11)
+    c.drawString(60, height - 80, "CICA PLAN OF IMPLEMENTATION OF CONFIDENCE BUILDING MEASURES FOR 2025")
+    _draw_rows(c, xs, 60.0 + rows_height, rows, False, open_top=False, open_bottom=False, header=True)
+    c.showPage()
+    c.setFont("Sans", 11)
+    c.drawRightString(xs[-1] - PAD, height - 70, "SOC/2024-III/DEC/3")
+    c.drawRightString(xs[-1] - PAD, height - 84, "11 December 2024")
+    c.setFont("Sans-Bold", 11)
+    c.drawString(60, height - 120, "DECISION OF THE SENIOR OFFICIALS COMMITTEE")
+    c.setFont("Sans", 11)
+    c.drawString(60, height - 140, "The Senior Officials Committee approves the budget as contained in the Annex.")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_the_next_documents_symbol_at_the_top_of_a_page_does_not_continue_the_table():
+    doc = read_pdf(_table_then_next_document(), file_name="next.pdf")
+    (table,) = [b for b in doc.blocks if b.kind == "table"]
+    assert [r.cells for r in table.rows][-1] == ["3.", "CICA Media Forum", "CICA Secretariat", "March"]
+    assert [b.text for b in doc.blocks if b.page == 2][:2] == [
+        "SOC/2024-III/DEC/3\n11 December 2024", "DECISION OF THE SENIOR OFFICIALS COMMITTEE"
+    ]
+
+
 def _row(cells: list[str], page: int, bold: bool = False) -> TableRow:
     return TableRow(cells=cells, page=page, bold=bold)
 

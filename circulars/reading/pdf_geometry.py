@@ -47,6 +47,8 @@ class LayoutSettings:
     pitch so far, or 2.6 ems after its first line)."""
     table_size_tolerance: float = 0.25
     """A line whose size differs from the table's by more than this (a ratio) is not in it."""
+    continued_size_tolerance: float = 0.08
+    """Nor, on the next page, a line that would continue it: one table keeps one size."""
     side_gutter: float = 1.2
     """Two columns set side by side (a bilingual letterhead) are split by at least this gap."""
     flush_right_gap: float = 4.0

@@ -282,29 +282,26 @@ def _drop_running_heads(pages: list[PageContent], page_lines: list[list[Line]]) 
     printed as the first or last line of several pages, within the page margins. Its first
     occurrence stays (it may be the only place a symbol is printed); the repeats would cut a
     table continued over pages in two."""
+    found = [_margin_lines(content, lines) for content, lines in zip(pages, page_lines)]
+    counts = Counter(key for keys in found for key in keys.values())
     seen: set[tuple[str, str]] = set()
     out: list[list[Line]] = []
-    for content, lines in zip(pages, page_lines):
-        margin = SETTINGS.furniture_margin * content.height
-        drop: set[int] = set()
-        for index, end in ((0, "head"), (len(lines) - 1, "foot")):
-            if not lines or (end == "foot" and index == 0):
-                continue
-            line = lines[index]
-            in_margin = line.top < margin if end == "head" else line.bottom > content.height - margin
-            if not in_margin or len(line.text.split()) > SETTINGS.running_head_words:
-                continue
-            key = (end, line.text)
-            if key in seen:
-                drop.add(index)
-            elif sum(1 for other, ls in zip(pages, page_lines) if ls and _ends_with(ls, end, line.text)) >= 2:
-                seen.add(key)
+    for lines, keys in zip(page_lines, found):
+        drop = {index for index, key in keys.items() if counts[key] >= 2 and key in seen}
+        seen.update(key for key in keys.values() if counts[key] >= 2)
         out.append([ln for i, ln in enumerate(lines) if i not in drop])
     return out
 
 
-def _ends_with(lines: list[Line], end: str, text: str) -> bool:
-    return (lines[0] if end == "head" else lines[-1]).text == text
+def _margin_lines(content: PageContent, lines: list[Line]) -> dict[int, tuple[str, str]]:
+    """The page's first and last lines that could be a running head or foot: index -> (end, text)."""
+    margin = SETTINGS.furniture_margin * content.height
+    keys: dict[int, tuple[str, str]] = {}
+    if lines and lines[0].top < margin:
+        keys[0] = ("head", lines[0].text)
+    if len(lines) > 1 and lines[-1].bottom > content.height - margin:
+        keys[len(lines) - 1] = ("foot", lines[-1].text)
+    return {i: key for i, key in keys.items() if len(key[1].split()) <= SETTINGS.running_head_words}
 
 
 def layout_document(pages: list[PageContent]) -> list[Block]:
@@ -324,6 +321,10 @@ def layout_document(pages: list[PageContent]) -> list[Block]:
         flows.append(flow)
         carried = _open_table(flow)
     return build_blocks(flows)
+
+
+def _table_width(table: TableDraft) -> int:
+    return len(table.header) if table.header is not None else max((len(r.cells) for r in table.rows), default=0)
 
 
 def _open_table(flow: PageFlow) -> TableDraft | None:
@@ -351,7 +352,13 @@ def layout_page(content: PageContent, lines: list[Line], frame: tuple[float, flo
     for grid in grids:
         # a ruled table carried over from the page before, opening this page, has no header of its
         # own to find: its first row is the repeated header or the tail of a split row
-        continued = carried is not None and grid.top <= top_of_page and grid is min(grids, key=lambda g: g.top)
+        continued = (
+            carried is not None
+            and grid.top <= top_of_page
+            and grid is min(grids, key=lambda g: g.top)
+            and bool(grid.cells)
+            and len(grid.cells[0]) == _table_width(carried)
+        )
         table = finish_table(page, grid.top, list(zip(grid.cells, grid.limits)), find_header=not continued)
         if table is not None:
             grid_items.append((grid.top, table))

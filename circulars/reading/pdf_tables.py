@@ -270,7 +270,8 @@ def continue_table(lines: list[Line], start: int, carried: TableDraft) -> tuple[
     They are read against that table's columns (which may widen, never cross a gutter), so
     a tail of a split row in one column, or rows whose last column is empty on this page,
     keep their columns. A line with text in the first column only is no row (a short line
-    of prose at the margin); the table ends at the first line that does not fit.
+    of prose at the margin), nor is one in another size than the table's; the table ends at
+    the first line that does not fit.
     """
     if not carried.columns or start >= len(lines):
         return None
@@ -302,7 +303,8 @@ def _grow_table(lines: list[Line], start: int, cols: _Columns, size: float, marg
             limit = max(SETTINGS.table_pitch * size, 1.6 * statistics.median(pitches)) if pitches else 2.6 * size
             if pitch > limit:
                 break
-        if abs(line.size - size) > SETTINGS.table_size_tolerance * size:
+        tolerance = SETTINGS.continued_size_tolerance if loose else SETTINGS.table_size_tolerance
+        if abs(line.size - size) > tolerance * size:
             break
         placed = cols.place_loosely(line) if loose else cols.place(line)
         if placed is None or (not margin_lines and set(placed) == {0}):
