@@ -75,11 +75,24 @@ def _draw_rows(c: canvas.Canvas, xs: list[float], top: float, rows: list, ruled:
     return y
 
 
-def _two_page_table(ruled: bool) -> bytes:
+def _browser_furniture(c: canvas.Canvas, page: int, pages: int) -> None:
+    """What a browser prints when its headers and footers are left on: date and title at the
+    head, the file's URL and "page/pages" at the foot."""
+    width, height = A4
+    c.setFont("Sans", 7)
+    c.drawString(20, height - 16, "12/2/26, 11:24 AM")
+    c.drawCentredString(width / 2, height - 16, "plan-2025")
+    c.drawString(20, 14, "file:///home/clerk/Downloads/plan-2025.html")
+    c.drawRightString(width - 20, 14, f"{page}/{pages}")
+
+
+def _two_page_table(ruled: bool, furniture: bool = False) -> bytes:
     _font()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, invariant=1)
     width, height = A4
+    if furniture:
+        _browser_furniture(c, 1, 2)
     c.setFont("Sans-Bold", 11)
     c.drawString(60, height - 80, "CICA PLAN OF IMPLEMENTATION OF CONFIDENCE BUILDING MEASURES FOR 2025")
     c.setFont("Sans", SIZE)
@@ -92,6 +105,8 @@ def _two_page_table(ruled: bool) -> bytes:
     c.setFont("Sans", 8)
     c.drawCentredString(width / 2, 30, "1")
     c.showPage()
+    if furniture:
+        _browser_furniture(c, 2, 2)
     xs2 = [60.0, 100.0, 250.0, 450.0, 535.0]  # the columns set differently on this page
     below = _draw_rows(c, xs2, height - 70, PAGE_2, ruled, open_top=True, open_bottom=False, header=False)
     c.setFont("Sans", SIZE)
@@ -103,9 +118,10 @@ def _two_page_table(ruled: bool) -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
-def test_a_table_split_over_two_pages_without_its_header_reads_as_one(ruled):
-    doc = read_pdf(_two_page_table(ruled), file_name="two-pages.pdf")
+@pytest.mark.parametrize(("ruled", "furniture"), [(True, False), (False, False), (False, True)],
+                         ids=["ruled", "unruled", "unruled-with-browser-head-and-foot"])
+def test_a_table_split_over_two_pages_without_its_header_reads_as_one(ruled, furniture):
+    doc = read_pdf(_two_page_table(ruled, furniture), file_name="two-pages.pdf")
     tables = [b for b in doc.blocks if b.kind == "table"]
     assert len(tables) == 1
     (table,) = tables
@@ -120,6 +136,7 @@ def test_a_table_split_over_two_pages_without_its_header_reads_as_one(ruled):
     assert [b.text for b in after if b.kind == "paragraph"] == [
         "The Senior Officials Committee requests the Secretariat to report on the Plan."
     ]
+    assert not any("plan-2025" in b.text or "11:24" in b.text for b in doc.blocks)  # furniture, all of it
 
 
 def _table_then_next_document() -> bytes:

@@ -32,6 +32,7 @@ from circulars.reading.pdf_geometry import (
 )
 from circulars.reading.pdf_columns import find_flush_right, find_side_by_side, mark_centered, split_line
 from circulars.reading.pdf_tables import TableDraft, continue_table, find_whitespace_table, finish_table, merge_tables
+from circulars.reading.vocabulary import DOCUMENT_SYMBOL_RE, NOTE_SYMBOL_RE
 from models.document import Block
 
 __all__ = [  # what pdf.py and the tests use; geometry and tables live in their own modules
@@ -97,40 +98,61 @@ class PageContent:
 
 
 def _page_lines(content: PageContent) -> list[Line]:
-    lines = group_lines(content.words, content.page)
+    return _without_page_numbers(content, group_lines(content.words, content.page))
+
+
+def _without_page_numbers(content: PageContent, lines: list[Line]) -> list[Line]:
     return [ln for i, ln in enumerate(lines) if not _is_page_furniture(ln, i, len(lines), content.height)]
 
 
 def _drop_running_heads(pages: list[PageContent], page_lines: list[list[Line]]) -> list[list[Line]]:
-    """Drop the repeats of a running head or foot: a short line (a document's symbol, a title)
-    printed as the first or last line of several pages, within the page margins. Its first
-    occurrence stays (it may be the only place a symbol is printed); the repeats would cut a
-    table continued over pages in two."""
+    """Drop a running head or foot: a short line printed as the first or last line of several
+    pages, within the page margins (a document's symbol, a title, a browser's date and title
+    or URL and "1/9"). Left in, they would cut a table continued over pages in two. A symbol's
+    first occurrence stays: it may be the only place the symbol is printed."""
     found = [_margin_lines(content, lines) for content, lines in zip(pages, page_lines)]
     counts = Counter(key for keys in found for key in keys.values())
     seen: set[tuple[str, str]] = set()
     out: list[list[Line]] = []
     for lines, keys in zip(page_lines, found):
-        drop = {index for index, key in keys.items() if counts[key] >= 2 and key in seen}
-        seen.update(key for key in keys.values() if counts[key] >= 2)
+        running = {index: key for index, key in keys.items() if counts[key] >= 2}
+        drop = {index for index, key in running.items() if key in seen or not _names_a_symbol(key[1])}
+        seen.update(running.values())
         out.append([ln for i, ln in enumerate(lines) if i not in drop])
     return out
 
 
+def _names_a_symbol(text: str) -> bool:
+    return bool(DOCUMENT_SYMBOL_RE.search(text) or NOTE_SYMBOL_RE.search(text))
+
+
+_COUNTER = re.compile(r"(?<![\w/])\d{1,4}\s*(?:/|of|из)\s*\d{1,4}(?![\w/])", re.I)
+_COUNTER_MARK = "\x00"
+
+
 def _margin_lines(content: PageContent, lines: list[Line]) -> dict[int, tuple[str, str]]:
-    """The page's first and last lines that could be a running head or foot: index -> (end, text)."""
+    """The page's first and last lines that could be a running head or foot: index -> (end, key),
+    the key being the text with a page counter ("3/9", "3 of 9") masked."""
     margin = SETTINGS.furniture_margin * content.height
     keys: dict[int, tuple[str, str]] = {}
     if lines and lines[0].top < margin:
         keys[0] = ("head", lines[0].text)
     if len(lines) > 1 and lines[-1].bottom > content.height - margin:
         keys[len(lines) - 1] = ("foot", lines[-1].text)
-    return {i: key for i, key in keys.items() if len(key[1].split()) <= SETTINGS.running_head_words}
+    out: dict[int, tuple[str, str]] = {}
+    for index, (end, text) in keys.items():
+        masked = _COUNTER.sub(_COUNTER_MARK, text)
+        limit = SETTINGS.running_head_words * (3 if masked != text else 1)
+        if len(text.split()) <= limit:
+            out[index] = (end, masked)
+    return out
 
 
 def layout_document(pages: list[PageContent]) -> list[Block]:
     """Lay out every page against the document's usual text frame, then build the blocks."""
     page_lines = _drop_running_heads(pages, [_page_lines(p) for p in pages])
+    # a page number above a running foot (or below a head) is at the page's end once that is gone
+    page_lines = [_without_page_numbers(p, lines) for p, lines in zip(pages, page_lines)]
     lefts = sorted(min(ln.x0 for ln in lines) for lines in page_lines if lines)
     rights = sorted(max(ln.x1 for ln in lines) for lines in page_lines if lines)
     usual = (lefts[len(lefts) // 2], rights[len(rights) // 2]) if lefts else (0.0, 0.0)
