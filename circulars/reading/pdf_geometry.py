@@ -3,7 +3,7 @@
 Everything is relative (to the font size, the line pitch, the page's own frame), never a
 renderer's absolute coordinates, so A4 and Letter, serif and sans, reportlab, a browser's
 print and a word processor's export read the same. `LayoutSettings` gathers the factors,
-each with its meaning; `pdf_tables` and `pdf_layout` build on this module.
+each with its meaning; `pdf_tables`, `pdf_columns` and `pdf_layout` build on this module.
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ class LayoutSettings:
     """Words set flush right this far from the rest of their line are a column of their own
     (a symbol and date opposite a body's name)."""
     furniture_margin: float = 0.12
-    """A bare page number within this fraction of the page height from its top or foot is furniture."""
+    """A bare page number, or a running head or foot, lies within this fraction of the page
+    height from the page's top or foot."""
     running_head_words: int = 4
     """A running head or foot (repeated at the top or foot of pages) has at most this many words."""
 
