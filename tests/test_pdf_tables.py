@@ -1,9 +1,10 @@
-"""Tables across pages, drawn by hand so each cause is tested on its own.
+"""Tables and text across pages and columns, drawn by hand so each cause is tested on its own.
 
 The producer fixtures (tests/fixtures/producers.py) show these together; here one table runs
 over two pages with its header not repeated, a row split by the page break, column widths
-that differ from page to page, ruled and unruled. The reader must give one table whose split
-row is whole again.
+that differ from page to page, ruled and unruled: the reader must give one table whose split
+row is whole again. Likewise a list item cut by a page break stays one item, a symbol set
+flush right opposite a body's name is a line of its own, and a justified "№" keeps its number.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from circulars.reading.pdf import read_pdf
-from circulars.reading.pdf_geometry import join_at_line_break
+from circulars.reading.pdf_columns import find_flush_right
+from circulars.reading.pdf_geometry import Line, Word, join_at_line_break, words_text
 from circulars.reading.pdf_tables import merge_tables
 from models.document import Block, TableRow
 
@@ -218,3 +220,67 @@ def test_a_bold_row_split_by_the_page_break_joins_with_its_tail():
 ])
 def test_lines_join_at_a_break_as_the_text_reads(before, after, joined):
     assert join_at_line_break(before, after) == joined
+
+
+def _list_item_over_a_page_break() -> bytes:
+    _font()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    width, height = A4
+    c.setFont("Sans", 10)
+    y = 90.0
+    for text in ("6. The SOC approved the concept paper in the priority area \"Environment protection\".",
+                 "7. The SOC considered and recommended to the Ministerial Council (MC) to adopt the draft"):
+        c.drawString(60, y, text)
+        y -= 14
+    c.drawString(78, y, "MC decision on granting CICA Observer Status to the Kingdom of Saudi Arabia (document")
+    c.showPage()
+    c.setFont("Sans", 10)
+    c.drawString(78, height - 70, "MC/2023/DRAFT/7 of 1 December 2023) through silence procedure.")
+    c.drawString(60, height - 84, "8. The SOC took note of the draft action plan.")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_a_list_item_cut_by_a_page_break_stays_one_item_on_its_first_page():
+    doc = read_pdf(_list_item_over_a_page_break(), file_name="item.pdf")
+    items = [b for b in doc.blocks if b.kind == "list_item"]
+    assert [b.text.split(".")[0] for b in items] == ["6", "7", "8"]
+    assert items[1].page == 1 and items[2].page == 2
+    assert items[1].text.replace("\n", " ") == (
+        "7. The SOC considered and recommended to the Ministerial Council (MC) to adopt the draft MC decision on "
+        "granting CICA Observer Status to the Kingdom of Saudi Arabia (document MC/2023/DRAFT/7 of 1 December "
+        "2023) through silence procedure."
+    )
+
+
+def _line(*words: tuple[str, float, float], bottom: float = 100.0, size: float = 10.0) -> Line:
+    line = Line(words=[Word(t, x0, x1, bottom - size, bottom, size, False, False) for t, x0, x1 in words], page=1)
+    line.refresh()
+    return line
+
+
+def test_a_symbol_and_date_set_flush_right_opposite_a_body_are_a_column_of_their_own():
+    lines = [
+        _line(("Chairmanship", 71, 140), ("of", 143, 152), ("Kazakhstan", 155, 210), ("SOC/2024-I/DRAFT/1", 440, 533),
+              bottom=100),
+        _line(("29", 470, 481), ("February", 484, 522), ("2024", 525, 533), bottom=113),  # the right column alone
+        _line(("Subject", 180, 220), ("to", 223, 232), ("adoption", 235, 280), bottom=140),
+    ]
+    found = find_flush_right(lines, 0, (71.0, 561.0))  # the table ends short of the frame: flush together
+    assert found is not None and found[0] == 2
+    assert find_flush_right(lines[2:], 0, (71.0, 561.0)) is None
+    lone = [lines[0]]
+    assert find_flush_right(lone, 0, (71.0, 561.0)) is None  # alone and short of the frame's edge: no sign
+    assert find_flush_right(lone, 0, (71.0, 534.0)) is not None
+
+
+def test_a_justified_gap_after_numero_is_no_space_a_real_one_is():
+    justified = [Word("by", 0, 10, 0, 10, 10, False, False), Word("note", 16, 36, 0, 10, 10, False, False),
+                 Word("№", 42, 52, 0, 10, 10, False, False), Word("DOC/1519", 55.5, 95, 0, 10, 10, False, False),
+                 Word("of", 101, 110, 0, 10, 10, False, False)]
+    assert words_text(justified) == "by note №DOC/1519 of"  # 3.5 pt after № against 6 pt word gaps
+    spaced = [Word("note", 0, 20, 0, 10, 10, False, False), Word("№", 23, 33, 0, 10, 10, False, False),
+              Word("1519", 36, 56, 0, 10, 10, False, False), Word("of", 59, 68, 0, 10, 10, False, False)]
+    assert words_text(spaced) == "note № 1519 of"

@@ -100,25 +100,32 @@ def find_flush_right(lines: list[Line], start: int, frame: tuple[float, float]) 
     name, as a word processor's tab stop or borderless table puts them): (end index, the gap's
     middle on each line) for the run of such lines from `start`, or None.
 
-    The right part must end at the frame's right edge and stand at least
-    `SETTINGS.flush_right_gap` ems from the words before it; lines of prose never have such gaps.
+    The right part stands at least `SETTINGS.flush_right_gap` ems from the words before it
+    (lines of prose never have such gaps) and is set flush right: the right parts of the run
+    end together, or a lone one ends at the frame's right edge.
     """
     gaps: list[float] = []
+    rights: list[float] = []
     end = start
     while end < len(lines):
         line = lines[end]
         if gaps and abs(line.baseline - lines[end - 1].baseline) > 2.2 * max(line.size, lines[end - 1].size):
             break
-        mid = _flush_right_gap(line, frame)
-        if mid is None:
+        mid = _flush_right_gap(line)
+        if mid is None and gaps and line.x0 > max(gaps):
+            mid = gaps[-1]  # a line of the right column alone (the left one ran out of lines)
+        if mid is None or (rights and abs(line.x1 - rights[0]) > 0.5 * line.size):
             break
         gaps.append(mid)
+        rights.append(line.x1)
         end += 1
-    return (end, gaps) if gaps else None
+    if not gaps or (len(gaps) == 1 and frame[1] - rights[0] > 2.0 * lines[start].size):
+        return None
+    return end, gaps
 
 
-def _flush_right_gap(line: Line, frame: tuple[float, float]) -> float | None:
-    if frame[1] - line.x1 > 2.0 * line.size or len(line.words) < 2:
+def _flush_right_gap(line: Line) -> float | None:
+    if len(line.words) < 2:
         return None
     words = line.words
     k = max(range(1, len(words)), key=lambda n: words[n].x0 - max(w.x1 for w in words[:n]))
@@ -145,7 +152,8 @@ def split_line(line: Line, mid: float) -> tuple[Line | None, Line | None]:
 def mark_centered(lines: list[Line], frame: tuple[float, float]) -> None:
     """Judge centring: a line centred in the frame with clear margins both sides, or a run of
     same-style lines sharing one centre while their left edges differ (a centred block whose
-    widest line fills the frame). A first line of an indented paragraph is not centred."""
+    widest line fills the frame). A first line of an indented paragraph is not centred, nor a
+    paragraph's last line that happens to sit mid-frame under lines sharing its left edge."""
     x0, x1 = frame
     width = x1 - x0
     if width <= 0 or not lines:
@@ -169,6 +177,8 @@ def mark_centered(lines: list[Line], frame: tuple[float, float]) -> None:
             for a, b in zip(run, run[1:]):
                 if a.centered and not b.centered and b.x0 < a.x0 - 0.5 * a.size:
                     a.centered = False
+                if b.centered and not a.centered and abs(b.x0 - a.x0) <= 0.5 * a.size:
+                    b.centered = False  # the short last line of a paragraph set flush left (or justified)
 
 
 def _style_runs(lines: list[Line]) -> list[list[Line]]:

@@ -24,8 +24,9 @@ class LayoutSettings:
     numero_gap: float = 0.3
     """After "№" only a gap as wide as a space glyph is a space (browsers widen the gap after
     such wide signs when they justify a line)."""
-    baseline_tolerance: float = 0.25
-    """Words whose baselines differ by no more than this share a line."""
+    baseline_tolerance: float = 0.3
+    """Words whose baselines differ by no more than this share a line (a browser lowers a table
+    cell's line that holds a superscript by about a quarter em; lines are over 1 em apart)."""
     superscript_size: float = 0.85
     """A superscript is set at most this fraction of the size of the word it follows ..."""
     superscript_raise: float = 0.2
@@ -160,21 +161,32 @@ def normalise(text: str) -> str:
 def words_text(words: list[Word]) -> str:
     """Join words left to right; a space only where the glyphs are visibly apart.
 
-    After "№" a gap narrower than a space glyph (~0.3 em) is no space: browsers justify a
-    line by widening the gap after such wide signs as well as the spaces.
+    After "№" a gap narrower than a space glyph (~0.3 em), or clearly narrower than the line's
+    usual word gap, is no space: browsers justify a line by widening the gap after such wide
+    signs as well as the spaces.
     """
     parts: list[str] = []
     prev: Word | None = None
+    spaces = sorted(b.x0 - a.x1 for a, b in zip(words, words[1:]) if not a.text.endswith("№"))
+    usual = spaces[len(spaces) // 2] if len(spaces) >= 2 else None
     for w in words:
         gap = w.x0 - prev.x1 if prev is not None else 0.0
         size = min(w.size, prev.size) if prev is not None else w.size
         if prev is not None and gap > SETTINGS.space_gap * size and not (
-            prev.text.endswith("№") and gap < SETTINGS.numero_gap * size
+            prev.text.endswith("№") and _no_space_after_numero(gap, size, usual)
         ):
             parts.append(" ")
         parts.append(w.text)
         prev = w
     return normalise("".join(parts))
+
+
+def _no_space_after_numero(gap: float, size: float, usual: float | None) -> bool:
+    """Is the gap after "№" only a justified line's stretch? Narrower than a space glyph, or
+    clearly narrower than the line's usual gap between words (a space plus the stretch)."""
+    if gap < SETTINGS.numero_gap * size:
+        return True
+    return usual is not None and gap < usual - SETTINGS.numero_gap * size * 0.5
 
 
 def merge_superscripts(words: list[Word]) -> list[Word]:
@@ -202,7 +214,7 @@ def group_lines(words: list[Word], page: int) -> list[Line]:
     for w in sorted(words, key=lambda w: (w.bottom, w.x0)):
         if clusters:
             ref = clusters[-1][0]
-            if w.bottom - ref.bottom <= SETTINGS.baseline_tolerance * min(w.size, ref.size):
+            if w.bottom - ref.bottom <= SETTINGS.baseline_tolerance * max(w.size, ref.size):
                 clusters[-1].append(w)
                 continue
         clusters.append([w])

@@ -292,23 +292,29 @@ def _heading_levels(flows: list[PageFlow], body: float) -> dict[float, int]:
 
 
 def build_blocks(flows: list[PageFlow]) -> list[Block]:
-    """Group lines into headings, paragraphs and list items; keep tables and rules; join tables over pages."""
+    """Group lines into headings, paragraphs and list items; keep tables and rules; join tables over pages.
+
+    A paragraph or list item cut by a page break goes on at the top of the next page
+    (`_continues_over_page`): it stays one block, on the page it starts on.
+    """
     body = _body_size(flows)
     pitch = _normal_pitch(flows, body)
     levels = _heading_levels(flows, body)
     blocks: list[Block] = []
-    for flow in flows:
-        current: list[Line] = []
+    current: list[Line] = []
+    is_item = False
+
+    def close() -> None:
+        nonlocal current, is_item
+        if current:
+            blocks.append(_text_block(current, is_item, body, levels))
+        current = []
         is_item = False
 
-        def close() -> None:
-            nonlocal current, is_item
-            if current:
-                blocks.append(_text_block(current, is_item, body, levels))
-            current = []
-            is_item = False
-
-        for it in flow.items:
+    right_before = 0.0
+    for flow in flows:
+        right = max((it.x1 for it in flow.items if isinstance(it, Line)), default=0.0)
+        for position, it in enumerate(flow.items):
             if isinstance(it, Line):
                 text = it.text
                 if _DASHES.match(text.replace(" ", "")):
@@ -316,9 +322,14 @@ def build_blocks(flows: list[PageFlow]) -> list[Block]:
                     blocks.append(Block(kind="rule", page=it.page))
                     continue
                 numbered = bool(_NUMBERED.match(text))
-                if current and not numbered and _continues(current, it, pitch, is_item):
-                    current.append(it)
-                    continue
+                if current and not numbered:
+                    if position == 0 and current[-1].page != it.page:
+                        if _continues_over_page(current, it, is_item, right_before):
+                            current.append(it)
+                            continue
+                    elif _continues(current, it, pitch, is_item):
+                        current.append(it)
+                        continue
                 close()
                 current = [it]
                 is_item = numbered
@@ -330,8 +341,37 @@ def build_blocks(flows: list[PageFlow]) -> list[Block]:
                 blocks.append(Block(kind="rule", page=it.page))
             else:
                 close()
-        close()
+        if not flow.items:
+            close()
+        right_before = right
+    close()
     return merge_tables(blocks)
+
+
+def _continues_over_page(current: list[Line], line: Line, is_item: bool, right: float) -> bool:
+    """Does the first line of a page carry on the block that ended the page before?
+
+    Only a block in the same style whose last line was full (the line's first word would
+    not have fitted after it, short of `right`, the page's text edge), that ends no sentence,
+    and whose lines start where this one does (a list item's text after its number).
+    """
+    prev = current[-1]
+    size = max(prev.size, line.size)
+    if (prev.bold, prev.italic) != (line.bold, line.italic) or prev.centered or line.centered:
+        return False
+    if abs(prev.size - line.size) > 0.08 * size:
+        return False
+    if prev.text.rstrip("”\"’)»").endswith((".", ":", ";", "!", "?")):
+        return False
+    first = line.words[0]
+    if right - prev.x1 > (first.x1 - first.x0) + size:
+        return False
+    if len(current) >= 2:
+        start = current[-1].x0
+    else:
+        head = current[0]
+        start = head.words[1].x0 if is_item and len(head.words) > 1 else head.x0
+    return abs(line.x0 - start) <= size
 
 
 def _continues(current: list[Line], line: Line, pitch: float, is_item: bool) -> bool:
@@ -347,7 +387,7 @@ def _continues(current: list[Line], line: Line, pitch: float, is_item: bool) -> 
     size = max(prev.size, line.size)
     if gap <= 0 or gap > (pitch * 1.15 + 0.05) * size:
         return False
-    if len(current) >= 2 and gap > current[-1].baseline - current[-2].baseline + 0.12 * size:
+    if len(current) >= 2 and current[-2].page == prev.page and gap > prev.baseline - current[-2].baseline + 0.12 * size:
         return False
     a, b = _script(prev), _script(line)
     if a and b and a != b:

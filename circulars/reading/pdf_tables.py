@@ -213,11 +213,12 @@ def _split_rows(lines: list[Line], places: list[list[int]], cols: _Columns) -> l
 
 def _spacing_cut(pitches: list[float], step: float) -> float | None:
     """The pitch above which lines are set apart: the first jump of more than `step` in the
-    sorted pitches. Not the smallest pitch plus `step`: one line pushed down by a superscript
-    (a browser grows the line box for it) makes one pitch too small and one too large."""
-    ordered = sorted(pitches)
-    for a, b in zip(ordered, ordered[1:]):
-        if b - a > step:
+    sorted pitches above at least two of them. Not the smallest pitch plus `step`: one line
+    pushed down by a superscript (a browser grows the line box for it) makes one pitch too
+    small and one too large."""
+    ordered = sorted(p for p in pitches if p > 4 * step)  # closer than ~0.8 em is no line pitch
+    for k, (a, b) in enumerate(zip(ordered, ordered[1:])):
+        if b - a > step and k >= 1:  # a single pitch below the jump is an outlier, not the line pitch
             return a + step
     return None
 
