@@ -24,3 +24,9 @@ test: setup
 ui: setup
 	DAGSTER_HOME="$$(.venv/bin/python -c 'from circulars.home import resolve_home; print(resolve_home().ensure().dagster_home)')" \
 	  .venv/bin/dg dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+# Re-render the PDF fixtures from tests/fixtures/text/: reportlab layouts and bad files, then the
+# other producers (needs Debian's chromium and libreoffice; nothing reaches the network).
+fixtures: setup
+	.venv/bin/python tests/fixtures/render.py
+	.venv/bin/python tests/fixtures/producers.py

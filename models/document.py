@@ -30,8 +30,8 @@ class Block(BaseModel):
     `text` holds the block's text with its lines joined by "\\n" (a heading or
     letterhead set over several lines keeps its line breaks); for a table,
     `text` is empty and `header`/`rows` hold the cells. A table that runs over
-    several pages with its header repeated is one block whose rows carry their
-    own pages.
+    several pages (its header repeated or not) is one block whose rows carry their
+    own pages; a row split by a page break is one row, on the page it starts on.
     """
 
     model_config = ConfigDict(frozen=True)

@@ -37,6 +37,9 @@ def _load_expected():
 E = _load_expected()
 STEMS = list(E.FIXTURES)
 PDFS = [(stem, layout) for stem in STEMS for layout in E.LAYOUTS]
+PRODUCED = [(stem, producer) for stem in STEMS for producer in E.PRODUCERS]
+"""The same circulars from other producers (tests/fixtures/producers.py): browser print, word processor export."""
+RENDERINGS = PDFS + PRODUCED
 KAZAKH_ONLY = set("ӘәҒғҚқҢңӨөҰұҮүҺһІі")
 
 
@@ -68,7 +71,7 @@ def test_every_text_fixture_has_expected_facts_and_back():
 
 
 def test_every_pdf_in_the_folder_is_a_known_rendering():
-    assert sorted(p.name for p in PDF_DIR.glob("*.pdf")) == sorted(f"{s}.{layout}.pdf" for s, layout in PDFS)
+    assert sorted(p.name for p in PDF_DIR.glob("*.pdf")) == sorted(f"{s}.{layout}.pdf" for s, layout in RENDERINGS)
 
 
 def test_pdfs_stay_small():
@@ -79,7 +82,7 @@ def test_pdfs_stay_small():
 # --- the PDFs ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("stem", "layout"), PDFS)
+@pytest.mark.parametrize(("stem", "layout"), RENDERINGS)
 def test_pdf_page_count_and_size(stem, layout):
     width, height = E.PAGE_SIZES[layout]
     with pdfplumber.open(pdf_path(stem, layout)) as pdf:
@@ -91,7 +94,7 @@ def test_pdf_page_count_and_size(stem, layout):
                 page.close()
 
 
-@pytest.mark.parametrize(("stem", "layout"), PDFS)
+@pytest.mark.parametrize(("stem", "layout"), RENDERINGS)
 def test_pdf_text_keeps_cyrillic_kazakh_and_numero(stem, layout):
     extracted = "\n".join(page_texts(pdf_path(stem, layout)))
     source = text_of(stem)
@@ -103,19 +106,26 @@ def test_pdf_text_keeps_cyrillic_kazakh_and_numero(stem, layout):
     assert "(cid:" not in extracted
 
 
-@pytest.mark.parametrize(("stem", "layout"), PDFS)
+@pytest.mark.parametrize(("stem", "layout"), RENDERINGS)
 def test_pdf_documents_start_on_the_recorded_pages(stem, layout):
     texts = page_texts(pdf_path(stem, layout))
     for key, page in E.PDF_FACTS[stem][layout]["document_pages"].items():
         marker = "DECISIONS OF THE SENIOR OFFICIALS COMMITTEE" if key == "decision_list" else key
-        hits = [i + 1 for i, t in enumerate(texts) if any(line.strip() in (marker, f"No. {marker}") for line in t.splitlines())]
+        hits = [i + 1 for i, t in enumerate(texts) if any(_names(line.strip(), marker, layout) for line in t.splitlines())]
         assert hits and hits[0] == page, (key, hits)
+
+
+def _names(line: str, marker: str, layout: str) -> bool:
+    """Is the line the marker (a symbol or heading)? lo-docx sets a symbol flush right on the body's line."""
+    if line in (marker, f"No. {marker}"):
+        return True
+    return layout == "lo-docx" and line.endswith(f" {marker}") and line.startswith(("Senior Officials", "Chairmanship", "Ministerial"))
 
 
 def test_fixture_symbols_all_have_pdf_pages():
     for stem, fx in E.FIXTURES.items():
         keys = {d["symbol"] if d["kind"] != "decision_list" else "decision_list" for d in fx["documents"] if d["kind"] != "cover_note"}
-        for layout in E.LAYOUTS:
+        for layout in (*E.LAYOUTS, *E.PRODUCERS):
             assert set(E.PDF_FACTS[stem][layout]["document_pages"]) == keys, (stem, layout)
 
 
@@ -137,6 +147,83 @@ def test_lettersans_stacks_the_letterhead_and_flows_on(stem):
     assert lines[2] == "СЕКРЕТАРИАТ СОВЕЩАНИЯ ПО ВЗАИМОДЕЙСТВИЮ"
     assert "Хатшылығы" in texts[0] or "Хатшылығы" in texts[1]  # no page per language
     assert E.PDF_FACTS[stem]["lettersans"]["pages"] < E.PDF_FACTS[stem]["a4serif"]["pages"]
+
+
+# --- the other producers ------------------------------------------------------------------------------
+
+
+def _metadata(stem: str, producer: str) -> dict:
+    with pdfplumber.open(pdf_path(stem, producer)) as pdf:
+        return dict(pdf.metadata)
+
+
+@pytest.mark.parametrize(("stem", "producer"), PRODUCED)
+def test_producer_pdfs_come_from_the_named_producer_in_dejavu(stem, producer):
+    meta = _metadata(stem, producer)
+    if producer.startswith("chrome"):
+        assert meta["Producer"].startswith("Skia/PDF") and "HeadlessChrome" in meta["Creator"]
+    else:
+        assert meta["Producer"].startswith("LibreOffice")
+    with pdfplumber.open(pdf_path(stem, producer)) as pdf:
+        fonts = {c["fontname"].split("+")[-1] for page in pdf.pages for c in page.chars}
+    assert fonts and all(f.startswith("DejaVu") for f in fonts), fonts
+    assert any("Bold" in f for f in fonts)
+
+
+def test_chrome_flow_sets_documents_one_after_another_on_a_page():
+    texts = page_texts(pdf_path("000_seed_DOC-1497", "chrome-flow"))
+    pages = E.PDF_FACTS["000_seed_DOC-1497"]["chrome-flow"]["document_pages"]
+    assert pages["SOC/2023-III/DEC/3"] == pages["SOC/2023-III/DRAFT/3"] == 5
+    assert pages["decision_list"] == pages["SOC/2023-III/DEC/2"] == 2
+    page5 = texts[4].splitlines()
+    assert page5.index("SOC/2023-III/DEC/3") < page5.index("Grand total 4,759,000") < page5.index("SOC/2023-III/DRAFT/3")
+    # the preamble of DEC/2 starts at the foot of page 2, its heading opens page 3
+    assert texts[1].splitlines()[-1] == "Astana, 12 December 2023"
+    assert texts[2].splitlines()[0] == "DECISION OF THE SENIOR OFFICIALS COMMITTEE"
+
+
+def test_chrome_flow_plan_breaks_across_pages_without_its_header_and_splits_a_row():
+    texts = page_texts(pdf_path("000_seed_DOC-1497", "chrome-flow"))
+    assert sum(t.count("Expected title of the event") for t in texts) == 1
+    assert "9. CICA Seminar on Cross-Border Digital" in texts[2]
+    assert texts[2].splitlines()[-1] == "Information and Communication"  # item 9's organisers, cut off
+    assert texts[3].splitlines()[:2] == ["Technology Division, Bangladesh", "Ministry of Foreign Affairs"]
+    with pdfplumber.open(pdf_path("000_seed_DOC-1497", "chrome-flow")) as pdf:
+        plan_page = pdf.pages[3]
+        assert plan_page.lines == [] and all(r["height"] < 2 for r in plan_page.rects)  # horizontal rules only
+
+
+def test_chrome_paged_starts_each_document_on_a_new_page_and_repeats_the_header():
+    texts = page_texts(pdf_path("000_seed_DOC-1497", "chrome-paged"))
+    pages = E.PDF_FACTS["000_seed_DOC-1497"]["chrome-paged"]["document_pages"]
+    for symbol in ("SOC/2023-III/DEC/2", "SOC/2023-III/DEC/3", "SOC/2023-III/DRAFT/3"):
+        # the symbol as running head, then the letterhead
+        assert texts[pages[symbol] - 1].startswith(f"{symbol}\nCONFERENCE ON INTERACTION AND СОВЕЩАНИЕ ПО ВЗАИМОДЕЙСТВИЮ")
+    for page in (5, 6, 7):
+        assert texts[page - 1].startswith("SOC/2023-III/DEC/2\nNo. Expected title of the event Organizer (s) Indicative")
+    assert [t.splitlines()[-1] for t in texts] == [f"Page {n} of 9" for n in range(1, 10)]
+    assert not texts[0].startswith("SOC/") and not texts[2].startswith("SOC/")  # no running head on the cover note
+    # item 4's organisers run over the break: the tail follows the repeated header
+    assert texts[3].splitlines()[-2] == "Smuggling and Organized Crime,"
+    assert texts[4].splitlines()[3:6] == ["Turkish International Academy", "Against Drugs and Organized", "Crime (TADOC)"]
+
+
+def test_lo_docx_sets_the_symbol_opposite_the_body_on_one_text_line():
+    lines = page_texts(pdf_path("000_seed_DOC-1497", "lo-docx"))[3].splitlines()
+    assert "Senior Officials Committee SOC/2023-III/DEC/2" in lines
+    assert "Astana, 12 December 2023 12 December 2023" in lines
+    assert "SOC/2023-III/DEC/2" not in lines
+
+
+def test_lo_docx_splits_ruled_rows_at_the_page_break_and_numbers_pages():
+    texts = page_texts(pdf_path("000_seed_DOC-1497", "lo-docx"))
+    assert "5. CICA Training Program on The Republic of Türkiye, Anti- 9 – 13" in texts[3].splitlines()
+    assert texts[4].splitlines()[2:4] == ["Organized Crime, Turkish", "International Academy Against"]  # item 5's tail
+    assert "16. CICA seminar “Combining The Russian Federation, Second half of" in texts[4].splitlines()
+    assert texts[5].splitlines()[2] == "partners” organization “Directorate of September"  # item 16's tail, 3 columns
+    assert [t.splitlines()[-1] for t in texts] == [str(n) for n in range(1, 9)]  # page numbers in the footer
+    with pdfplumber.open(pdf_path("000_seed_DOC-1497", "lo-docx")) as pdf:
+        assert len(pdf.pages[4].lines) + len(pdf.pages[4].rects) > 10  # a ruled table
 
 
 def _table_pages(stem: str, layout: str, fx: dict) -> list[int]:

@@ -146,7 +146,8 @@ def _ruled_tables(page: Any, number: int, words: list[Word], body: float) -> lis
     if horizontal < 3 or vertical < 3:
         return []
     grids: list[tuple[Grid, tuple[float, float, float, float]]] = []
-    for table in page.find_tables(_LINES_ONLY):
+    settings = {**_LINES_ONLY, "explicit_horizontal_lines": _open_ends(page.edges, body)}
+    for table in page.find_tables(settings):
         rows = table.rows
         if len(rows) < 2 or max(len(r.cells) for r in rows) < 2:
             continue
@@ -166,6 +167,29 @@ def _ruled_tables(page: Any, number: int, words: list[Word], body: float) -> lis
             limits.append([_text_limit(box, found) for box, found in zip(row.cells, row_cells)])
         grids.append((Grid(top=top, bottom=bottom, page=number, cells=cells, limits=limits), (x0, top, x1, bottom)))
     return grids
+
+
+def _open_ends(edges: list[dict[str, Any]], body: float) -> list[dict[str, Any]]:
+    """Horizontal lines closing a ruled table where a page break cut a row open.
+
+    A row split by a page break is drawn without its bottom border (and its tail on the
+    next page without a top border unless the header repeats); its column rules still end
+    together there. Where at least three vertical rules end at one height, a line joining
+    them closes the cells, so the split row is read as a row, not lost as loose text.
+    """
+    ends: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for edge in edges:
+        if edge["orientation"] == "v" and edge["height"] >= body:
+            for side in ("top", "bottom"):
+                ends.setdefault((side, round(float(edge[side]) / (0.25 * body))), []).append(edge)
+    lines: list[dict[str, Any]] = []
+    for (side, _), group in ends.items():
+        if len(group) < 3:
+            continue
+        y = sum(float(e[side]) for e in group) / len(group)
+        x0, x1 = min(float(e["x0"]) for e in group), max(float(e["x1"]) for e in group)
+        lines.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0.0})
+    return lines
 
 
 def _text_limit(box: tuple[float, float, float, float] | None, words: list[Word]) -> float | None:

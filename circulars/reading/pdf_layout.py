@@ -1,115 +1,48 @@
-"""Page layout analysis for the PDF reader: words -> lines -> tables, columns and blocks.
+"""Page layout analysis for the PDF reader: lines -> tables, columns and blocks, page by page.
+
+The pieces live by concern: `pdf_geometry` (words, lines, text joins, `LayoutSettings`),
+`pdf_tables` (ruled and whitespace tables, tables over pages), `pdf_columns` (side-by-side
+and flush-right columns, centring); this module puts a page in reading order and builds blocks.
 
 Everything here works on relative measures (font size, line pitch, the page's own
-text frame), never on absolute coordinates, so A4 and Letter, serif and sans, wide
-and narrow margins read the same. The input is plain data (words, rules, ruled
-table grids) so this module never touches pdfplumber and is cheap to test.
+text frame; see `pdf_geometry.LayoutSettings`), never on absolute coordinates. The input
+is plain data (words, rules, ruled table grids) so this module never touches pdfplumber
+and is cheap to test. Pages are laid out in order: a table that runs to the foot of a page
+is carried to the next, whose top lines may continue it (`pdf_tables.continue_table`).
 """
 
 from __future__ import annotations
 
 import re
-import statistics
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from models.document import Block, TableRow
+from circulars.reading.pdf_geometry import (
+    SETTINGS,
+    Grid,
+    LayoutSettings,
+    Line,
+    Rule,
+    Word,
+    closes_up,
+    group_lines,
+    join_at_line_break,
+    join_cell_lines,
+    words_text,
+)
+from circulars.reading.pdf_columns import find_flush_right, find_side_by_side, mark_centered, split_line
+from circulars.reading.pdf_tables import TableDraft, continue_table, find_whitespace_table, finish_table, merge_tables
+from circulars.reading.vocabulary import DOCUMENT_SYMBOL_RE, NOTE_SYMBOL_RE
+from models.document import Block
+
+__all__ = [  # what pdf.py and the tests use; geometry and tables live in their own modules
+    "SETTINGS", "Grid", "LayoutSettings", "Line", "PageContent", "Rule", "TableDraft", "Word",
+    "group_lines", "join_cell_lines", "layout_document", "words_text",
+]
 
 _NUMBERED = re.compile(r"^(?:\d{1,3}[.)]|\(\d{1,3}\)|\([a-z]{1,3}\)|[a-z][.)]|[ivx]{1,5}[.)]|[IVX]{1,5}\.)(?:\s|$)")
 _DASHES = re.compile(r"^[-‐‑‒–—―_=]{3,}$")
-_DASH_CELL = re.compile(r"^[-‐‑‒–—―_]+$")
-_NUMERIC_CELL = re.compile(r"^[\d\s.,:/()\u00a0\u202f–-]*\d[\d\s.,:/()\u00a0\u202f–-]*$")
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:(?:page|стр\.?|страница|бет)\s*)?\d{1,4}(?:\s*(?:of|/|из)\s*\d{1,4})?[-–—\s]*$", re.I)
-_SOFT_HYPHEN_END = re.compile(r"[a-zа-яёәғқңөұүһі]-$")
-_SPACES = re.compile(r"[ \t]{2,}")
-_HEADING_RATIO = 1.08  # a heading is set at least this much larger than the body text
-
-
-@dataclass(slots=True)
-class Word:
-    """One word as drawn: text, box, font size and style (from the font name)."""
-
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    bold: bool
-    italic: bool
-
-
-@dataclass(slots=True)
-class Line:
-    """Words sharing a baseline, left to right; `centered` is judged against its frame."""
-
-    words: list[Word]
-    page: int
-    top: float = 0.0
-    bottom: float = 0.0
-    baseline: float = 0.0
-    x0: float = 0.0
-    x1: float = 0.0
-    size: float = 0.0
-    bold: bool = False
-    italic: bool = False
-    centered: bool = False
-
-    def refresh(self) -> None:
-        """Recompute the line's box and dominant style from its words."""
-        words = self.words
-        self.x0 = min(w.x0 for w in words)
-        self.x1 = max(w.x1 for w in words)
-        self.top = min(w.top for w in words)
-        self.bottom = max(w.bottom for w in words)
-        weights: Counter[float] = Counter()
-        bold = italic = total = 0
-        for w in words:
-            n = len(w.text)
-            weights[round(w.size, 1)] += n
-            total += n
-            bold += n if w.bold else 0
-            italic += n if w.italic else 0
-        self.size = weights.most_common(1)[0][0]
-        self.baseline = max(w.bottom for w in words if w.size >= 0.9 * self.size)
-        self.bold = bold * 2 > total
-        self.italic = italic * 2 > total
-
-    @property
-    def text(self) -> str:
-        return words_text(self.words)
-
-
-@dataclass(slots=True)
-class Rule:
-    """A horizontal rule: a wide thin drawn line, at vertical position `y`."""
-
-    y: float
-    x0: float
-    x1: float
-    page: int
-
-
-@dataclass(slots=True)
-class Grid:
-    """A table found from ruling lines: for each row, the words in each cell."""
-
-    top: float
-    bottom: float
-    page: int
-    cells: list[list[list[Word]]]
-    limits: list[list[float | None]]
-
-
-@dataclass(slots=True)
-class TableDraft:
-    """A table read off one page, before tables continued over pages are joined."""
-
-    page: int
-    top: float
-    rows: list[TableRow]
-    header: list[str] | None = None
 
 
 @dataclass(slots=True)
@@ -130,472 +63,15 @@ class PageFlow:
     items: list[FlowItem] = field(default_factory=list)
 
 
-def normalise(text: str) -> str:
-    """NFC, runs of spaces collapsed; everything else (NBSP, quotes, dashes) kept as printed."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
-
-
-def words_text(words: list[Word]) -> str:
-    """Join words left to right; a space only where the glyphs are visibly apart."""
-    parts: list[str] = []
-    prev: Word | None = None
-    for w in words:
-        if prev is not None and w.x0 - prev.x1 > 0.1 * min(w.size, prev.size):
-            parts.append(" ")
-        parts.append(w.text)
-        prev = w
-    return normalise("".join(parts))
-
-
-def merge_superscripts(words: list[Word]) -> list[Word]:
-    """Glue a small raised word ("th" after "9") to the word before it, without a space."""
-    merged: list[Word] = []
-    for w in words:
-        prev = merged[-1] if merged else None
-        if (
-            prev is not None
-            and len(w.text) <= 4
-            and w.size <= 0.85 * prev.size
-            and w.bottom <= prev.bottom - 0.2 * prev.size
-            and -0.1 * prev.size <= w.x0 - prev.x1 <= 0.25 * prev.size
-        ):
-            merged[-1] = Word(prev.text + w.text, prev.x0, max(prev.x1, w.x1), min(prev.top, w.top), prev.bottom, prev.size, prev.bold, prev.italic)
-        else:
-            merged.append(w)
-    return merged
-
-
-def group_lines(words: list[Word], page: int) -> list[Line]:
-    """Cluster words into lines by shared baseline; then hand each small raised word
-    (a superscript) to the line whose word it follows."""
-    clusters: list[list[Word]] = []
-    for w in sorted(words, key=lambda w: (w.bottom, w.x0)):
-        if clusters:
-            ref = clusters[-1][0]
-            if w.bottom - ref.bottom <= 0.25 * min(w.size, ref.size):
-                clusters[-1].append(w)
-                continue
-        clusters.append([w])
-    kept: list[list[Word]] = []
-    for k, cluster in enumerate(clusters):
-        host = _superscript_host(cluster, clusters[k + 1] if k + 1 < len(clusters) else None)
-        if host is None and kept:
-            host = _superscript_host(cluster, kept[-1])
-        if host is not None:
-            host.extend(cluster)
-        else:
-            kept.append(cluster)
-    lines: list[Line] = []
-    for cluster in kept:
-        line = Line(words=merge_superscripts(sorted(cluster, key=lambda w: w.x0)), page=page)
-        line.refresh()
-        lines.append(line)
-    lines.sort(key=lambda ln: (ln.baseline, ln.x0))
-    return lines
-
-
-def _superscript_host(small: list[Word], other: list[Word] | None) -> list[Word] | None:
-    """`other` if every word of `small` is a smaller raised word right after one of its words."""
-    if not other:
-        return None
-    for w in small:
-        if not any(
-            w.size <= 0.85 * o.size
-            and w.bottom < o.bottom
-            and w.bottom > o.top
-            and -0.1 * o.size <= w.x0 - o.x1 <= 0.25 * o.size
-            for o in other
-        ):
-            return None
-    return other
-
-
-def join_cell_lines(lines: list[str], forced: list[bool] | None = None) -> str:
-    """Join a wrapped cell's lines with one space; undo a soft hyphen between lowercase halves.
-
-    `forced[i]` says line i is one word broken off at the cell edge (too long to fit), so
-    the next line continues that word without a space.
-    """
-    out = ""
-    for i, text in enumerate(lines):
-        if not text:
-            continue
-        if not out:
-            out = text
-        elif out.endswith("\u00ad"):
-            out = out[:-1] + text
-        elif forced and forced[i - 1] and text[0].isalnum():
-            out = out + text
-        elif _SOFT_HYPHEN_END.search(out) and text[0].islower():
-            out = out[:-1] + text
-        elif out.endswith("-") and len(out) >= 2 and out[-2].isalpha() and not text[0].islower():
-            out = out + text
-        else:
-            out = out + " " + text
-    return normalise(out)
-
-
-def cell_text(words: list[Word], limit: float | None = None) -> str:
-    """The text of one table cell from its words; `limit` is the right edge text may reach."""
-    if not words:
-        return ""
-    lines = group_lines(words, 0)
-    texts = [ln.text for ln in lines]
-    forced = [False] * len(lines)
-    if limit is not None:
-        for i in range(len(lines) - 1):
-            line, nxt = lines[i], lines[i + 1]
-            first = nxt.words[0]
-            char = (first.x1 - first.x0) / max(1, len(first.text))
-            single = len(line.words) == 1 and texts[i][-1:].isalnum()
-            forced[i] = single and limit - line.x1 < 1.5 * char
-    return join_cell_lines(texts, forced)
-
-
-def _row_is_bold(cells: list[list[Word]]) -> bool:
-    """A row is bold when every non-empty cell past a leading number is set in bold."""
-    texts = [c for c in cells if c]
-    if texts and _NUMERIC_CELL.match(words_text(texts[0])) and len(texts) > 1:
-        texts = texts[1:]
-    if not texts:
-        return False
-    for cell in texts:
-        n = sum(len(w.text) for w in cell)
-        b = sum(len(w.text) for w in cell if w.bold)
-        if b * 2 <= n:
-            return False
-    return True
-
-
-def _is_dash_row(cells: list[str]) -> bool:
-    filled = [c for c in cells if c]
-    return bool(filled) and all(_DASH_CELL.match(c.replace(" ", "")) for c in filled)
-
-
-RawRow = tuple[list[list[Word]], list[float | None]]
-
-
-def finish_table(page: int, top: float, raw_rows: list[RawRow]) -> TableDraft | None:
-    """Turn rows of cell words into a table: texts joined, dash-only and empty rows dropped, header found.
-
-    Each raw row is its cells' words and, per cell, the right edge its text may reach.
-    """
-    rows: list[TableRow] = []
-    for cells, limits in raw_rows:
-        texts = [cell_text(c, limit) for c, limit in zip(cells, limits)]
-        if not any(texts) or _is_dash_row(texts):
-            continue
-        rows.append(TableRow(cells=texts, page=page, bold=_row_is_bold(cells)))
-    if not rows:
-        return None
-    header = None
-    if len(rows) >= 2 and _looks_like_header(rows[0], rows[1:]):
-        header = rows[0].cells
-        rows = rows[1:]
-    return TableDraft(page=page, top=top, rows=rows, header=header)
-
-
-def _looks_like_header(first: TableRow, rest: list[TableRow]) -> bool:
-    """A header row holds labels, not data: no numeric cell, while the body has numbers or differs in weight."""
-    filled = [c for c in first.cells if c]
-    if len(filled) < 2 or any(_NUMERIC_CELL.match(c) for c in filled):
-        return False
-    body_numeric = sum(1 for r in rest if any(_NUMERIC_CELL.match(c) for c in r.cells if c))
-    if body_numeric * 2 >= len(rest):
-        return True
-    return first.bold and sum(1 for r in rest if r.bold) * 2 < len(rest)
-
-
-# --- whitespace (unruled) tables ------------------------------------------------------------
-
-
-def _segments(line: Line, min_gap: float) -> list[tuple[float, float]]:
-    """The x-extents of the line's word runs separated by at least `min_gap`."""
-    segs: list[list[float]] = []
-    for w in line.words:
-        if segs and w.x0 - segs[-1][1] < min_gap:
-            segs[-1][1] = max(segs[-1][1], w.x1)
-        else:
-            segs.append([w.x0, w.x1])
-    return [(a, b) for a, b in segs]
-
-
-class _Columns:
-    """Column extents of a whitespace table as they grow line by line; refuses lines that cross a gutter."""
-
-    def __init__(self, extents: list[tuple[float, float]], size: float):
-        self.ext = [list(e) for e in extents]
-        self.size = size
-
-    def place(self, line: Line) -> list[int] | None:
-        """Column index for each word, or None if the line does not fit the columns."""
-        ext = [e[:] for e in self.ext]
-        min_gutter = 0.5 * self.size
-        word_gap = 0.6 * self.size
-        placed: list[int] = []
-        prev: Word | None = None
-        for w in line.words:
-            hits = [i for i, (a, b) in enumerate(ext) if w.x0 < b - 0.01 and w.x1 > a + 0.01]
-            if len(hits) > 1:
-                return None
-            if hits:
-                col = hits[0]
-            else:
-                col = min(range(len(ext)), key=lambda i: max(ext[i][0] - w.x1, w.x0 - ext[i][1]))
-            if prev is not None and w.x0 - prev.x1 < word_gap and placed[-1] != col:
-                return None
-            if placed and col < placed[-1]:
-                return None
-            ext[col][0] = min(ext[col][0], w.x0)
-            ext[col][1] = max(ext[col][1], w.x1)
-            placed.append(col)
-            prev = w
-        for i in range(len(ext) - 1):
-            if ext[i + 1][0] - ext[i][1] < min_gutter:
-                return None
-        self.ext = ext
-        return placed
-
-
-def _split_rows(lines: list[Line], places: list[list[int]], cols: _Columns) -> list[list[int]]:
-    """Group table lines into rows.
-
-    Rows set apart by extra spacing are split there, unless the first column's entries
-    disagree (a header set off from tightly packed rows): then a row starts where the
-    first column has content, or where a column gets text that cannot be a wrap of the
-    line above (it would have fitted, or it is a second amount).
-    """
-    pitches = [lines[i].baseline - lines[i - 1].baseline for i in range(1, len(lines))]
-    size = cols.size
-    numbered = {i for i in range(1, len(lines)) if 0 in places[i]}
-    if pitches and max(pitches) - min(pitches) > 0.2 * size:
-        cut = min(pitches) + 0.2 * size
-        spaced = {i for i in range(1, len(lines)) if pitches[i - 1] > cut}
-        if numbered <= spaced or not spaced <= numbered:
-            return _groups([0, *sorted(spaced)], len(lines))
-    starts = [0]
-    for i in range(1, len(lines)):
-        if i in numbered or _cannot_wrap(lines, places, starts[-1], i, cols):
-            starts.append(i)
-    return _groups(starts, len(lines))
-
-
-def _cannot_wrap(lines: list[Line], places: list[list[int]], row_first: int, i: int, cols: _Columns) -> bool:
-    """Does line i put text in a column where it cannot continue the row's text above?"""
-    for c in set(places[i]):
-        prev_i = max((k for k in range(row_first, i) if c in places[k]), default=None)
-        if prev_i is None:
-            continue
-        prev_words = [w for w, p in zip(lines[prev_i].words, places[prev_i]) if p == c]
-        cur_words = [w for w, p in zip(lines[i].words, places[i]) if p == c]
-        if _NUMERIC_CELL.match(words_text(prev_words)) and _NUMERIC_CELL.match(words_text(cur_words)):
-            return True
-        first = cur_words[0]
-        room = cols.ext[c][1] - prev_words[-1].x1
-        if room > (first.x1 - first.x0) + 0.5 * first.size:
-            return True
-    return False
-
-
-def _groups(starts: list[int], count: int) -> list[list[int]]:
-    bounds = [*starts, count]
-    return [list(range(bounds[k], bounds[k + 1])) for k in range(len(starts))]
-
-
-def find_whitespace_table(lines: list[Line], start: int) -> tuple[int, TableDraft] | None:
-    """A table of ≥3 aligned columns starting at `lines[start]`; returns (end index, table) or None."""
-    head = lines[start]
-    size = head.size
-    segs = _segments(head, 0.9 * size)
-    if len(segs) < 3:
-        return None
-    cols = _Columns(segs, size)
-    first_places = cols.place(head)
-    if first_places is None:
-        return None
-    taken = [head]
-    places = [first_places]
-    pitches: list[float] = []
-    i = start + 1
-    while i < len(lines):
-        line = lines[i]
-        pitch = line.baseline - taken[-1].baseline
-        limit = max(2.2 * size, 1.6 * statistics.median(pitches)) if pitches else 2.6 * size
-        if pitch > limit or abs(line.size - size) > 0.25 * size:
-            break
-        placed = cols.place(line)
-        if placed is None:
-            break
-        taken.append(line)
-        places.append(placed)
-        pitches.append(pitch)
-        i += 1
-    if len(taken) < 3:
-        return None
-    ncols = len(cols.ext)
-    row_groups = _split_rows(taken, places, cols)
-    limits: list[float | None] = [e[1] for e in cols.ext]
-    raw_rows: list[RawRow] = []
-    for group in row_groups:
-        cells: list[list[Word]] = [[] for _ in range(ncols)]
-        for li in group:
-            for w, c in zip(taken[li].words, places[li]):
-                cells[c].append(w)
-        raw_rows.append((cells, limits))
-    if sum(1 for cells, _ in raw_rows if sum(1 for c in cells if c) >= 2) < 2:
-        return None
-    table = finish_table(head.page, head.top, raw_rows)
-    if table is None:
-        return None
-    return i, table
-
-
-# --- side-by-side columns (bilingual letterheads) -------------------------------------------
-
-
-def _widest_gap(line: Line, min_gap: float) -> tuple[float, float] | None:
-    best: tuple[float, float] | None = None
-    reach = line.words[0].x1
-    for w in line.words[1:]:
-        if w.x0 - reach >= min_gap and (best is None or w.x0 - reach > best[1] - best[0]):
-            best = (reach, w.x0)
-        reach = max(reach, w.x1)
-    return best
-
-
-def _gap_between(a: Line, b: Line, min_gap: float) -> tuple[float, float] | None:
-    """The gap between two lines set side by side at slightly different heights, if any."""
-    if b.x0 - a.x1 >= min_gap:
-        return a.x1, b.x0
-    if a.x0 - b.x1 >= min_gap:
-        return b.x1, a.x0
-    return None
-
-
-def _narrow(line: Line, gutter: tuple[float, float], min_gap: float) -> tuple[float, float] | None:
-    """The gutter left open by this line too, or None if a word crosses it."""
-    g0, g1 = gutter
-    mid = (g0 + g1) / 2
-    left = [w.x1 for w in line.words if (w.x0 + w.x1) / 2 < mid]
-    right = [w.x0 for w in line.words if (w.x0 + w.x1) / 2 >= mid]
-    n0 = max([g0 - 1e9] + left) if left else g0
-    n1 = min(right) if right else g1
-    n0, n1 = max(g0, n0), min(g1, n1)
-    if n1 - n0 < min_gap:
-        return None
-    return n0, n1
-
-
-def find_side_by_side(lines: list[Line], start: int, frame: tuple[float, float]) -> tuple[int, int, float] | None:
-    """A run of lines split by one vertical gutter into two columns set side by side.
-
-    Returns (first index, end index, gutter x) if the run has text on both sides over
-    overlapping heights and both columns are substantial; otherwise None.
-    """
-    line = lines[start]
-    size = line.size
-    min_gap = 1.2 * size
-
-    def near(a: Line, b: Line) -> bool:
-        return abs(b.baseline - a.baseline) <= 2.2 * max(a.size, b.size)
-
-    gap = _widest_gap(line, min_gap)
-    if gap is None and start + 1 < len(lines) and near(line, lines[start + 1]):
-        gap = _gap_between(line, lines[start + 1], min_gap)
-    if gap is None:
-        return None
-    width = frame[1] - frame[0]
-    gutter = gap
-
-    first = start
-    while first > 0 and near(lines[first - 1], lines[first]):
-        narrowed = _narrow(lines[first - 1], gutter, min_gap)
-        if narrowed is None:
-            break
-        gutter = narrowed
-        first -= 1
-    end = start + 1
-    while end < len(lines) and near(lines[end - 1], lines[end]):
-        narrowed = _narrow(lines[end], gutter, min_gap)
-        if narrowed is None:
-            break
-        gutter = narrowed
-        end += 1
-    mid = (gutter[0] + gutter[1]) / 2
-    left = [w for ln in lines[first:end] for w in ln.words if w.x1 <= mid]
-    right = [w for ln in lines[first:end] for w in ln.words if w.x0 >= mid]
-    left_lines = [ln for ln in lines[first:end] if any(w.x1 <= mid for w in ln.words)]
-    right_lines = [ln for ln in lines[first:end] if any(w.x0 >= mid for w in ln.words)]
-    if len(left_lines) < 2 or len(right_lines) < 2:
-        return None
-    if max(w.x1 for w in left) - min(w.x0 for w in left) < 0.25 * width:
-        return None
-    if max(w.x1 for w in right) - min(w.x0 for w in right) < 0.25 * width:
-        return None
-    l_top, l_bot = left_lines[0].top, left_lines[-1].bottom
-    r_top, r_bot = right_lines[0].top, right_lines[-1].bottom
-    overlap = min(l_bot, r_bot) - max(l_top, r_top)
-    if overlap < 0.5 * min(l_bot - l_top, r_bot - r_top):
-        return None
-    return first, end, mid
-
-
-def _split_line(line: Line, mid: float) -> tuple[Line | None, Line | None]:
-    left = [w for w in line.words if (w.x0 + w.x1) / 2 < mid]
-    right = [w for w in line.words if (w.x0 + w.x1) / 2 >= mid]
-    out: list[Line | None] = []
-    for words in (left, right):
-        if words:
-            part = Line(words=words, page=line.page)
-            part.refresh()
-            out.append(part)
-        else:
-            out.append(None)
-    return out[0], out[1]
-
-
-def _mark_centered(lines: list[Line], frame: tuple[float, float]) -> None:
-    """Judge centring: a line centred in the frame with clear margins both sides, or a run of
-    same-style lines sharing one centre while their left edges differ (a centred block whose
-    widest line fills the frame). A first line of an indented paragraph is not centred."""
-    x0, x1 = frame
-    width = x1 - x0
-    if width <= 0 or not lines:
-        return
-    centre = (x0 + x1) / 2
-
-    def tol(ln: Line) -> float:
-        return max(0.5 * ln.size, 0.01 * width)
-
-    for ln in lines:
-        margin = 1.5 * ln.size
-        ln.centered = ln.x0 - x0 >= margin and x1 - ln.x1 >= margin and abs((ln.x0 + ln.x1) / 2 - centre) <= tol(ln)
-    for run in _style_runs(lines):
-        if len(run) < 2:
-            continue
-        centres = [(ln.x0 + ln.x1) / 2 for ln in run]
-        if max(centres) - min(centres) <= tol(run[0]) and max(ln.x0 for ln in run) - min(ln.x0 for ln in run) > run[0].size:
-            for ln in run:
-                ln.centered = True
-        else:
-            for a, b in zip(run, run[1:]):
-                if a.centered and not b.centered and b.x0 < a.x0 - 0.5 * a.size:
-                    a.centered = False
-
-
-def _style_runs(lines: list[Line]) -> list[list[Line]]:
-    """Consecutive lines at normal spacing in the same style (candidate blocks)."""
-    runs: list[list[Line]] = []
-    for ln in lines:
-        if runs:
-            prev = runs[-1][-1]
-            pitch = ln.baseline - prev.baseline
-            same = (prev.bold, prev.italic) == (ln.bold, ln.italic) and abs(prev.size - ln.size) <= 0.08 * ln.size
-            if same and 0 < pitch <= 1.6 * max(prev.size, ln.size):
-                runs[-1].append(ln)
-                continue
-        runs.append([ln])
-    return runs
+def _two_columns(page: int, top: float, splits: list[tuple[Line | None, Line | None]],
+                 frame: tuple[float, float], mid: float) -> list[tuple[float, FlowItem]]:
+    """Flow items reading a two-column run: the left column's lines, then the right's, each closed by a break."""
+    lefts = [a for a, _ in splits if a is not None]
+    rights = [b for _, b in splits if b is not None]
+    mark_centered(lefts, (frame[0], mid))
+    mark_centered(rights, (mid, frame[1]))
+    parts: list[FlowItem] = [*lefts, ColumnBreak(page), *rights, ColumnBreak(page)]
+    return [(top + n * 1e-6, part) for n, part in enumerate(parts)]
 
 
 # --- one page ---------------------------------------------------------------------------------
@@ -605,7 +81,8 @@ def _is_page_furniture(line: Line, index: int, count: int, page_height: float) -
     """A bare page number at the very top or bottom of the page."""
     if index not in (0, count - 1):
         return False
-    in_margin = line.top < 0.12 * page_height or line.bottom > 0.88 * page_height
+    margin = SETTINGS.furniture_margin * page_height
+    in_margin = line.top < margin or line.bottom > page_height - margin
     return in_margin and bool(_PAGE_NUMBER.match(line.text))
 
 
@@ -621,41 +98,129 @@ class PageContent:
 
 
 def _page_lines(content: PageContent) -> list[Line]:
-    lines = group_lines(content.words, content.page)
+    return _without_page_numbers(content, group_lines(content.words, content.page))
+
+
+def _without_page_numbers(content: PageContent, lines: list[Line]) -> list[Line]:
     return [ln for i, ln in enumerate(lines) if not _is_page_furniture(ln, i, len(lines), content.height)]
+
+
+def _drop_running_heads(pages: list[PageContent], page_lines: list[list[Line]]) -> list[list[Line]]:
+    """Drop a running head or foot: a short line printed as the first or last line of several
+    pages, within the page margins (a document's symbol, a title, a browser's date and title
+    or URL and "1/9"). Left in, they would cut a table continued over pages in two. A symbol's
+    first occurrence stays: it may be the only place the symbol is printed."""
+    found = [_margin_lines(content, lines) for content, lines in zip(pages, page_lines)]
+    counts = Counter(key for keys in found for key in keys.values())
+    seen: set[tuple[str, str]] = set()
+    out: list[list[Line]] = []
+    for lines, keys in zip(page_lines, found):
+        running = {index: key for index, key in keys.items() if counts[key] >= 2}
+        drop = {index for index, key in running.items() if key in seen or not _names_a_symbol(key[1])}
+        seen.update(running.values())
+        out.append([ln for i, ln in enumerate(lines) if i not in drop])
+    return out
+
+
+def _names_a_symbol(text: str) -> bool:
+    return bool(DOCUMENT_SYMBOL_RE.search(text) or NOTE_SYMBOL_RE.search(text))
+
+
+_COUNTER = re.compile(r"(?<![\w/])\d{1,4}\s*(?:/|of|из)\s*\d{1,4}(?![\w/])", re.I)
+_COUNTER_MARK = "\x00"
+
+
+def _margin_lines(content: PageContent, lines: list[Line]) -> dict[int, tuple[str, str]]:
+    """The page's first and last lines that could be a running head or foot: index -> (end, key),
+    the key being the text with a page counter ("3/9", "3 of 9") masked."""
+    margin = SETTINGS.furniture_margin * content.height
+    keys: dict[int, tuple[str, str]] = {}
+    if lines and lines[0].top < margin:
+        keys[0] = ("head", lines[0].text)
+    if len(lines) > 1 and lines[-1].bottom > content.height - margin:
+        keys[len(lines) - 1] = ("foot", lines[-1].text)
+    out: dict[int, tuple[str, str]] = {}
+    for index, (end, text) in keys.items():
+        masked = _COUNTER.sub(_COUNTER_MARK, text)
+        limit = SETTINGS.running_head_words * (3 if masked != text else 1)
+        if len(text.split()) <= limit:
+            out[index] = (end, masked)
+    return out
 
 
 def layout_document(pages: list[PageContent]) -> list[Block]:
     """Lay out every page against the document's usual text frame, then build the blocks."""
-    page_lines = [_page_lines(p) for p in pages]
+    page_lines = _drop_running_heads(pages, [_page_lines(p) for p in pages])
+    # a page number above a running foot (or below a head) is at the page's end once that is gone
+    page_lines = [_without_page_numbers(p, lines) for p, lines in zip(pages, page_lines)]
     lefts = sorted(min(ln.x0 for ln in lines) for lines in page_lines if lines)
     rights = sorted(max(ln.x1 for ln in lines) for lines in page_lines if lines)
     usual = (lefts[len(lefts) // 2], rights[len(rights) // 2]) if lefts else (0.0, 0.0)
     flows: list[PageFlow] = []
+    carried: TableDraft | None = None
     for content, lines in zip(pages, page_lines):
         if lines:
             frame = (min(usual[0], min(ln.x0 for ln in lines)), max(usual[1], max(ln.x1 for ln in lines)))
         else:
             frame = usual
-        flows.append(layout_page(content, lines, frame))
+        flow = layout_page(content, lines, frame, carried)
+        flows.append(flow)
+        carried = _open_table(flow)
     return build_blocks(flows)
 
 
-def layout_page(content: PageContent, lines: list[Line], frame: tuple[float, float]) -> PageFlow:
-    """Put one page's lines, ruled tables and rules into reading order."""
+def _table_width(table: TableDraft) -> int:
+    return len(table.header) if table.header is not None else max((len(r.cells) for r in table.rows), default=0)
+
+
+def _open_table(flow: PageFlow) -> TableDraft | None:
+    """The table that runs to the foot of the page (nothing but rules after it), if any."""
+    for item in reversed(flow.items):
+        if isinstance(item, Rule):
+            continue
+        return item if isinstance(item, TableDraft) else None
+    return None
+
+
+def layout_page(content: PageContent, lines: list[Line], frame: tuple[float, float],
+                carried: TableDraft | None = None) -> PageFlow:
+    """Put one page's lines, ruled tables and rules into reading order.
+
+    `carried` is a table that ran to the foot of the page before: a ruled table opening this
+    page continues it (no header of its own to find), and so do lines at the top of this page
+    that fit a whitespace table's columns.
+    """
     page = content.page
     grids = content.grids
     flow = PageFlow(page=page)
     grid_items: list[tuple[float, FlowItem]] = []
+    top_of_page = min((ln.top for ln in lines), default=float("inf"))
     for grid in grids:
-        table = finish_table(page, grid.top, list(zip(grid.cells, grid.limits)))
+        # a ruled table carried over from the page before, opening this page, has no header of its
+        # own to find: its first row is the repeated header or the tail of a split row
+        continued = (
+            carried is not None
+            and grid.top <= top_of_page
+            and grid is min(grids, key=lambda g: g.top)
+            and bool(grid.cells)
+            and len(grid.cells[0]) == _table_width(carried)
+        )
+        table = finish_table(page, grid.top, list(zip(grid.cells, grid.limits)), find_header=not continued)
         if table is not None:
             grid_items.append((grid.top, table))
-    _mark_centered(lines, frame)
+    mark_centered(lines, frame)
 
     items: list[tuple[float, FlowItem]] = list(grid_items)
     spans: list[tuple[float, float]] = [(g.top, g.bottom) for g in grids]
     i = 0
+    first_grid = min((g.top for g in grids), default=float("inf"))
+    if carried is not None and carried.columns and lines and lines[0].bottom < first_grid:
+        found = continue_table([ln for ln in lines if ln.bottom < first_grid], 0, carried)
+        if found is not None:
+            end, table = found
+            items.append((lines[0].top, table))
+            spans.append((lines[0].top, lines[end - 1].bottom))
+            i = end
     while i < len(lines):
         found = find_whitespace_table(lines, i)
         if found is not None:
@@ -670,26 +235,15 @@ def layout_page(content: PageContent, lines: list[Line], frame: tuple[float, flo
             # Lines before `first` were already emitted in a previous step only if first >= i.
             first = max(first, i)
             run = lines[first:end]
-            lefts, rights = [], []
-            for ln in run:
-                a, b = _split_line(ln, mid)
-                if a is not None:
-                    lefts.append(a)
-                if b is not None:
-                    rights.append(b)
-            _mark_centered(lefts, (frame[0], mid))
-            _mark_centered(rights, (mid, frame[1]))
-            top = run[0].top
-            seq = 0.0
-            for part in lefts:
-                items.append((top + seq * 1e-6, part))
-                seq += 1
-            items.append((top + seq * 1e-6, ColumnBreak(page)))
-            seq += 1
-            for part in rights:
-                items.append((top + seq * 1e-6, part))
-                seq += 1
-            items.append((top + seq * 1e-6, ColumnBreak(page)))
+            splits = [split_line(ln, mid) for ln in run]
+            items.extend(_two_columns(page, run[0].top, splits, frame, mid))
+            i = end
+            continue
+        flush = find_flush_right(lines, i, frame)
+        if flush is not None:
+            end, gaps = flush
+            splits = [split_line(ln, mid) for ln, mid in zip(lines[i:end], gaps)]
+            items.extend(_two_columns(page, lines[i].top, splits, frame, min(gaps)))
             i = end
             continue
         items.append((lines[i].top, lines[i]))
@@ -733,61 +287,34 @@ def _normal_pitch(flows: list[PageFlow], body: float) -> float:
 
 
 def _heading_levels(flows: list[PageFlow], body: float) -> dict[float, int]:
-    sizes = sorted({round(it.size * 2) / 2 for f in flows for it in f.items if isinstance(it, Line) and it.size >= _HEADING_RATIO * body}, reverse=True)
+    sizes = sorted({round(it.size * 2) / 2 for f in flows for it in f.items if isinstance(it, Line) and it.size >= SETTINGS.heading_ratio * body}, reverse=True)
     return {s: i + 1 for i, s in enumerate(sizes)}
 
 
-def _merge_tables(blocks: list[Block]) -> list[Block]:
-    """Join a table continued on the next page (same columns, header repeated or absent) into one block."""
-    out: list[Block] = []
-    for block in blocks:
-        prev = out[-1] if out else None
-        if (
-            block.kind == "table"
-            and prev is not None
-            and prev.kind == "table"
-            and block.page == (prev.rows[-1].page if prev.rows else prev.page) + 1
-            and _width(block) == _width(prev)
-        ):
-            rows = list(block.rows)
-            same_header = block.header is not None and prev.header is not None and _same(block.header, prev.header)
-            if block.header is None or same_header:
-                if prev.header is not None and rows and _same(rows[0].cells, prev.header):
-                    rows = rows[1:]
-                out[-1] = prev.model_copy(update={"rows": [*prev.rows, *rows]})
-                continue
-        out.append(block)
-    return out
-
-
-def _width(block: Block) -> int:
-    if block.header is not None:
-        return len(block.header)
-    return len(block.rows[0].cells) if block.rows else 0
-
-
-def _same(a: list[str], b: list[str]) -> bool:
-    return [c.casefold() for c in a] == [c.casefold() for c in b]
-
-
 def build_blocks(flows: list[PageFlow]) -> list[Block]:
-    """Group lines into headings, paragraphs and list items; keep tables and rules; join tables over pages."""
+    """Group lines into headings, paragraphs and list items; keep tables and rules; join tables over pages.
+
+    A paragraph or list item cut by a page break goes on at the top of the next page
+    (`_continues_over_page`): it stays one block, on the page it starts on.
+    """
     body = _body_size(flows)
     pitch = _normal_pitch(flows, body)
     levels = _heading_levels(flows, body)
     blocks: list[Block] = []
-    for flow in flows:
-        current: list[Line] = []
+    current: list[Line] = []
+    is_item = False
+
+    def close() -> None:
+        nonlocal current, is_item
+        if current:
+            blocks.append(_text_block(current, is_item, body, levels))
+        current = []
         is_item = False
 
-        def close() -> None:
-            nonlocal current, is_item
-            if current:
-                blocks.append(_text_block(current, is_item, body, levels))
-            current = []
-            is_item = False
-
-        for it in flow.items:
+    right_before = 0.0
+    for flow in flows:
+        right = max((it.x1 for it in flow.items if isinstance(it, Line)), default=0.0)
+        for position, it in enumerate(flow.items):
             if isinstance(it, Line):
                 text = it.text
                 if _DASHES.match(text.replace(" ", "")):
@@ -795,9 +322,14 @@ def build_blocks(flows: list[PageFlow]) -> list[Block]:
                     blocks.append(Block(kind="rule", page=it.page))
                     continue
                 numbered = bool(_NUMBERED.match(text))
-                if current and not numbered and _continues(current, it, pitch, is_item):
-                    current.append(it)
-                    continue
+                if current and not numbered:
+                    if position == 0 and current[-1].page != it.page:
+                        if _continues_over_page(current, it, is_item, right_before):
+                            current.append(it)
+                            continue
+                    elif _continues(current, it, pitch, is_item):
+                        current.append(it)
+                        continue
                 close()
                 current = [it]
                 is_item = numbered
@@ -809,8 +341,37 @@ def build_blocks(flows: list[PageFlow]) -> list[Block]:
                 blocks.append(Block(kind="rule", page=it.page))
             else:
                 close()
-        close()
-    return _merge_tables(blocks)
+        if not flow.items:
+            close()
+        right_before = right
+    close()
+    return merge_tables(blocks)
+
+
+def _continues_over_page(current: list[Line], line: Line, is_item: bool, right: float) -> bool:
+    """Does the first line of a page carry on the block that ended the page before?
+
+    Only a block in the same style whose last line was full (the line's first word would
+    not have fitted after it, short of `right`, the page's text edge), that ends no sentence,
+    and whose lines start where this one does (a list item's text after its number).
+    """
+    prev = current[-1]
+    size = max(prev.size, line.size)
+    if (prev.bold, prev.italic) != (line.bold, line.italic) or prev.centered or line.centered:
+        return False
+    if abs(prev.size - line.size) > 0.08 * size:
+        return False
+    if prev.text.rstrip("”\"’)»").endswith((".", ":", ";", "!", "?")):
+        return False
+    first = line.words[0]
+    if right - prev.x1 > (first.x1 - first.x0) + size:
+        return False
+    if len(current) >= 2:
+        start = current[-1].x0
+    else:
+        head = current[0]
+        start = head.words[1].x0 if is_item and len(head.words) > 1 else head.x0
+    return abs(line.x0 - start) <= size
 
 
 def _continues(current: list[Line], line: Line, pitch: float, is_item: bool) -> bool:
@@ -826,7 +387,7 @@ def _continues(current: list[Line], line: Line, pitch: float, is_item: bool) -> 
     size = max(prev.size, line.size)
     if gap <= 0 or gap > (pitch * 1.15 + 0.05) * size:
         return False
-    if len(current) >= 2 and gap > current[-1].baseline - current[-2].baseline + 0.12 * size:
+    if len(current) >= 2 and current[-2].page == prev.page and gap > prev.baseline - current[-2].baseline + 0.12 * size:
         return False
     a, b = _script(prev), _script(line)
     if a and b and a != b:
@@ -856,13 +417,24 @@ def _script(line: Line) -> str | None:
     return None
 
 
+def _block_text(lines: list[Line]) -> str:
+    """The block's lines joined by "\\n", except where a line break is no space (`closes_up`)."""
+    text = ""
+    for ln in lines:
+        if text and closes_up(text, ln.text):
+            text = join_at_line_break(text, ln.text)
+        else:
+            text = f"{text}\n{ln.text}" if text else ln.text
+    return text
+
+
 def _text_block(lines: list[Line], is_item: bool, body: float, levels: dict[float, int]) -> Block:
-    text = "\n".join(ln.text for ln in lines)
+    text = _block_text(lines)
     chars = sum(len(ln.text) for ln in lines)
     size = max(ln.size for ln in lines)
     bold = sum(len(ln.text) for ln in lines if ln.bold) * 2 > chars
     italic = sum(len(ln.text) for ln in lines if ln.italic) * 2 > chars
     centered = all(ln.centered for ln in lines)
-    level = levels.get(round(size * 2) / 2, 0) if size >= _HEADING_RATIO * body else 0
+    level = levels.get(round(size * 2) / 2, 0) if size >= SETTINGS.heading_ratio * body else 0
     kind = "heading" if level else ("list_item" if is_item else "paragraph")
     return Block(kind=kind, page=lines[0].page, text=text, bold=bold, italic=italic, centered=centered, level=level)
