@@ -23,15 +23,16 @@ from dagster import (
     multi_asset_check,
 )
 
-from circulars import integrity, projections, quality
+from circulars import integrity, quality
 from circulars.db import connect
 from circulars.store import ContentStore
 from pipelines.resources import CircularsHome
 
 
-def _record(context: AssetCheckExecutionContext, home, results: list[quality.QualityResult]) -> None:
+def _record(context: AssetCheckExecutionContext, home, results: list[quality.QualityResult], checked: tuple[str, int]) -> None:
+    """Results and the table's checkpoint together: a kill before this commit leaves the checks owed."""
     with connect(home.database, on_wait=context.log.info) as con:
-        quality.record(con, context.run.run_id, datetime.now(UTC), results)
+        quality.record(con, context.run.run_id, datetime.now(UTC), results, checked=checked)
 
 
 @asset_check(
@@ -44,23 +45,34 @@ def _record(context: AssetCheckExecutionContext, home, results: list[quality.Qua
 def events_integrity(context: AssetCheckExecutionContext, circulars_home: CircularsHome) -> AssetCheckResult:
     home = circulars_home.home()
     store = ContentStore(home.store)
+    # One transaction: the chain's checkpoint moves only with the recorded verdict, so a run
+    # killed here leaves the same events to verify (and record) for the next run.
     with connect(home.database, on_wait=context.log.info) as con:
-        chain = integrity.verify_log_since_checkpoint(con)
-        received = [r[0] for r in con.execute(
-            "SELECT DISTINCT circular_sha256 FROM events WHERE event_type = 'CircularReceived'"
-        ).fetchall()]
-    chain.problems.extend(f"stored file missing for circular {sha}" for sha in received if not store.path_for(sha).exists())
-    passed = chain.ok
-    observed = (
-        f"{chain.events_checked} new event(s) verified, chain intact"
-        if passed
-        else f"{len(chain.problems)} problem(s): {chain.problems[0]}"
-    )
-    _record(
-        context,
-        home,
-        [quality.QualityResult("events", "events_integrity", passed, "ERROR", observed, {"problems": chain.problems[:50]})],
-    )
+        con.execute("BEGIN")
+        try:
+            chain = integrity.verify_log_since_checkpoint(con)
+            received = [r[0] for r in con.execute(
+                "SELECT DISTINCT circular_sha256 FROM events WHERE event_type = 'CircularReceived'"
+            ).fetchall()]
+            chain.problems.extend(
+                f"stored file missing for circular {sha}" for sha in received if not store.path_for(sha).exists()
+            )
+            passed = chain.ok
+            observed = (
+                f"{chain.events_checked} new event(s) verified, chain intact"
+                if passed
+                else f"{len(chain.problems)} problem(s): {chain.problems[0]}"
+            )
+            result = quality.QualityResult(
+                "events", "events_integrity", passed, "ERROR", observed,
+                {"problems": chain.problems[:50], "checked": chain.events_checked},
+            )
+            checked = ("events", quality.last_seq(con)) if passed else None
+            quality.record(con, context.run.run_id, datetime.now(UTC), [result], checked=checked, in_transaction=True)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
     return AssetCheckResult(
         passed=passed,
         severity=AssetCheckSeverity.ERROR,
@@ -89,15 +101,18 @@ def _suite_check(table: str):
 
         home = circulars_home.home()
         with connect(home.database, read_only=True, on_wait=context.log.info) as con:
-            query, params, scope = projections.changed_rows_query(con, table, context.run.run_id)
+            query, params, scope, checked_seq, owed = quality.rows_to_check(con, table, context.run.run_id)
             frame = con.execute(query, params).df()
             extra = _suite_context(con, table, frame)
+        if owed:
+            context.log.info(f"`{table}`: checks owed by an earlier run ({owed.events}) are run now")
         # No rows to judge (nothing new was projected): say so without importing GX (seconds, ~200 MB).
         outcomes = _nothing_to_check(table, scope) if frame.empty else run_suite(table, frame, **extra)
         _record(
             context,
             home,
             [quality.QualityResult(table, o.check_name, o.passed, o.severity, o.observed, o.details) for o in outcomes],
+            (table, checked_seq),
         )
         for outcome in outcomes:
             yield AssetCheckResult(
@@ -109,6 +124,7 @@ def _suite_check(table: str):
                 metadata={
                     "rows": len(frame),
                     "scope": scope,
+                    "owed_by_earlier_run": owed.events if owed else "",
                     "observed": outcome.observed,
                     "expectation": outcome.description,
                     "failing_rows": MetadataValue.json(outcome.details.get("failures", [])),
