@@ -111,7 +111,8 @@ def _suite_check(table: str):
         _record(
             context,
             home,
-            [quality.QualityResult(table, o.check_name, o.passed, o.severity, o.observed, o.details) for o in outcomes],
+            [quality.QualityResult(table, o.check_name, o.passed, o.severity, o.observed, {**o.details, "scope": scope})
+             for o in outcomes],
             (table, checked_seq),
         )
         for outcome in outcomes:

@@ -350,7 +350,7 @@ def ingest(
     marked = _settle_left_behind(data_home, run_id)
     waiting = intake.inbox_files(data_home)
     nothing_waiting = not ingest_steps.work_waiting(data_home, on_wait=lambda m: err.print(m))
-    owed = _checks_owed(data_home) if nothing_waiting else []
+    owed = _checks_owed(data_home)
     if nothing_waiting and not owed and data_home.database.exists() and not now:
         skipped += [{"file_name": n, "reason": r, "where": "inbox"} for n, r in intake.inbox_left_alone(data_home)]
         if as_json:
@@ -372,6 +372,8 @@ def ingest(
     summary["copied"] = names
     summary["skipped"] = skipped + summary["skipped"]
     summary["runs_marked_failed"] = marked
+    if owed:  # what was owed when this run began (the checks' metadata say the same, table by table)
+        summary["owed_checks"] = [{"asset": o.table, "events": o.events} for o in owed]
     if as_json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     elif (not quiet or not result.success or summary["quarantined"] or summary["failed_checks"]

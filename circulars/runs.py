@@ -67,6 +67,16 @@ def process_alive(tags: dict[str, str]) -> bool | None:
     return started is not None and (not tags.get(STARTED_TAG) or started == tags[STARTED_TAG])
 
 
+def instance_of(context):
+    """The Dagster instance of a sensor or schedule tick; None for a context built in a test without one."""
+    from dagster import DagsterInvariantViolationError
+
+    try:
+        return context.instance
+    except DagsterInvariantViolationError:
+        return None
+
+
 def mark_dead_runs(instance, *, next_run: str | None = None, run_ids: list[str] | None = None) -> list[str]:
     """Mark failed every ingestion run still shown in progress (of `run_ids`, if given) whose
     process is gone; returns their ids."""
