@@ -63,7 +63,10 @@ class UserError(Exception):
 
 
 def _home(home: Optional[Path]) -> Home:
-    return resolve_home(home).ensure()
+    try:
+        return resolve_home(home).ensure()
+    except ValueError as error:  # a misconfigured CIRCULARS_DAGSTER_PG: one line, no traceback
+        raise UserError(str(error)) from error
 
 
 def _dagster_instance(home: Home):

@@ -13,8 +13,10 @@ MARKER = "# Written by circulars"
 the project's and is brought up to date; delete the line (or write your own file) to keep yours."""
 
 PG_ENV = "CIRCULARS_DAGSTER_PG"
-"""A PostgreSQL URL (postgresql://user:password@host:port/db) for Dagster's own storage: runs,
-event log, partitions, schedule and sensor ticks. Unset: SQLite files under DAGSTER_HOME."""
+"""A PostgreSQL URL (postgresql+psycopg2://user:password@host:port/db) for Dagster's own storage:
+runs, event log, partitions, schedule and sensor ticks. Unset: SQLite files under DAGSTER_HOME.
+The driver must be named: SQLAlchemy 2.1 reads a bare postgresql:// as psycopg 3, which is not
+installed (dagster-postgres brings psycopg2)."""
 
 INGESTION_TAG = ("circulars/writes", "duckdb")
 """Carried by every run of the ingestion job (a job tag: sensor, schedule, UI and CLI alike)."""
@@ -71,6 +73,13 @@ def _write_instance_config(config: Path) -> None:
     so when the variable is unset (Dagster then says the variable is missing: storage never
     switches back to SQLite without a word).
     """
+    url = os.environ.get(PG_ENV, "")
+    if url and not url.startswith("postgresql+psycopg2://"):
+        scheme = url.split("://", 1)[0] if "://" in url else url[:20]
+        raise ValueError(
+            f"{PG_ENV} must be a SQLAlchemy URL naming the psycopg2 driver, "
+            f"postgresql+psycopg2://user:password@host:port/db (it starts with {scheme!r})"
+        )
     current = config.read_text() if config.exists() else None
     if current is not None and not current.startswith(MARKER):
         return

@@ -119,7 +119,7 @@ def _as_server_user() -> dict:
 @contextlib.contextmanager
 def throwaway_postgres(*, database: str = "dagster") -> Iterator[str]:
     """A PostgreSQL cluster in a temporary folder, on a free port of 127.0.0.1, run as an
-    unprivileged user; yields its URL (trust authentication, local only). Removed on exit."""
+    unprivileged user; yields its SQLAlchemy URL (trust authentication, local only). Removed on exit."""
     reason = postgres_missing()
     if reason:
         raise RuntimeError(reason)
@@ -147,7 +147,9 @@ def throwaway_postgres(*, database: str = "dagster") -> Iterator[str]:
         url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
         _wait_for_server(server, url, folder)
         _create_database(url, database)
-        yield f"postgresql://postgres@127.0.0.1:{port}/{database}"
+        # The SQLAlchemy URL Dagster takes: the driver named (SQLAlchemy 2.1 reads a bare
+        # postgresql:// as psycopg 3; dagster-postgres brings psycopg2).
+        yield f"postgresql+psycopg2://postgres@127.0.0.1:{port}/{database}"
     finally:
         if server is not None:
             # SIGINT: PostgreSQL's fast shutdown (disconnects clients, no waiting for them).

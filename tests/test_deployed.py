@@ -185,13 +185,12 @@ def test_the_daemon_ingests_queues_and_schedules(deployed):
     assert fund == [{"status": "presumed_adopted", "adopted_on": date(2024, 3, 15)}]
 
 
+@pytest.mark.parametrize("deployed", ["sqlite"], indirect=True)  # the marking is the same code on either storage
 def test_a_killed_run_is_marked_failed_and_the_next_run_finishes_its_work(deployed, tmp_path):
     """SIGKILL to a daemon-launched run's process: the run shows failed (not running forever),
     and the sensor requests one run that finishes the batch."""
     from dagster import DagsterRunStatus
 
-    if deployed["storage"] != "sqlite":
-        pytest.skip("one storage is enough for the crash: the marking is the same code")
     home, instance = deployed["home"], deployed["instance"]
     batch = [SEED_TEXT, *BATCH_A]
     _drop(home, batch)
