@@ -12,11 +12,11 @@ until a read-only query finds it in `circulars` (the latency), then until its ru
 The first file lands in an empty home. Parts come from the run's own Dagster events:
 
 - sensor: file landed → the sensor's run created (waiting for the tick, and the tick);
-- queue: created → dequeued by the run coordinator;
-- launch: dequeued → the run's process started and its definitions loaded (RUN_START);
-- intake+reading, log (append and the blocking integrity check), state: the steps' ends;
-- visible: state done → the reader's query found the row (lock hand-over, polling);
-- checks: state done → run ended (the Great Expectations suites; not part of the latency).
+- queue: created → launched (run snapshot, queued, dequeued, launch asked of the code server);
+- process: launched → the run's own process started, Dagster imported, definitions loaded;
+- intake+reading, log (the append and the blocking integrity check): the steps' ends;
+- state: log done → a reader's query finds the circular's row (projection, lock hand-over);
+- checks: state step done → run ended (the Great Expectations suites; after the latency).
 
 Timings on a shared machine are noisy: the machine's load is printed with each table.
 """
@@ -49,7 +49,7 @@ FILES = [
     FIXTURES / "text" / "030_budget_revision_DOC-1560.txt",
 ]
 TARGET_SECONDS = 20.0
-PARTS = ["sensor", "queue", "launch", "intake+reading", "log", "state", "visible", "latency", "checks", "run total"]
+PARTS = ["sensor", "queue", "process", "intake+reading", "log", "state", "latency", "checks", "run total"]
 
 
 def bytecode_precompiled() -> bool:
@@ -108,9 +108,9 @@ def _step_ends(instance, run_id: str) -> dict:
             starts.setdefault(event.step_key, record.timestamp)
         elif event.event_type == DagsterEventType.STEP_SUCCESS:
             ends[event.step_key] = record.timestamp
-        elif event.event_type in (DagsterEventType.RUN_ENQUEUED, DagsterEventType.RUN_DEQUEUED,
+        elif event.event_type in (DagsterEventType.RUN_ENQUEUED, DagsterEventType.RUN_STARTING,
                                   DagsterEventType.RUN_START, DagsterEventType.RUN_SUCCESS, DagsterEventType.RUN_FAILURE):
-            ends[event.event_type.value] = record.timestamp
+            ends[event.event_type.name] = record.timestamp
     return {"ends": ends, "starts": starts}
 
 
@@ -138,22 +138,21 @@ def measure_one(instance, home, source: Path, known_runs: set[str], timeout: flo
     steps = _step_ends(instance, record.dagster_run.run_id)
     ends = steps["ends"]
     created = record.create_timestamp.timestamp()
-    dequeued = ends.get("PIPELINE_DEQUEUED", ends.get("RUN_DEQUEUED", created))
-    started = ends["PIPELINE_START"] if "PIPELINE_START" in ends else ends["RUN_START"]
+    launched = ends.get("RUN_STARTING", created)
+    started = ends["RUN_START"]
     read_end = ends["circular_readings"]
     log_end = ends.get("events_events_integrity", ends["events"])
     state_end = ends["state_tables"]
-    run_end = ends.get("PIPELINE_SUCCESS", ends.get("RUN_SUCCESS", ends.get("PIPELINE_FAILURE", ends.get("RUN_FAILURE"))))
+    run_end = ends.get("RUN_SUCCESS", ends.get("RUN_FAILURE"))
     return {
         "file": source.name,
         "status": record.dagster_run.status.value,
         "sensor": created - landed,
-        "queue": dequeued - created,
-        "launch": started - dequeued,
+        "queue": launched - created,
+        "process": started - launched,
         "intake+reading": read_end - started,
         "log": log_end - read_end,
-        "state": state_end - log_end,
-        "visible": queryable - state_end,
+        "state": queryable - log_end,
         "latency": queryable - landed,
         "checks": run_end - state_end,
         "run total": run_end - landed,

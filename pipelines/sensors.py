@@ -17,9 +17,10 @@ from pipelines.resources import CircularsHome
 from .jobs import INGEST_JOB_NAME, ingest_job
 
 MAX_FILES_PER_TICK = 500
-INTERVAL_SECONDS = 5
-"""How often the sensor looks (the daemon's sensor loop runs every 5 s at best): a file waits
-at most this long before its run is requested. A tick with nothing new lists one folder."""
+INTERVAL_SECONDS = 2
+"""The sensor may tick this soon after its last tick; the daemon's sensor loop runs every 5 s,
+so in practice it ticks every ~5 s (with 5 here, loop jitter made it every 10 s). A tick with
+nothing new lists one folder, asks the instance for runs in progress and reads two checkpoints."""
 
 WAITING = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.STARTED]
 
