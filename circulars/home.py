@@ -40,10 +40,12 @@ run_coordinator:
         value: {INGESTION_TAG[1]}
         limit: 1
 # A run that never starts is marked failed; a run whose process dies is marked failed by the
-# code server that launched it (and by the sensor, `circulars/runs.py`, if that is gone too).
+# code server that launched it (and by the sensor, `circulars/runs.py`, if that is gone too);
+# a run still going after 6 hours is ended (its work resumes with the next run).
 run_monitoring:
   enabled: true
   start_timeout_seconds: 300
+  max_runtime_seconds: 21600
   poll_interval_seconds: 20
   max_resume_run_attempts: 0
 """
