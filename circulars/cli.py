@@ -42,7 +42,9 @@ circulars sql "SELECT * FROM budget_lines_as_of(DATE '2024-03-01')"
 
 \b
 Environment: CIRCULARS_HOME (default data/), CIRCULARS_WORKERS (reading
-processes), DAGSTER_HOME (default CIRCULARS_HOME/dagster).
+processes), DAGSTER_HOME (default CIRCULARS_HOME/dagster),
+CIRCULARS_DAGSTER_PG (Dagster's storage in PostgreSQL:
+postgresql+psycopg2://user:password@host:port/db; default SQLite).
 The UI: make ui, then http://127.0.0.1:3000
 """
 
