@@ -6,7 +6,7 @@ from pathlib import Path
 from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataValue, asset
 from pydantic import Field
 
-from circulars import ingest
+from circulars import ingest, intake, runs
 from pipelines.resources import CircularsHome
 
 
@@ -29,14 +29,22 @@ class InboxConfig(Config):
 )
 def inbox_arrivals(context: AssetExecutionContext, config: InboxConfig, circulars_home: CircularsHome) -> MaterializeResult:
     home = circulars_home.home()
+    if runs.PID_TAG not in context.run.tags:
+        # Launched by the daemon: name this run's process, so a run whose process dies is told apart.
+        context.instance.add_run_tags(context.run.run_id, runs.process_tags())
     paths = [home.inbox / Path(name).name for name in config.files] if config.files else None
     arrivals = ingest.take_inbox(home, paths, limit=config.limit)
     context.log.info(f"took {len(arrivals)} file(s) from {home.inbox}")
+    left_alone = intake.inbox_left_alone(home)
+    for name, reason in left_alone:
+        context.log.warning(f"left in the inbox: {name!r}: {reason}")
     return MaterializeResult(
         metadata={
             "files_taken": len(arrivals),
             "bytes_taken": sum(a.size for a in arrivals),
             "files": MetadataValue.md("\n".join(f"- `{a.file_name}` → `{a.sha256[:12]}…`" for a in arrivals[:50]) or "none"),
             "store": MetadataValue.path(str(home.store)),
+            "left_alone_count": len(left_alone),
+            "left_alone": MetadataValue.json([{"file_name": n, "reason": r} for n, r in left_alone]),
         }
     )

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import sys
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from circulars.home import Home, resolve_home
-from circulars.intake import safe_file_name
+from circulars.intake import left_alone_reason, safe_file_name
 
 HELP = """A record of a secretariat's circulars (notes verbales: PDF or text, EN/RU/KK).
 
@@ -42,7 +43,9 @@ circulars sql "SELECT * FROM budget_lines_as_of(DATE '2024-03-01')"
 
 \b
 Environment: CIRCULARS_HOME (default data/), CIRCULARS_WORKERS (reading
-processes), DAGSTER_HOME (default CIRCULARS_HOME/dagster).
+processes), DAGSTER_HOME (default CIRCULARS_HOME/dagster),
+CIRCULARS_DAGSTER_PG (Dagster's storage in PostgreSQL:
+postgresql+psycopg2://user:password@host:port/db; default SQLite).
 The UI: make ui, then http://127.0.0.1:3000
 """
 
@@ -63,7 +66,10 @@ class UserError(Exception):
 
 
 def _home(home: Optional[Path]) -> Home:
-    return resolve_home(home).ensure()
+    try:
+        return resolve_home(home).ensure()
+    except ValueError as error:  # a misconfigured CIRCULARS_DAGSTER_PG: one line, no traceback
+        raise UserError(str(error)) from error
 
 
 def _dagster_instance(home: Home):
@@ -91,12 +97,40 @@ def _unique_inbox_name(home: Home, name: str, data: bytes) -> Path | None:
     return home.inbox / f"{base}~{counter}{suffix}"
 
 
-def copy_into_inbox(home: Home, paths: list[Path]) -> list[str]:
-    """Copy files (or every file under the given folders) into the inbox; returns the inbox names."""
+def _files_in_folder(folder: Path, skipped: list[dict]) -> list[Path]:
+    """Every file under `folder` the intake would take; the others (hidden names, hidden folders,
+    partial downloads) are added to `skipped` with the reason, and stay where they are."""
+    files = []
+    hidden_folders: dict[Path, int] = {}
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(folder)
+        hidden = next((folder.joinpath(*relative.parts[: i + 1]) for i, part in enumerate(relative.parts[:-1])
+                       if part.startswith(".")), None)
+        if hidden is not None:
+            hidden_folders[hidden] = hidden_folders.get(hidden, 0) + 1
+            continue
+        reason = left_alone_reason(path.name)
+        if reason:
+            skipped.append({"file_name": str(path), "reason": reason})
+        else:
+            files.append(path)
+    for hidden, count in hidden_folders.items():
+        skipped.append({"file_name": f"{hidden}/", "reason": f"hidden folder (starts with a dot): {count} file(s) in it"})
+    return files
+
+
+def copy_into_inbox(home: Home, paths: list[Path], *, skipped: list[dict] | None = None) -> list[str]:
+    """Copy files (or every file under the given folders) into the inbox; returns the inbox names.
+
+    Files named one by one are copied whatever their name; in a folder, what the intake leaves
+    alone is not copied, and is listed in `skipped` (if given) with the reason."""
     files: list[Path] = []
+    skipped = skipped if skipped is not None else []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")))
+            files.extend(_files_in_folder(path, skipped))
         elif path.is_file():
             files.append(path)
         else:
@@ -123,8 +157,14 @@ def run_ingestion(
     now: str | None = None,
     workers: int | None = None,
     log_level: str = "WARNING",
+    run_id: str | None = None,
 ):
-    """Run the ingestion job in this process (no webserver, no daemon); returns Dagster's result."""
+    """Run the ingestion job in this process (no webserver, no daemon); returns Dagster's result.
+
+    The run is tagged with this process (pid, host, start time) and leaves a marker in
+    `staging/runs/` while it runs, so that if this process is killed, the next CLI run marks
+    this one failed instead of leaving it `STARTED` in the UI forever (`circulars/runs.py`)."""
+    from circulars import runs
     from pipelines.definitions import defs
     from pipelines.resources import CircularsHome
 
@@ -135,10 +175,16 @@ def run_ingestion(
     if now:
         run_config["ops"]["state_tables"] = {"config": {"now": now}}
     resources = {"circulars_home": CircularsHome(root=str(home.root), **({"workers": workers} if workers else {}))}
+    run_id = run_id or str(uuid.uuid4())
     with _dagster_instance(home) as instance:
-        return job.execute_in_process(
-            run_config=run_config, instance=instance, raise_on_error=False, resources=resources
-        )
+        runs.begin_in_process_run(home, run_id)
+        try:
+            return job.execute_in_process(
+                run_config=run_config, instance=instance, raise_on_error=False, resources=resources,
+                run_id=run_id, tags=runs.process_tags(),
+            )
+        finally:
+            runs.end_in_process_run(home, run_id)
 
 
 def summarise(result) -> dict:
@@ -162,6 +208,16 @@ def summarise(result) -> dict:
                     "failed": failed.value if failed is not None else [],
                 }
             )
+    left_alone = []
+    for materialization in result.asset_materializations_for_node("inbox_arrivals"):
+        value = materialization.metadata.get("left_alone")
+        if value is not None:
+            left_alone = value.value
+    owed: dict[str, str] = {}
+    for evaluation in result.get_asset_check_evaluations():
+        value = evaluation.metadata.get("owed_by_earlier_run")
+        if value is not None and value.value:
+            owed.setdefault(evaluation.asset_key.to_user_string(), value.value)
     names = report.get("file_names", {})
     return {
         "success": result.success,
@@ -174,6 +230,8 @@ def summarise(result) -> dict:
             for s, c, r in report.get("quarantined", [])
         ],
         "failed_checks": failed_checks,
+        "owed_checks": [{"asset": asset, "events": events} for asset, events in owed.items()],
+        "skipped": [{"file_name": item["file_name"], "reason": item["reason"], "where": "inbox"} for item in left_alone],
     }
 
 
@@ -268,7 +326,12 @@ def _print_summary(summary: dict, home: Home) -> None:
     not_read = summary.get("not_read", [])
     table.add_row("not read", str(sum(f["count"] for f in not_read)), names(not_read))
     table.add_row("needs review", str(summary.get("needs_review", 0)), "circulars review" if summary.get("needs_review") else "")
+    if summary.get("skipped"):
+        table.add_row("left alone", str(len(summary["skipped"])), names(summary["skipped"]))
+    if summary.get("owed_checks"):
+        table.add_row("checks owed, now run", str(len(summary["owed_checks"])), ", ".join(o["asset"] for o in summary["owed_checks"]))
     out.print(table)
+    _print_housekeeping(summary)
     for item in summary["quarantined"]:
         out.print(f"[yellow]quarantined[/] {escape(item['file_name'])}: [bold]{item['reason_code']}[/] — {escape(item['reason'])}")
     for item in not_read:
@@ -284,6 +347,38 @@ def _print_summary(summary: dict, home: Home) -> None:
     out.print(f"database: {home.database}")
 
 
+def _print_housekeeping(summary: dict) -> None:
+    """What a run did besides the new files: runs marked failed, owed checks, files left alone."""
+    for run_id in summary.get("runs_marked_failed", []):
+        out.print(f"[yellow]run {run_id}[/] had died (killed or crashed) without finishing: marked failed; this run completes its work")
+    for owed in summary.get("owed_checks", []):
+        out.print(f"[yellow]checks owed[/] by an earlier run on {owed['asset']} ({owed['events']}): run now")
+    for item in summary.get("skipped", []):
+        where = " (stays in the inbox)" if item.get("where") == "inbox" else ""
+        out.print(f"[yellow]left alone[/] {item['file_name']}: {item['reason']}{where}", highlight=False)
+
+
+def _settle_left_behind(home: Home, run_id: str) -> list[str]:
+    """Mark failed the in-process runs a killed `circulars ingest` left `STARTED` (cheap when none)."""
+    from circulars import runs
+
+    if not runs.left_behind(home):
+        return []
+    with _dagster_instance(home) as instance:
+        return runs.settle_left_behind(home, instance, next_run=run_id)
+
+
+def _checks_owed(home: Home) -> list:
+    """The checks an earlier run left undone (killed or crashed while checking)."""
+    from circulars import quality
+    from circulars.db import connect
+
+    if not home.database.exists():
+        return []
+    with connect(home.database, read_only=True, on_wait=lambda m: err.print(m)) as con:
+        return quality.checks_owed(con)
+
+
 @app.command()
 def ingest(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders to copy into the inbox first")] = None,
@@ -294,31 +389,46 @@ def ingest(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing unless something failed")] = False,
 ) -> None:
     """Copy files into the inbox, then ingest everything new in it through the Dagster job."""
-    data_home = _home(home)
-    names = copy_into_inbox(data_home, list(paths or []))
     from circulars import ingest as ingest_steps
-    from circulars import intake
+    from circulars import intake, quality
 
+    data_home = _home(home)
+    skipped: list[dict] = []
+    names = copy_into_inbox(data_home, list(paths or []), skipped=skipped)
+    run_id = str(uuid.uuid4())  # a Dagster run id, known before the run (to name it to the runs it finishes)
+    marked = _settle_left_behind(data_home, run_id)
     waiting = intake.inbox_files(data_home)
     nothing_waiting = not ingest_steps.work_waiting(data_home, on_wait=lambda m: err.print(m))
-    if nothing_waiting and data_home.database.exists() and not now:
+    owed = _checks_owed(data_home)
+    if nothing_waiting and not owed and data_home.database.exists() and not now:
+        skipped += [{"file_name": n, "reason": r, "where": "inbox"} for n, r in intake.inbox_left_alone(data_home)]
         if as_json:
-            out.print_json(data={"success": True, "nothing_new": True})
+            out.print_json(data={"success": True, "nothing_new": True, "skipped": skipped, "runs_marked_failed": marked})
         elif not quiet:
             out.print(f"Nothing new in {data_home.inbox}: nothing to do.")
+            _print_housekeeping({"skipped": skipped, "runs_marked_failed": marked})
         return
     if not quiet and not as_json:
-        err.print(f"ingesting {len(waiting)} file(s) from {data_home.inbox} ...")
+        if owed:
+            err.print(f"checks owed by an earlier run: {quality.describe_owed(owed)}: running them ...")
+        else:
+            err.print(f"ingesting {len(waiting)} file(s) from {data_home.inbox} ...")
     result = _with_progress(
-        data_home, len(waiting), lambda: run_ingestion(data_home, now=now, workers=workers), enabled=not quiet and not as_json
+        data_home, len(waiting), lambda: run_ingestion(data_home, now=now, workers=workers, run_id=run_id),
+        enabled=not quiet and not as_json,
     )
     summary = summarise(result)
     summary["copied"] = names
     summary["not_read"] = not_read_in(data_home, [i["sha256"] for i in summary["new"]] + summary.get("parsed", []))
     summary["needs_review"] = needs_review(data_home)
+    summary["skipped"] = skipped + summary["skipped"]
+    summary["runs_marked_failed"] = marked
+    if owed:  # what was owed when this run began (the checks' metadata say the same, table by table)
+        summary["owed_checks"] = [{"asset": o.table, "events": o.events} for o in owed]
     if as_json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
-    elif not quiet or not result.success or summary["quarantined"] or summary["failed_checks"] or summary["not_read"]:
+    elif (not quiet or not result.success or summary["quarantined"] or summary["failed_checks"] or summary["not_read"]
+          or summary["skipped"] or summary["runs_marked_failed"]):
         _print_summary(summary, data_home)
     if not result.success:
         failure = next((e for e in result.all_events if e.is_failure), None)

@@ -123,14 +123,44 @@ class Arrival:
         return datetime.fromisoformat(self.received_at)
 
 
-def inbox_files(home: Home, limit: int | None = None) -> list[Path]:
-    """Regular files waiting in the inbox, oldest first; hidden and partial files are left alone."""
+PARTIAL_SUFFIXES = (".part", ".tmp", ".crdownload")
+"""Names of files still being written: a browser's or a copy's partial download."""
+
+
+def left_alone_reason(name: str) -> str | None:
+    """Why the intake leaves a file of this name alone (None: it takes it)."""
+    if name.startswith("."):
+        return "hidden name (starts with a dot)"
+    for suffix in PARTIAL_SUFFIXES:
+        if name.endswith(suffix):
+            return f"partial download ({suffix}): still being written; rename it when complete"
+    return None
+
+
+def inbox_left_alone(home: Home) -> list[tuple[str, str]]:
+    """(name, reason) of every entry of the inbox the intake does not take: it stays where it is."""
     if not home.inbox.exists():
         return []
     found = []
     with os.scandir(home.inbox) as entries:
         for entry in entries:
-            if entry.name.startswith(".") or entry.name.endswith((".part", ".tmp", ".crdownload")):
+            reason = left_alone_reason(entry.name)
+            if reason is None and not entry.is_file(follow_symlinks=False):
+                reason = "a folder" if entry.is_dir(follow_symlinks=False) else "not a regular file (a link or device)"
+            if reason:
+                found.append((entry.name, reason))
+    return sorted(found)
+
+
+def inbox_files(home: Home, limit: int | None = None) -> list[Path]:
+    """Regular files waiting in the inbox, oldest first; hidden and partial files are left alone
+    (`inbox_left_alone` names them, with the reason)."""
+    if not home.inbox.exists():
+        return []
+    found = []
+    with os.scandir(home.inbox) as entries:
+        for entry in entries:
+            if left_alone_reason(entry.name):
                 continue
             if not entry.is_file(follow_symlinks=False):
                 continue

@@ -2,10 +2,13 @@
 
 It runs in one process: parallelism is in reading (a pool of worker processes that
 never touch DuckDB); the database steps are short and sequential, so they never
-contend for DuckDB's single writer.
+contend for DuckDB's single writer. Runs of it never overlap when launched through the
+daemon: the instance's QueuedRunCoordinator admits one run carrying the job's tag at a time.
 """
 
 from dagster import AssetSelection, define_asset_job, in_process_executor
+
+from circulars.home import INGESTION_TAG
 
 INGEST_JOB_NAME = "ingest_job"
 
@@ -13,5 +16,7 @@ ingest_job = define_asset_job(
     INGEST_JOB_NAME,
     selection=AssetSelection.groups("intake", "reading", "log", "state"),
     executor_def=in_process_executor,
+    # Every run of this job carries the tag the instance's queue limits to one at a time.
+    tags={INGESTION_TAG[0]: INGESTION_TAG[1]},
     description="Inbox → store → read (parallel) → append to the log → project state → run the checks.",
 )

@@ -1,7 +1,8 @@
 """The daily schedule: sweeps the inbox and moves clock-dependent status (silence deadlines).
 
-It asks for a run only when there is something to do: files waiting, or a draft
-whose silence deadline has passed while the tables still say `pending_silence`.
+It asks for a run only when there is something to do: files waiting, a draft whose
+silence deadline has passed while the tables still say `pending_silence`, or checks an
+earlier run left undone (it was killed while checking).
 A day with nothing new costs one directory listing and one small read-only query,
 and imports neither Great Expectations nor pandas.
 """
@@ -10,7 +11,7 @@ from datetime import UTC, datetime
 
 from dagster import DefaultScheduleStatus, RunRequest, ScheduleEvaluationContext, SkipReason, schedule
 
-from circulars import intake
+from circulars import intake, quality, runs
 from circulars.db import DatabaseBusy, connect
 from pipelines.resources import CircularsHome
 
@@ -34,6 +35,14 @@ def deadlines_passed(home, now: datetime) -> list[str]:
     return [r[0] for r in rows]
 
 
+def checks_owed(home) -> list[quality.Owed]:
+    """Checks an earlier run left undone (killed or crashed while checking)."""
+    if not home.database.exists():
+        return []
+    with connect(home.database, read_only=True, wait_seconds=30) as con:
+        return quality.checks_owed(con)
+
+
 @schedule(
     name="daily_ingest",
     job=ingest_job,
@@ -48,19 +57,25 @@ def deadlines_passed(home, now: datetime) -> list[str]:
 )
 def daily_ingest(context: ScheduleEvaluationContext, circulars_home: CircularsHome):
     home = circulars_home.home()
+    instance = runs.instance_of(context)
+    if instance:
+        runs.mark_dead_runs(instance)
     now = context.scheduled_execution_time or datetime.now(UTC)
     waiting = intake.inbox_files(home)
     try:
         due = deadlines_passed(home, now)
+        owed = checks_owed(home)
     except DatabaseBusy:
         return SkipReason("the database is busy (an ingestion is writing); the next tick will look again")
-    if not waiting and not due:
-        return SkipReason(f"nothing to do at {now.isoformat()}: inbox empty, no silence deadline passed")
+    if not waiting and not due and not owed:
+        return SkipReason(f"nothing to do at {now.isoformat()}: inbox empty, no silence deadline passed, no checks owed")
     reasons = []
     if waiting:
         reasons.append(f"{len(waiting)} file(s) waiting")
     if due:
         reasons.append("silence deadline passed: " + ", ".join(due[:5]))
+    if owed:
+        reasons.append("checks owed: " + quality.describe_owed(owed))
     return RunRequest(
         run_key=f"daily:{now.date().isoformat()}",
         run_config={"ops": {"state_tables": {"config": {"now": now.astimezone(UTC).isoformat()}}}},

@@ -97,3 +97,42 @@ def test_sql_refuses_to_write(home):
     refused = runner.invoke(app, ["sql", "DELETE FROM events"])
     assert refused.exit_code != 0
     assert query_rows(home, "SELECT count(*) AS n FROM events")[0]["n"] > 0
+
+
+def test_files_left_alone_are_named_with_the_reason_and_stay(home, tmp_path):
+    """Hidden names, hidden folders and partial downloads are not taken: listed with the reason
+    (summary and run metadata), and left where they are, in the given folder and in the inbox."""
+    folder = tmp_path / "incoming"
+    (folder / ".git").mkdir(parents=True)
+    shutil.copy(SEED_TEXT, folder / SEED_TEXT.name)
+    (folder / ".~lock.note.txt#").write_text("an editor's lock file")
+    (folder / "note.pdf.crdownload").write_bytes(b"%PDF-1.4 half a download")
+    (folder / ".git" / "config").write_text("[core]")
+    (folder / ".git" / "HEAD").write_text("ref: refs/heads/main")
+    (home.inbox / "upload.pdf.part").write_bytes(b"%PDF-1.4 still uploading")
+    (home.inbox / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (home.inbox / "scans").mkdir()
+
+    summary = _ingest(folder)
+    assert summary["success"] is True
+    assert [item["file_name"] for item in summary["new"]] == [SEED_TEXT.name]
+    assert summary["skipped"] == [
+        {"file_name": str(folder / ".~lock.note.txt#"), "reason": "hidden name (starts with a dot)"},
+        {"file_name": str(folder / "note.pdf.crdownload"),
+         "reason": "partial download (.crdownload): still being written; rename it when complete"},
+        {"file_name": f"{folder / '.git'}/", "reason": "hidden folder (starts with a dot): 2 file(s) in it"},
+        {"file_name": ".DS_Store", "reason": "hidden name (starts with a dot)", "where": "inbox"},
+        {"file_name": "scans", "reason": "a folder", "where": "inbox"},
+        {"file_name": "upload.pdf.part",
+         "reason": "partial download (.part): still being written; rename it when complete", "where": "inbox"},
+    ]
+    assert sorted(p.name for p in home.inbox.iterdir()) == [".DS_Store", "scans", "upload.pdf.part"]
+    assert sorted(p.name for p in folder.iterdir()) == [".git", ".~lock.note.txt#", SEED_TEXT.name, "note.pdf.crdownload"]
+    assert query_rows(home, "SELECT file_names FROM circulars") == [{"file_names": [SEED_TEXT.name]}]
+
+    # With nothing new, they are still named, and the text summary says so too.
+    again = runner.invoke(app, ["ingest"])
+    assert again.exit_code == 0
+    assert "Nothing new" in again.stdout
+    assert "left alone upload.pdf.part: partial download (.part)" in again.stdout
+    assert "left alone .DS_Store: hidden name" in again.stdout

@@ -44,3 +44,36 @@ def test_sensor_forgets_files_that_left_the_inbox(home):
     result, cursor = _tick(home, cursor)
     assert isinstance(result, SkipReason)
     assert json.loads(cursor) == {}
+
+
+def test_sensor_marks_a_dead_run_failed_then_requests_one_run_for_the_work_it_left(home):
+    """A run shown STARTED whose process is gone is marked failed at the next tick; once no
+    ingestion run is queued or running, one run is requested for what it left (here: an arrival
+    journaled but not yet in the log)."""
+    import subprocess
+
+    from dagster import DagsterEventType, DagsterInstance, DagsterRun, DagsterRunStatus
+
+    from circulars import ingest, runs
+    from tests.conftest import SEED_TEXT
+
+    (home.inbox / SEED_TEXT.name).write_bytes(SEED_TEXT.read_bytes())
+    ingest.take_inbox(home)  # stored and journaled; the process "dies" before the append
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    with DagsterInstance.from_config(str(home.dagster_home)) as instance:
+        dead = instance.add_run(DagsterRun(job_name="ingest_job", status=DagsterRunStatus.STARTED,
+                                           tags=runs.process_tags(gone.pid)))
+        context = build_sensor_context(instance=instance, resources={"circulars_home": CircularsHome(root=str(home.root))})
+        request = inbox_sensor(context)
+        run = instance.get_run_by_id(dead.run_id)
+        assert run.status == DagsterRunStatus.FAILURE
+        (failure,) = instance.all_logs(dead.run_id, of_type=DagsterEventType.RUN_FAILURE)
+        assert failure.message.startswith(f"The ingestion process (pid {gone.pid}) ended without finishing: killed or crashed.")
+        assert isinstance(request, RunRequest)
+        assert request.tags["circulars/reason"] == "finish earlier work: arrivals not yet in the log"
+
+        # While an ingestion run is running (its process alive: this one), it does that work: no second request.
+        instance.add_run(DagsterRun(job_name="ingest_job", status=DagsterRunStatus.STARTED, tags=runs.process_tags()))
+        context = build_sensor_context(instance=instance, resources={"circulars_home": CircularsHome(root=str(home.root))})
+        assert isinstance(inbox_sensor(context), SkipReason)
