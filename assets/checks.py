@@ -111,6 +111,10 @@ CHECK_NAMES: dict[str, tuple[str, ...]] = {
         "budget_totals_add_up", "budget_lines_circular_sha256_format", "budget_lines_page_positive",
         "budget_lines_circular_known",
     ),
+    "unread_statements": (
+        "unread_statements_columns_present", "unread_statements_none_open", "unread_statements_provenance_present",
+        "unread_statements_reason_known",
+    ),
 }
 """The check names of each suite (`expectations.SUITES[table].check_names`), written out so that
 loading the definitions does not import the suites and pandas with them (~1–2 s in every run's
@@ -237,7 +241,7 @@ def review_queue(context: AssetCheckExecutionContext, circulars_home: CircularsH
     observed = "nothing needs review" if not items else f"{len(items)} item(s) need review: " + "; ".join(
         f"{i['id']} {i['kind']} ({i['circular']}, p. {i['page']}): {i['text']}" for i in items[:3])
     _record(context, home, [quality.QualityResult("circulars", "review_queue", not items, "WARN", observed,
-                                                  {"open": len(items), "items": items[:50]})])
+                                                  {"open": len(items), "items": items[:50]})], None)
     return AssetCheckResult(
         passed=not items,
         severity=AssetCheckSeverity.WARN,

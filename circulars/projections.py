@@ -745,41 +745,6 @@ CHANGED_SCOPE = {
 }
 
 
-def changed_rows_query(con: duckdb.DuckDBPyConnection, table: str, run_id: str) -> tuple[str, list, str]:
-    """SQL (with parameters) for the rows of `table` a run's new events can have changed, and a phrase saying which.
-
-    A run that projected from seq 0, or is unknown (a check re-run on its own),
-    validates the whole table. A run that projected nothing new only re-evaluated the
-    clock: it validates the decisions under silence procedure, whose status the clock
-    moves, and nothing else.
-    """
-    whole = (f'SELECT * FROM "{table}"', [], "the whole table")
-    recorded = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'projection_runs'"
-    ).fetchone()[0]
-    found = (
-        con.execute("SELECT after_seq, last_seq FROM projection_runs WHERE run_id = ?", [run_id]).fetchall()
-        if recorded
-        else []
-    )
-    if table == "unread_statements":
-        # what is still open: a statement a person settled (corrected or dismissed) no longer fails the check
-        return 'SELECT * FROM "unread_statements" WHERE settled_how IS NULL', [], "the statements not read and not settled"
-    if not found or table not in CHANGED_SCOPE:
-        return whole
-    after, last = found[0]
-    if after == 0:
-        return whole
-    if last == after:
-        if table == "decisions":
-            return 'SELECT * FROM "decisions" WHERE silence_deadline IS NOT NULL', [], "decisions under silence procedure (clock re-evaluated)"
-        return f'SELECT * FROM "{table}" WHERE false', [], "no rows: nothing new was projected"
-    condition = CHANGED_SCOPE[table]
-    params = [value for _ in range(condition.count("$after")) for value in (after, last)]
-    condition = condition.replace("$after", "?").replace("$last", "?")
-    return f'SELECT * FROM "{table}" WHERE {condition}', params, f"rows changed by events {after + 1}–{last}"
-
-
 def rebuild_all(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[str, int]:
     return project(con, now)[1]
 

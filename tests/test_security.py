@@ -178,7 +178,7 @@ ALLOWED_IN_SQL = {
     "table", "COLUMNS", "PREVIEW_ROWS", "c", "_select_for", "_literal", "COPY_OPTIONS", "fmt", "replaced",
     "_quoted", "_STRS", "_P", "_P_NO_ID", "partial", "con", "str", "len",
     # circulars/db.insert_rows: quoted column names and "unnest(?)" placeholders, from code;
-    # circulars/projections.changed_rows_query: a CHANGED_SCOPE constant with "?" placeholders.
+    # circulars/quality.rows_to_check: a CHANGED_SCOPE constant with "?" placeholders.
     "names", "unnests", "condition",
 }
 
