@@ -55,6 +55,27 @@ class ReadDocument(BaseModel):
     media_type: Literal["application/pdf", "text/plain", "text/markdown"]
     page_count: int = Field(ge=0)
     blocks: list[Block]
+    page_chars: list[int] = Field(
+        default_factory=list,
+        description="letters and digits each page prints (PDF only, page furniture left out): what the blocks "
+        "must hold, so text a layout lost is flagged",
+    )
+
+    def chars_by_page(self) -> dict[int, int]:
+        """Letters and digits the blocks hold, per page (a table's rows on the pages they start on)."""
+        counts: dict[int, int] = {}
+
+        def add(page: int, text: str) -> None:
+            counts[page] = counts.get(page, 0) + sum(1 for c in text if c.isalnum())
+
+        for block in self.blocks:
+            if block.kind == "table":
+                add(block.page, " ".join(block.header or []))
+                for row in block.rows:
+                    add(row.page, " ".join(row.cells))
+            else:
+                add(block.page, block.text)
+        return counts
 
     def text(self) -> str:
         """All text in reading order (tables as tab-separated rows), for vocabulary searches."""

@@ -74,6 +74,7 @@ UnreadReason = Literal[
     "numbering_duplicate",     # the same item number twice
     "total_mismatch",          # lines do not reach the total the document prints
     "missing_pages",           # fewer pages than the cover note announces
+    "text_lost",               # text the PDF prints that no block read holds (a layout the reader lost)
 ]
 """Why a statement could not be turned into events: each names what a person should look at."""
 

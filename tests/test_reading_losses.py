@@ -2,9 +2,8 @@
 
 The losses are made from a producer's real PDF reading (the document model), by dropping the
 last rows of the seed's plan or the page that holds them, then deriving events as the reader
-does. The flag (`StatementNotRead` events, the `unread_statements` table, completeness rules
-such as plan numbering that stops short) comes with the reader issue; until it lands the
-flagging tests are expected to fail (strict xfail), while the loss itself is asserted here.
+does. The flag is a `StatementNotRead` (why `text_lost`) on the plan's document: the PDF reader
+counts the letters and digits each page prints, and text no block holds is text lost.
 """
 
 from __future__ import annotations
@@ -100,7 +99,6 @@ def test_dropping_the_last_plan_page_of_the_word_processor_export_loses_its_item
 # --- the flag (needs StatementNotRead from the reader issue) -----------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="needs StatementNotRead from the reader issue")
 def test_a_plan_cut_short_is_flagged():
     sha, doc = _document("chrome-flow")
     events = _events(sha, _without_last_plan_rows(doc, keep=24))
@@ -109,7 +107,6 @@ def test_a_plan_cut_short_is_flagged():
     assert any(getattr(f, "document_symbol", None) == PLAN for f in flags)
 
 
-@pytest.mark.xfail(strict=True, reason="needs StatementNotRead from the reader issue")
 def test_a_lost_page_is_flagged():
     sha, doc = _document("lo-docx")
     last_page = doc.blocks[_plan_index(doc)].rows[-1].page

@@ -65,10 +65,11 @@ def read_pdf(data: bytes, *, file_name: str | None = None, max_pages: int = 500)
         if garbled * 2 > chars:
             raise ReadError("garbled_text", f"{garbled} of {chars} characters have no Unicode mapping (cid codes, private use or replacement characters)", file_name=file_name)
         try:
-            blocks = layout_document(contents)
+            inventory: list[int] = []
+            blocks = layout_document(contents, inventory)
         except Exception as exc:
             raise ReadError("unreadable", f"layout analysis failed: {_describe(exc)}", file_name=file_name) from exc
-        return ReadDocument(media_type="application/pdf", page_count=len(pages), blocks=blocks)
+        return ReadDocument(media_type="application/pdf", page_count=len(pages), blocks=blocks, page_chars=inventory)
     finally:
         try:
             pdf.close()

@@ -148,11 +148,20 @@ def _margin_lines(content: PageContent, lines: list[Line]) -> dict[int, tuple[st
     return out
 
 
-def layout_document(pages: list[PageContent]) -> list[Block]:
-    """Lay out every page against the document's usual text frame, then build the blocks."""
+def layout_document(pages: list[PageContent], inventory: list[int] | None = None) -> list[Block]:
+    """Lay out every page against the document's usual text frame, then build the blocks.
+
+    With `inventory`, the count of letters and digits each page prints (page furniture left out)
+    is appended to it: what the blocks must hold, so a layout that loses text can be told.
+    """
     page_lines = _drop_running_heads(pages, [_page_lines(p) for p in pages])
     # a page number above a running foot (or below a head) is at the page's end once that is gone
     page_lines = [_without_page_numbers(p, lines) for p, lines in zip(pages, page_lines)]
+    if inventory is not None:
+        for content, lines in zip(pages, page_lines):
+            words = [w for ln in lines for w in ln.words]
+            words += [w for grid in content.grids for row in grid.cells for cell in row for w in cell]
+            inventory.append(sum(1 for w in words for c in w.text if c.isalnum()))
     lefts = sorted(min(ln.x0 for ln in lines) for lines in page_lines if lines)
     rights = sorted(max(ln.x1 for ln in lines) for lines in page_lines if lines)
     usual = (lefts[len(lefts) // 2], rights[len(rights) // 2]) if lefts else (0.0, 0.0)

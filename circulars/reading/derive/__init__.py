@@ -51,6 +51,30 @@ def derive_events(sha256: str, doc: ReadDocument, *, reading_id: str, reader_ver
     return derive(sha256, doc, reading_id=reading_id, reader_version=reader_version)[0]
 
 
+LOST_TEXT_MARGIN = 40
+"""Letters and digits a reading may miss without a flag (a stray mark, a page number the furniture rules kept)."""
+LOST_TEXT_SHARE = 0.01
+
+
+def _holding_page(documents: list[EnclosedDocument], page: int) -> EnclosedDocument | None:
+    """The document that lost text on `page`: one whose table runs on that page (tables are where a
+    layout loses rows), else the first with text there, else the last one begun before it."""
+    def pages(document: EnclosedDocument) -> set[int]:
+        found = {b.page for b in document.blocks}
+        found |= {row.page for b in document.blocks if b.kind == "table" for row in b.rows}
+        return found
+
+    tabled = [d for d in documents if any(b.kind == "table" and page in {r.page for r in b.rows} | {b.page}
+                                          for b in d.blocks)]
+    if tabled:
+        return tabled[0]
+    there = [d for d in documents if page in pages(d)]
+    if there:
+        return there[0]
+    begun = [d for d in documents if min(pages(d), default=d.page) <= page]
+    return begun[-1] if begun else None
+
+
 def _circular_date(doc: ReadDocument, circular: SegmentedCircular) -> date:
     cover = circular.cover
     candidates = [cover.issued_on] + [d.issued_on or d.meeting_on for d in circular.documents]
@@ -84,8 +108,43 @@ class _Deriver(NoticeReader, DecisionReader, PlanReader, BudgetReader):
         for statement, key in self.deferred:
             if key in self._seen and self._seen[key] not in statement.events:
                 statement.events.append(self._seen[key])
+        self._coverage()
         self.close_ledger()
         return self.events
+
+    def _coverage(self) -> None:
+        """Text the PDF prints that no block holds is text lost by the layout: flagged, never a quiet success.
+
+        The reader counts the letters and digits each page prints (page furniture left out) and
+        the blocks must hold them. A table's header repeated on later pages is dropped on purpose,
+        so each continuation page of a headed table is allowed the header's letters.
+        """
+        printed = self.doc.page_chars
+        if not printed:
+            return
+        held = self.doc.chars_by_page()
+        allowance: dict[int, int] = {}
+        for block in self.doc.blocks:
+            if block.kind == "table" and block.header:
+                header = sum(1 for c in " ".join(block.header) if c.isalnum())
+                for page in {row.page for row in block.rows} - {block.page}:
+                    allowance[page] = allowance.get(page, 0) + header
+        deficit, since = 0, None
+        for page, count in enumerate(printed, start=1):
+            deficit += count - held.get(page, 0) - allowance.get(page, 0)
+            if deficit > LOST_TEXT_MARGIN and since is None:
+                since = page
+            elif deficit <= LOST_TEXT_MARGIN:
+                since = None
+        if since is None or deficit <= max(LOST_TEXT_MARGIN, LOST_TEXT_SHARE * sum(printed)):
+            return
+        document = _holding_page(self.circular.documents, since)
+        symbol = document.symbol if document else self.circular.cover.symbol
+        where = f"page {since}" if since == len(printed) else f"pages {since}–{len(printed)}"
+        statement = self.statement("completeness", f"{where}: {deficit} letters and digits printed in the file are in "
+                                   "no block read", since, symbol, document and self.doc_date(document))
+        self.not_read(statement, "text_lost", "the layout of these pages was not followed in full: rows or lines may be "
+                      "lost; compare the page with the tables")
 
     def _circular_identified(self, cover: CoverNote) -> None:
         self.emit(CircularIdentified(
