@@ -292,7 +292,21 @@ def _normal_pitch(flows: list[PageFlow], body: float) -> float:
                 prev = it
             else:
                 prev = None
-    return ratios.most_common(1)[0][0] if ratios else 1.2
+    if not ratios:
+        return 1.2
+    # Line spacing inside a paragraph is the tightest common spacing, not the most common one: in a
+    # note of one-line paragraphs, the gaps between paragraphs outnumber the lines wrapped in one.
+    total = sum(ratios.values())
+    clusters: list[Counter[float]] = []
+    for ratio in sorted(ratios):
+        if clusters and ratio - max(clusters[-1]) <= 0.1 + 1e-9:
+            clusters[-1][ratio] = ratios[ratio]
+        else:
+            clusters.append(Counter({ratio: ratios[ratio]}))
+    for cluster in clusters:
+        if sum(cluster.values()) >= max(2, 0.15 * total):
+            return cluster.most_common(1)[0][0]
+    return ratios.most_common(1)[0][0]
 
 
 def _heading_levels(flows: list[PageFlow], body: float) -> dict[float, int]:
@@ -399,12 +413,21 @@ def _continues(current: list[Line], line: Line, pitch: float, is_item: bool) -> 
     if len(current) >= 2 and current[-2].page == prev.page and gap > prev.baseline - current[-2].baseline + 0.12 * size:
         return False
     a, b = _script(prev), _script(line)
-    if a and b and a != b:
+    if a and b and a != b and _may_start_paragraph(prev, line):
         return False
     indented = line.x0 > prev.x0 + 1.0 * line.size
     if indented and not is_item and not line.centered and len(current) > 1:
         return False
     return True
+
+
+def _may_start_paragraph(prev: Line, line: Line) -> bool:
+    """Could `line` start a new paragraph after `prev`? Not when `prev` ends mid-sentence and `line`
+    opens with no capital: a Russian sentence wrapped before its "(SOC/2023-III/DRAFT/3)." goes on."""
+    if prev.text.rstrip("”\"’)»").endswith((".", ":", ";", "!", "?")):
+        return True
+    first = line.text.lstrip("«“\"'")[:1]
+    return first.isalpha() and first.isupper()
 
 
 def _script(line: Line) -> str | None:

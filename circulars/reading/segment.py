@@ -284,9 +284,49 @@ def _document_start(blocks: list[Block], anchor: int, floor: int) -> int:
 # --- segmentation ---------------------------------------------------------------------
 
 
+def _set_apart(blocks: list[Block]) -> list[Block]:
+    """Lines a layout ran together that are blocks of their own: a document heading ("DECISION OF
+    THE ...") inside a block of bold or capital lines, and, in a block of short lines such as a
+    letterhead, a symbol line or a place-and-date line. A producer that sets them in one style at
+    one spacing (a browser, a word processor) would otherwise hide a document's start."""
+    out: list[Block] = []
+    for block in blocks:
+        lines = block.text.split("\n") if block.kind in ("paragraph", "heading") else []
+        if len(lines) < 2:
+            out.append(block)
+            continue
+        short = len(lines) <= 8 and all(len(line) <= 90 for line in lines)
+        styled = block.bold or block.kind == "heading" or is_uppercase(block.text)
+        cuts: set[int] = set()
+        for k, line in enumerate(lines):
+            probe = Block(kind="paragraph", page=block.page, text=line)
+            heading = heading_kind(line) is not None and is_uppercase(line)
+            found = date_line(probe) if short and styled else None
+            dated = found is not None and place_before(line.strip(), found) is not None
+            marker = short and styled and (is_symbol_line(probe) or dated)
+            if marker:
+                cuts.update({k, k + 1})
+            elif heading:
+                # a heading starts a block; a title after it in ordinary case ("on the Budget ...") is its own
+                # block, a heading's second line in capitals ("MEASURES FOR 2024") stays with it
+                cuts.add(k)
+                if k + 1 < len(lines) and any(c.islower() for c in lines[k + 1]):
+                    cuts.add(k + 1)
+        cuts = {k for k in cuts if 0 < k < len(lines)}
+        if not cuts:
+            out.append(block)
+            continue
+        bounds = [0, *sorted(cuts), len(lines)]
+        for a, b in zip(bounds, bounds[1:]):
+            text = "\n".join(lines[a:b])
+            kind = "heading" if block.kind == "heading" and heading_kind(text) else "paragraph"
+            out.append(block.model_copy(update={"text": text, "kind": kind}))
+    return out
+
+
 def segment(doc: ReadDocument) -> SegmentedCircular:
     """Split a read circular into its cover note and enclosed documents, in reading order."""
-    blocks = doc.blocks
+    blocks = _set_apart(doc.blocks)
     anchors = _anchors(blocks)
     starts: list[int] = []
     floor = 0
