@@ -19,7 +19,7 @@ from datetime import datetime
 
 import duckdb
 
-from circulars import eventlog
+from circulars import changes, eventlog
 
 HISTORY_TABLES = """
 CREATE TABLE IF NOT EXISTS projection_checkpoints (name VARCHAR PRIMARY KEY, last_seq BIGINT NOT NULL);
@@ -411,7 +411,9 @@ def project(con: duckdb.DuckDBPyConnection, now: datetime, *, run_id: str | None
             con.execute(
                 "INSERT INTO projection_runs VALUES (?, ?, ?, ?, now())", [run_id, last - projected, last, now]
             )
-        return projected, {table: _rebuild(con, table, now) for table in CURRENT_TABLES}
+        counts = {table: _rebuild(con, table, now) for table in CURRENT_TABLES}
+        counts["entity_states"] = changes.project_changes(con, now, after_seq=last - projected)
+        return projected, counts
 
     return _in_transaction(con, work)
 
@@ -476,5 +478,6 @@ def reset(con: duckdb.DuckDBPyConnection) -> None:
         "plan_history",
         "budget_history",
         "projection_checkpoints",
+        *changes.PROJECTION_TABLES,
     ]:
         con.execute(f'DROP TABLE IF EXISTS "{table}"')
