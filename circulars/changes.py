@@ -652,3 +652,125 @@ def project_changes(con: duckdb.DuckDBPyConnection, now: datetime, *, after_seq:
 
 PROJECTION_TABLES = ("entity_states", "changes_checkpoint")
 """Dropped with the other projections by `projections.reset`."""
+
+
+# --- reading them back (the CLI, the calendar and the Dagster metadata) -------------------------------------
+
+ASTANA = "Asia/Almaty"
+"""Kazakhstan's official time; IANA has no `Asia/Astana` (UTC+6 until 29 Feb 2024, UTC+5 from 1 Mar 2024)."""
+
+
+def astana_utc(value: datetime | None) -> str:
+    """'2023-12-26 12:00 Astana (06:00 UTC)': Astana time first, UTC beside it (its date only when it differs)."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    if value is None:
+        return "—"
+    local = value.astimezone(ZoneInfo(ASTANA))
+    utc = value.astimezone(UTC)
+    utc_text = utc.strftime("%H:%M") if utc.date() == local.date() else utc.strftime("%Y-%m-%d %H:%M")
+    return f"{local.strftime('%Y-%m-%d %H:%M')} Astana ({utc_text} UTC)"
+
+
+def astana_date(value: datetime | None) -> str:
+    """The date in Astana of an instant ('2023-12-11 18:00 UTC' is 12 December there)."""
+    from zoneinfo import ZoneInfo
+
+    return "—" if value is None else value.astimezone(ZoneInfo(ASTANA)).date().isoformat()
+
+
+CHANGE_COLUMNS = (
+    "entity_kind", "entity_key", "symbol", "plan_year", "item_no", "budget_year", "line_no", "label", "field",
+    "change", "before", "after", "before_amount", "after_amount", "before_from", "before_to", "after_from",
+    "after_to", "before_at", "after_at", "valid_at", "known_at", "circular_sha256", "circular_symbol", "page",
+    "event_id", "seq", "source", "changed_by", "why", "sentence",
+)
+
+
+def query_changes(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    circular: str | None = None,
+    limit: int | None = None,
+) -> list[dict]:
+    """Changes known (recorded) in [since, until), of one circular (symbol or sha256 prefix) if given; newest first."""
+    where, params = ["TRUE"], []
+    if since is not None:
+        where.append("known_at >= ?")
+        params.append(since)
+    if until is not None:
+        where.append("known_at < ?")
+        params.append(until)
+    if circular:
+        where.append("(circular_symbol = ? OR circular_sha256 LIKE ? || '%')")
+        params += [circular, circular.lower()]
+    sql = (
+        f"SELECT {', '.join(CHANGE_COLUMNS)} FROM changes WHERE {' AND '.join(where)} "
+        "ORDER BY known_at DESC, valid_at DESC, seq DESC, "
+        "CASE entity_kind WHEN 'document_link' THEN 1 ELSE 0 END, entity_key, field_no"
+        + (f" LIMIT {int(limit)}" if limit else "")
+    )
+    cursor = con.execute(sql, params)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+STATE_COLUMNS = (
+    "entity_kind", "entity_key", "symbol", "plan_year", "item_no", "budget_year", "line_no", "line_kind", "change",
+    "present", "valid_at", "ord", "seq", "known_at", "circular_sha256", "page", "source", "changed_by", "why",
+    *FIELD_COLUMNS,
+)
+
+
+def query_states(con: duckdb.DuckDBPyConnection, where: str, params: list) -> list[dict]:
+    """Every state of the entities matching `where` (on `entity_states`), oldest first, with the circular's symbol."""
+    cursor = con.execute(
+        f"SELECT {', '.join('s.' + c for c in STATE_COLUMNS)}, c.symbol AS circular_symbol, e.event_id "
+        "FROM entity_states s LEFT JOIN circulars c ON c.sha256 = s.circular_sha256 "
+        "LEFT JOIN events e ON e.seq = s.seq "
+        f"WHERE {where} ORDER BY s.entity_kind, s.entity_key, s.valid_at, s.ord, s.seq",
+        params,
+    )
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def decision_states(con: duckdb.DuckDBPyConnection, symbol: str) -> list[dict]:
+    """The story of a decision named by its symbol (or its id, for an item of a list without one)."""
+    return query_states(
+        con,
+        "s.entity_kind = 'decision' AND s.entity_key IN "
+        "(SELECT entity_key FROM entity_states WHERE entity_kind = 'decision' AND (symbol = ? OR entity_key = ?))",
+        [symbol, symbol],
+    )
+
+
+def plan_item_states(con: duckdb.DuckDBPyConnection, year: int, item: str) -> list[dict]:
+    """The story of a plan item: by number (every copy, if the number was printed twice), or by title."""
+    return query_states(
+        con,
+        "s.entity_kind = 'plan_item' AND s.plan_year = ? AND (s.entity_key = ? OR s.entity_key LIKE ? || '#%')",
+        [year, f"{year}/{item}", f"{year}/{item}"],
+    )
+
+
+def budget_line_states(con: duckdb.DuckDBPyConnection, year: int, line: str) -> list[dict]:
+    """The story of a budget line: by number (`2`), section numeral (`II`), or `total` / `grand_total`."""
+    key = line.strip().lower().replace(" ", "_").replace("-", "_")
+    return query_states(
+        con,
+        "s.entity_kind = 'budget_line' AND s.budget_year = ? AND s.entity_key IN ("
+        "SELECT entity_key FROM entity_states WHERE entity_kind = 'budget_line' AND budget_year = ? "
+        "AND (entity_key = ? OR entity_key LIKE ? || '#%' OR upper(section) = upper(?)))",
+        [year, year, f"{year}/{key}", f"{year}/{key}", line.strip()],
+    )
+
+
+def links_of(con: duckdb.DuckDBPyConnection, symbol: str) -> list[dict]:
+    """What other documents say of `symbol`, and what it says of them, oldest first."""
+    return query_states(
+        con, "s.entity_kind = 'document_link' AND (s.symbol = ? OR s.entity_key LIKE '% ' || ?)", [symbol, symbol]
+    )

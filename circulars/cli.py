@@ -415,6 +415,11 @@ def calendar(
     err.print(f"{ics.count(b'BEGIN:VEVENT')} event(s) written to {output}", highlight=False)
 
 
+from circulars import history_cli  # noqa: E402 - `changes` and `history`, kept in their own module
+
+history_cli.register(app)
+
+
 def main() -> None:
     try:
         app()
