@@ -673,6 +673,15 @@ def astana_utc(value: datetime | None) -> str:
     return f"{local.strftime('%Y-%m-%d %H:%M')} Astana ({utc_text} UTC)"
 
 
+VERBS = {"silence_opened": "put under silence procedure", "silence_concluded": "adopted by silence procedure",
+         "deadline_passed": "silence deadline passed"}
+
+
+def change_verb(change: str) -> str:
+    """A change as a person says it (the same words as the sentences of `changes`)."""
+    return VERBS.get(change, change.replace("_", " "))
+
+
 def astana_date(value: datetime | None) -> str:
     """The date in Astana of an instant ('2023-12-11 18:00 UTC' is 12 December there)."""
     from zoneinfo import ZoneInfo

@@ -227,10 +227,7 @@ def _heading(row: dict) -> str:
 
 def changes_module_verb(row: dict) -> str:
     """The change that brought this state, as a person says it."""
-    verbs = {"silence_opened": "put under silence procedure", "silence_concluded": "adopted by silence procedure",
-             "deadline_passed": "silence deadline passed"}
-    change = row["change"] if row["present"] else "removed"
-    return verbs.get(change, change.replace("_", " "))
+    return changes_module.change_verb(row["change"] if row["present"] else "removed")
 
 
 def register(app: typer.Typer) -> None:
