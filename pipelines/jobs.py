@@ -11,7 +11,7 @@ INGEST_JOB_NAME = "ingest_job"
 
 ingest_job = define_asset_job(
     INGEST_JOB_NAME,
-    selection=AssetSelection.groups("intake", "reading", "log", "state"),
+    selection=AssetSelection.groups("intake", "reading", "log", "state") | AssetSelection.checks_for_assets("circular_files"),
     executor_def=in_process_executor,
     description="Inbox → store → read (parallel) → append to the log → project state → run the checks.",
 )
