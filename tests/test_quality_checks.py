@@ -35,7 +35,7 @@ def test_seed_passes_every_check(checked):
     assert {e.metadata["scope"].value for e in evaluations if "scope" in e.metadata} == {"the whole table"}
     assert [e.check_name for e in evaluations if not e.passed] == []
     tables = {e.asset_key.to_user_string() for e in evaluations}
-    assert tables == {"events", "circulars", "documents", "decisions", "plan_items", "budget_lines"}
+    assert tables == {"events", "circulars", "documents", "decisions", "plan_items", "budget_lines", "circular_files"}
     recorded = query_rows(home, "SELECT count(*) AS n, bool_and(passed) AS ok FROM quality_results WHERE run_id = ?", [seed_run.run_id])
     assert recorded == [{"n": len(evaluations), "ok": True}]
 
