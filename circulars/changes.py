@@ -141,7 +141,8 @@ plan_base AS (
     SELECT h.seq, h.plan_year, coalesce(h.item_no, -1), CASE WHEN h.item_no IS NULL THEN h.title ELSE '' END,
            h.change, h.valid_at, e.epoch
     FROM (SELECT * FROM plan_h WHERE change NOT IN ('adopted', 'scheduled')) h
-    ASOF JOIN (SELECT plan_year, valid_at, epoch FROM plan_epochs) e
+    -- the plan in force: the latest adopted by valid time, then by seq (as `plan_items_as_of`)
+    ASOF JOIN (SELECT plan_year, valid_at, max(epoch) AS epoch FROM plan_epochs GROUP BY ALL) e
         ON e.plan_year = h.plan_year AND h.valid_at >= e.valid_at
 ),
 plan_keyed AS (
@@ -226,7 +227,7 @@ budget_base AS (
     WHERE h.change = 'line'
     UNION ALL BY NAME
     SELECT h.*, e.epoch FROM (SELECT * FROM budget_h WHERE change NOT IN ('approved', 'line')) h
-    ASOF JOIN (SELECT budget_year, valid_at, epoch FROM budget_epochs) e
+    ASOF JOIN (SELECT budget_year, valid_at, max(epoch) AS epoch FROM budget_epochs GROUP BY ALL) e
         ON e.budget_year = h.budget_year AND h.valid_at >= e.valid_at
 ),
 budget_keyed AS (
@@ -290,7 +291,8 @@ decision_keys AS (
 decision_stmts AS (
     -- the subject (long text) is carried as the seq of the statement that gives it, and joined in at the end
     SELECT k.key, h.* EXCLUDE (decision_id, subject),
-           CASE WHEN h.change IN ('recorded', 'silence_opened') AND h.subject IS NOT NULL THEN h.seq END AS subject_seq
+           CASE WHEN h.change = 'recorded' AND h.subject IS NOT NULL THEN h.seq END AS recorded_subject_seq,
+           CASE WHEN h.change = 'silence_opened' AND h.subject IS NOT NULL THEN h.seq END AS opened_subject_seq
     FROM decision_keys k JOIN decision_h h USING (seq)
 ),
 decision_carried AS (
@@ -298,7 +300,9 @@ decision_carried AS (
            bool_or(change = 'silence_opened') OVER w AS under_silence,
            bool_or(change = 'silence_concluded') OVER w AS concluded,
            last_value(CASE WHEN change IN ('recorded', 'silence_opened') THEN symbol END IGNORE NULLS) OVER w AS symbol,
-           last_value(subject_seq IGNORE NULLS) OVER w AS subject_seq,
+           -- as `decisions`: the subject the decision was recorded with, else the one it was circulated with
+           coalesce(last_value(recorded_subject_seq IGNORE NULLS) OVER w,
+                    last_value(opened_subject_seq IGNORE NULLS) OVER w) AS subject_seq,
            last_value(action IGNORE NULLS) OVER w AS action,
            last_value(meeting_on IGNORE NULLS) OVER w AS meeting_on,
            last_value(CASE WHEN change = 'recorded' THEN adopted_on END IGNORE NULLS) OVER w AS recorded_adopted_on,
@@ -456,7 +460,7 @@ def _branch(kind: str, index: int, spec, mode: str) -> str:
         # the headline's last value, before the removal: the state just before it
         before = {k: v.replace("prev_", "") for k, v in before.items()}
     where = {
-        "appeared": "(prev_present IS NULL OR (NOT prev_present AND present))",
+        "appeared": "present AND (prev_present IS NULL OR NOT prev_present)",
         "removed": "prev_present AND NOT present",
         "changed": f"(changed & {1 << (index - 1)}) <> 0",
     }[mode]
@@ -496,7 +500,8 @@ WITH pairs AS (""" + _pairs_sql() + """
 named AS (
     SELECT p.*, c.symbol AS circular_symbol, e.event_id,
            CASE p.entity_kind
-               WHEN 'plan_item' THEN 'Plan ' || p.plan_year || ' item ' || coalesce(CAST(p.item_no AS VARCHAR), '"' || p.label || '"')
+               WHEN 'plan_item' THEN 'Plan ' || p.plan_year || ' item '
+                                     || coalesce(CAST(p.item_no AS VARCHAR), '"' || p.label || '"', substr(p.entity_key, strpos(p.entity_key, '/') + 1))
                                      || CASE WHEN p.entity_key LIKE '%#%' THEN ' (' || split_part(p.entity_key, '#', 2) || ')' ELSE '' END
                WHEN 'budget_line' THEN 'Budget ' || p.budget_year || ' ' || p.label
                WHEN 'decision' THEN 'Decision ' || coalesce(p.symbol, p.entity_key)
@@ -518,7 +523,7 @@ SELECT entity_kind, entity_key, symbol, plan_year, item_no, budget_year, line_no
        CASE WHEN kind_of = 'removed' THEN 'removed' ELSE change END AS change,
        before, after, before_amount, after_amount, before_from, before_to, after_from, after_to, before_at, after_at,
        valid_at, known_at, circular_sha256, circular_symbol, page, event_id, seq, source, changed_by, why,
-       CASE
+       coalesce(CASE
            WHEN entity_kind = 'document_link' THEN replace(entity_key, '_', ' ') || provenance
            WHEN kind_of = 'appeared' THEN
                entity_name || ' ' || change_verb(change) || ': ' || change_value_text(field, after, after_amount, after_at)
@@ -532,7 +537,8 @@ SELECT entity_kind, entity_key, symbol, plan_year, item_no, budget_year, line_no
                 || CASE WHEN field IN ('timing', 'status', 'amount_usd') THEN '' ELSE ', ' || change_field_label(field) END
                 || ': ' || change_value_text(field, before, before_amount, before_at)
                 || ' → ' || change_value_text(field, after, after_amount, after_at) || provenance
-       END AS sentence,
+       END, replace(entity_kind, '_', ' ') || ' ' || entity_key || ' ' || change_verb(change) || ', ' || field
+            || coalesce(': ' || before, '') || coalesce(' → ' || after, '') || coalesce(provenance, '')) AS sentence,
        field_no
 FROM named
 """

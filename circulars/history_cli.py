@@ -24,7 +24,8 @@ HOME_OPTION = typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")
 
 
 def parse_instant(text: str, *, end_of_day: bool = False) -> datetime:
-    """An ISO date (a whole day in Astana: its start, or with `end_of_day` the start of the next) or an ISO instant."""
+    """An ISO date (a whole day in Astana: its start, or with `end_of_day` the start of the next) or an ISO instant
+    (with `end_of_day`, just after it: `--until` includes the instant it names)."""
     text = text.strip()
     try:
         day = date.fromisoformat(text)
@@ -38,7 +39,8 @@ def parse_instant(text: str, *, end_of_day: bool = False) -> datetime:
         instant = datetime.fromisoformat(text)
     except ValueError as error:
         raise ValueError(f"not a date or an ISO instant: {text!r} (e.g. 2024-04-01 or 2024-04-01T12:00+05:00)") from error
-    return instant if instant.tzinfo else instant.replace(tzinfo=ZoneInfo(ASTANA))
+    instant = instant if instant.tzinfo else instant.replace(tzinfo=ZoneInfo(ASTANA))
+    return instant + timedelta(microseconds=1) if end_of_day else instant
 
 
 def valid_text(value: datetime | None) -> str:
@@ -127,7 +129,7 @@ def _require_projection(con) -> None:
 
 def changes(
     since: Annotated[Optional[str], typer.Option(help="Only changes known (recorded) from this date or instant on (a date is a day in Astana)")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Only changes known before the end of this date (or before this instant)")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only changes known by the end of this date (a day in Astana), or by this instant")] = None,
     circular: Annotated[Optional[str], typer.Option(help="Only what this circular changed (its symbol, e.g. DOC/1532, or a sha256 prefix)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Every change as JSON: field, before, after, valid_at, known_at, circular, page, event_id, sentence")] = False,
     home: Annotated[Optional[Path], HOME_OPTION] = None,

@@ -389,3 +389,38 @@ def test_an_extended_deadline_moves_in_changes_and_the_calendar(tmp_path):
     assert "Deadline: 2023-12-28 12:00 Astana (06:00 UTC)" in description
     assert ("deadline moved from 2023-12-26 12:00 Astana (06:00 UTC) to 2023-12-28 12:00 Astana (06:00 UTC)"
             in description)
+
+
+def test_a_second_rendering_of_the_seed_restates_the_plan_and_removes_nothing(timeline, tmp_path):
+    """The seed's PDF re-adopts the same plan at the same valid time, after the amendment was recorded:
+    a restatement (no change, nothing removed), and the amendment still applies to the plan in force."""
+    import os
+
+    root = tmp_path / "again"
+    shutil.copytree(timeline["home"].root, root, ignore=shutil.ignore_patterns("dagster"))
+    home = resolve_home(root).ensure()
+    before = query_rows(home, "SELECT count(*) AS n FROM changes")[0]["n"]
+    previous = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(home.dagster_home)
+    try:
+        _ingest(home, [PDFS / "000_seed_DOC-1497.lettersans.pdf"], now="2025-01-01T00:00:00+00:00")
+    finally:
+        os.environ["DAGSTER_HOME"] = previous or ""
+        if previous is None:
+            os.environ.pop("DAGSTER_HOME")
+    pdf_sha = hashlib.sha256((PDFS / "000_seed_DOC-1497.lettersans.pdf").read_bytes()).hexdigest()
+    # Nothing it states is new; only the deadlines it restates are now the ones the clock passed (p. 6: the draft)
+    restated = query_rows(home, "SELECT entity_key, field, source, page FROM changes WHERE circular_sha256 = ? ORDER BY 1, 2", [pdf_sha])
+    assert restated == [
+        {"entity_key": "MC/2023/DRAFT/7", "field": "adopted_on", "source": "clock", "page": 2},
+        {"entity_key": "MC/2023/DRAFT/7", "field": "status", "source": "clock", "page": 2},
+        {"entity_key": "SOC/2023-III/DRAFT/3", "field": "adopted_on", "source": "clock", "page": 6},
+        {"entity_key": "SOC/2023-III/DRAFT/3", "field": "status", "source": "clock", "page": 6},
+    ]
+    assert query_rows(home, "SELECT count(*) AS n FROM changes")[0]["n"] == before
+    assert query_rows(home, "SELECT count(*) AS n FROM changes WHERE change = 'removed' OR sentence IS NULL") == [{"n": 0}]
+    items = query_rows(home, "SELECT item_no, status FROM plan_items WHERE plan_year = 2024 AND item_no IN (9, 13, 28) ORDER BY 1")
+    assert items == [{"item_no": 9, "status": "rescheduled"}, {"item_no": 13, "status": "cancelled"},
+                     {"item_no": 28, "status": "planned"}]
+    story = query_rows(home, "SELECT change, page FROM entity_states WHERE entity_key = '2024/9' ORDER BY valid_at, seq")
+    assert story == [{"change": "scheduled", "page": 1}, {"change": "scheduled", "page": 4}, {"change": "rescheduled", "page": 5}]
