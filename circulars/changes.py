@@ -125,21 +125,24 @@ plan_h AS (
 ),
 plan_epochs AS (
     SELECT plan_year, plan_symbol, reading_id, valid_at, seq,
-           row_number() OVER (PARTITION BY plan_year ORDER BY valid_at, seq) AS epoch
+           row_number() OVER w AS epoch, lag(plan_symbol) OVER w AS prev_symbol
     FROM plan_h WHERE change = 'adopted'
+    WINDOW w AS (PARTITION BY plan_year ORDER BY valid_at, seq)
 ),
 -- Keys and order first, on narrow rows (a large archive sorts ints, not titles); the facts join in after.
 -- An item is keyed by its number, or its title when printed without one.
 plan_base AS (
     -- the rows of each plan adopted; other statements address the plan in force at their valid time
     SELECT h.seq, h.plan_year, coalesce(h.item_no, -1) AS key_no, CASE WHEN h.item_no IS NULL THEN h.title ELSE '' END AS key_title,
-           h.change, h.valid_at, e.epoch
+           h.change, h.valid_at, e.epoch,
+           -- the same plan adopted again (another copy or rendering of the circular) restates its items
+           CASE WHEN e.prev_symbol = e.plan_symbol THEN 'restated' ELSE h.change END AS verb
     FROM plan_h h JOIN plan_epochs e
         ON e.plan_year = h.plan_year AND e.reading_id = h.reading_id AND e.plan_symbol = h.plan_symbol
     WHERE h.change = 'scheduled'
     UNION ALL
     SELECT h.seq, h.plan_year, coalesce(h.item_no, -1), CASE WHEN h.item_no IS NULL THEN h.title ELSE '' END,
-           h.change, h.valid_at, e.epoch
+           h.change, h.valid_at, e.epoch, h.change
     FROM (SELECT * FROM plan_h WHERE change NOT IN ('adopted', 'scheduled')) h
     -- the plan in force: the latest adopted by valid time, then by seq (as `plan_items_as_of`)
     ASOF JOIN (SELECT plan_year, valid_at, max(epoch) AS epoch FROM plan_epochs GROUP BY ALL) e
@@ -153,11 +156,11 @@ plan_keyed AS (
 ),
 plan_keys AS (SELECT DISTINCT plan_year, epoch, key_no, key_title, occ FROM plan_keyed WHERE change IN ('scheduled', 'added')),
 plan_stmts AS (
-    SELECT k.seq, k.plan_year, k.key_no, k.key_title, k.occ, k.change, k.valid_at
+    SELECT k.seq, k.plan_year, k.key_no, k.key_title, k.occ, k.change, k.valid_at, k.verb
     FROM plan_keyed k SEMI JOIN plan_keys USING (plan_year, epoch, key_no, key_title, occ)
     UNION ALL
     -- in the plan before, not restated by the plan adopted again for the same year
-    SELECT e.seq, k.plan_year, k.key_no, k.key_title, k.occ, 'removed', e.valid_at
+    SELECT e.seq, k.plan_year, k.key_no, k.key_title, k.occ, 'removed', e.valid_at, 'removed'
     FROM plan_keys k JOIN plan_epochs e ON e.plan_year = k.plan_year AND e.epoch = k.epoch + 1
     ANTI JOIN plan_keys n ON n.plan_year = k.plan_year AND n.epoch = k.epoch + 1 AND n.key_no = k.key_no
                          AND n.key_title = k.key_title AND n.occ = k.occ
@@ -172,7 +175,7 @@ plan_wide AS (
     FROM plan_stmts s JOIN plan_h h ON h.seq = s.seq
 ),
 plan_carried AS (
-    SELECT plan_year, key_no, key_title, occ, change, valid_at, seq, recorded_at, circular_sha256, page, source, changed_by, why,
+    SELECT plan_year, key_no, key_title, occ, change, verb, valid_at, seq, recorded_at, circular_sha256, page, source, changed_by, why,
            change <> 'removed' AS present,
            lag(change <> 'removed') OVER w AS prev_present,
            last_value(item_no IGNORE NULLS) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS item_no,
@@ -199,7 +202,7 @@ plan_carried AS (
 SELECT 'plan_item' AS entity_kind,
        plan_year || '/' || CASE WHEN key_no >= 0 THEN CAST(key_no AS VARCHAR) ELSE key_title END
            || CASE WHEN occ > 1 THEN '#' || occ ELSE '' END AS entity_key,
-       plan_symbol AS symbol, plan_year, item_no, change, present, prev_present,
+       plan_symbol AS symbol, plan_year, item_no, verb AS change, present, prev_present,
        valid_at, 1 AS ord, seq, recorded_at AS known_at, circular_sha256, page, source, changed_by, why,
        status, prev_status, title, prev_title, organizers, prev_organizers,
        timing.txt AS timing_text, prev_timing.txt AS prev_timing_text,
@@ -217,12 +220,13 @@ budget_h AS (
 ),
 budget_epochs AS (
     SELECT budget_year, budget_symbol, reading_id, valid_at, seq, recorded_at, circular_sha256, page,
-           row_number() OVER (PARTITION BY budget_year ORDER BY valid_at, seq) AS epoch
+           row_number() OVER w AS epoch, lag(budget_symbol) OVER w AS prev_symbol
     FROM budget_h WHERE change = 'approved'
+    WINDOW w AS (PARTITION BY budget_year ORDER BY valid_at, seq)
 ),
 budget_base AS (
     -- the lines of each budget approved; other statements (corrections) address the budget in force
-    SELECT h.*, e.epoch FROM budget_h h JOIN budget_epochs e
+    SELECT h.*, e.epoch, e.prev_symbol = e.budget_symbol AS restated FROM budget_h h JOIN budget_epochs e
         ON e.budget_year = h.budget_year AND e.reading_id = h.reading_id AND e.budget_symbol = h.budget_symbol
     WHERE h.change = 'line'
     UNION ALL BY NAME
@@ -248,7 +252,8 @@ budget_stmts AS (
 ),
 budget_carried AS (
     SELECT budget_year, line_key, occ, valid_at, seq, recorded_at, circular_sha256, page, source, changed_by, why,
-           CASE WHEN change = 'line' AND epoch = 1 THEN 'approved' WHEN change = 'line' THEN 'revised' ELSE change END AS change,
+           CASE WHEN change = 'line' AND epoch = 1 THEN 'approved' WHEN change = 'line' AND restated THEN 'restated'
+                WHEN change = 'line' THEN 'revised' ELSE change END AS change,
            change <> 'removed' AS present,
            lag(change <> 'removed') OVER w AS prev_present,
            last_value(line_no IGNORE NULLS) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS line_no,

@@ -423,4 +423,4 @@ def test_a_second_rendering_of_the_seed_restates_the_plan_and_removes_nothing(ti
     assert items == [{"item_no": 9, "status": "rescheduled"}, {"item_no": 13, "status": "cancelled"},
                      {"item_no": 28, "status": "planned"}]
     story = query_rows(home, "SELECT change, page FROM entity_states WHERE entity_key = '2024/9' ORDER BY valid_at, seq")
-    assert story == [{"change": "scheduled", "page": 1}, {"change": "scheduled", "page": 4}, {"change": "rescheduled", "page": 5}]
+    assert story == [{"change": "scheduled", "page": 1}, {"change": "restated", "page": 4}, {"change": "rescheduled", "page": 5}]
