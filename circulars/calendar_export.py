@@ -242,7 +242,11 @@ def _deadline_event(draft: dict) -> Event:
         _outcome(draft),
     ]
     if draft["story"]:
-        lines.append("History: " + "; ".join(_story_line(state) for state in draft["story"]))
+        # a copy of the same circular restating the same deadline adds nothing to the story
+        told = [state for i, state in enumerate(draft["story"])
+                if i == 0 or (state["change"], state["silence_deadline"])
+                != (draft["story"][i - 1]["change"], draft["story"][i - 1]["silence_deadline"])]
+        lines.append("History: " + "; ".join(_story_line(state) for state in told))
     event.add("description", "\n".join(lines))
     event.add("categories", ["silence_procedure"])
     event.add("x-circulars-status", draft["status"])
