@@ -428,20 +428,23 @@ def _differs(spec) -> str:
     return "(" + " OR ".join(f"{c} IS DISTINCT FROM prev_{c}" for c in spec[1]) + ")"
 
 
-def _store_sql(kind: str, states: str) -> str:
-    """Wrap a kind's states (current and previous values) into the row `entity_states` keeps."""
+def _store_sql(kind: str, states_sql: str) -> str:
+    """Wrap a kind's states (current and previous values) into the row `entity_states` keeps.
+
+    Every fragment (`*_sql`) is built from the `FIELDS` constants; values are bound as parameters.
+    """
     specs = FIELDS[kind]
     if kind == "document_link":  # a link only appears: nothing to compare
-        return f"SELECT *, 0 AS changed FROM ({states})"
-    bits = " + ".join(f"CASE WHEN {_differs(spec)} THEN {1 << i} ELSE 0 END" for i, spec in enumerate(specs))
+        return f"SELECT *, 0 AS changed FROM ({states_sql})"
+    bits_sql = " + ".join(f"CASE WHEN {_differs(spec)} THEN {1 << i} ELSE 0 END" for i, spec in enumerate(specs))
     previous = [
         f"CASE WHEN {_differs(spec)} THEN prev_{column} END AS prev_{column}" for spec in specs for column in spec[1]
     ]
-    excluded = ", ".join(f"prev_{column}" for spec in specs for column in spec[1])
+    excluded_sql = ", ".join(f"prev_{column}" for spec in specs for column in spec[1])
     return (
-        f"SELECT * EXCLUDE ({excluded}), CASE WHEN prev_present AND present THEN {bits} ELSE 0 END AS changed, "
+        f"SELECT * EXCLUDE ({excluded_sql}), CASE WHEN prev_present AND present THEN {bits_sql} ELSE 0 END AS changed, "
         + ", ".join(previous)
-        + f" FROM ({states})"
+        + f" FROM ({states_sql})"
     )
 
 
@@ -457,32 +460,33 @@ def _side(spec, prefix: str | None) -> dict[str, str]:
     return {k: f"CAST({v} AS {'VARCHAR' if k == 'txt' else _TYPED_CAST[k]})" for k, v in values.items()}
 
 
-def _branch(kind: str, index: int, spec, mode: str) -> str:
-    name = spec[0]
-    before = _side(spec, None if mode == "appeared" else "prev_")
-    after = _side(spec, None if mode == "removed" else "")
-    if mode == "removed":
+def _branch(kind_sql: str, field_no_sql: int, spec, mode_sql: str) -> str:
+    """One kind of change of one field, as SQL over `entity_states`: every fragment from `FIELDS`."""
+    field_sql = spec[0]
+    before_sql = _side(spec, None if mode_sql == "appeared" else "prev_")
+    after_sql = _side(spec, None if mode_sql == "removed" else "")
+    if mode_sql == "removed":
         # the headline's last value, before the removal: the state just before it
-        before = {k: v.replace("prev_", "") for k, v in before.items()}
-    where = {
+        before_sql = {k: v.replace("prev_", "") for k, v in before_sql.items()}
+    where_sql = {
         "appeared": "present AND (prev_present IS NULL OR NOT prev_present)",
         "removed": "prev_present AND NOT present",
-        "changed": f"(changed & {1 << (index - 1)}) <> 0",
-    }[mode]
+        "changed": f"(changed & {1 << (field_no_sql - 1)}) <> 0",
+    }[mode_sql]
     return f"""
     SELECT entity_kind, entity_key, symbol, plan_year, item_no, budget_year, line_no,
            coalesce(label, CASE entity_kind WHEN 'plan_item' THEN title WHEN 'decision' THEN subject
                                             WHEN 'budget_line' THEN CASE WHEN line_no IS NULL THEN title
                                                                          ELSE concat_ws(' ', 'line', section, title) END END) AS label,
-           '{name}' AS field, '{mode}' AS kind_of, change,
-           {before['txt']} AS before, {after['txt']} AS after,
-           {before['amount']} AS before_amount, {after['amount']} AS after_amount,
-           {before['from']} AS before_from, {before['to']} AS before_to,
-           {after['from']} AS after_from, {after['to']} AS after_to,
-           {before['at']} AS before_at, {after['at']} AS after_at,
+           '{field_sql}' AS field, '{mode_sql}' AS kind_of, change,
+           {before_sql['txt']} AS before, {after_sql['txt']} AS after,
+           {before_sql['amount']} AS before_amount, {after_sql['amount']} AS after_amount,
+           {before_sql['from']} AS before_from, {before_sql['to']} AS before_to,
+           {after_sql['from']} AS after_from, {after_sql['to']} AS after_to,
+           {before_sql['at']} AS before_at, {after_sql['at']} AS after_at,
            silence_deadline AS deadline, valid_at, known_at, circular_sha256, page, seq, source, changed_by, why,
-           {index} AS field_no
-    FROM entity_states WHERE entity_kind = '{kind}' AND {where}"""
+           {field_no_sql} AS field_no
+    FROM entity_states WHERE entity_kind = '{kind_sql}' AND {where_sql}"""
 
 
 def _pairs_sql() -> str:
@@ -647,15 +651,17 @@ def project_changes(con: duckdb.DuckDBPyConnection, now: datetime, *, after_seq:
         if not full:
             if kind in _SCOPE:
                 con.execute(*_bind(_SCOPE[kind], values))
-                if con.execute(f"SELECT count(*) FROM _scope_{kind}").fetchone()[0] == 0:
+                scope_table_sql = "_scope_" + kind
+                if con.execute(f"SELECT count(*) FROM {scope_table_sql}").fetchone()[0] == 0:
                     continue
                 scope = _SCOPE_FILTERS[kind]
-            con.execute(f"DELETE FROM entity_states WHERE {_SCOPE_DELETES[kind]}")
-        statement = sql.format(src=_source_columns(con, table, alias), scope=scope)
+            delete_where_sql = _SCOPE_DELETES[kind]
+            con.execute(f"DELETE FROM entity_states WHERE {delete_where_sql}")
+        statement_sql = sql.format(src=_source_columns(con, table, alias), scope=scope)
         if kind == "decision" and not full:
             # only the decisions in scope: a symbol shared with one outside it must not bring in half its story
-            statement = f"SELECT * FROM ({statement}) WHERE entity_key IN (SELECT decision_id FROM _scope_decision)"
-        con.execute(*_bind("INSERT INTO entity_states BY NAME " + _store_sql(entity_kind, statement), values))
+            statement_sql = f"SELECT * FROM ({statement_sql}) WHERE entity_key IN (SELECT decision_id FROM _scope_decision)"
+        con.execute(*_bind("INSERT INTO entity_states BY NAME " + _store_sql(entity_kind, statement_sql), values))
     con.execute("DELETE FROM changes_checkpoint")
     con.execute("INSERT INTO changes_checkpoint VALUES (?, ?)", [last, now])
     return con.execute("SELECT count(*) FROM entity_states").fetchone()[0]
@@ -717,18 +723,18 @@ def query_changes(
     limit: int | None = None,
 ) -> list[dict]:
     """Changes known (recorded) in [since, until), of one circular (symbol or sha256 prefix) if given; newest first."""
-    where, params = ["TRUE"], []
+    where_sql, params = ["TRUE"], []  # constant conditions; the values are bound
     if since is not None:
-        where.append("known_at >= ?")
+        where_sql.append("known_at >= ?")
         params.append(since)
     if until is not None:
-        where.append("known_at < ?")
+        where_sql.append("known_at < ?")
         params.append(until)
     if circular:
-        where.append("(circular_symbol = ? OR circular_sha256 LIKE ? || '%')")
+        where_sql.append("(circular_symbol = ? OR circular_sha256 LIKE ? || '%')")
         params += [circular, circular.lower()]
     sql = (
-        f"SELECT {', '.join(CHANGE_COLUMNS)} FROM changes WHERE {' AND '.join(where)} "
+        f"SELECT {', '.join(CHANGE_COLUMNS)} FROM changes WHERE {' AND '.join(where_sql)} "
         "ORDER BY known_at DESC, valid_at DESC, seq DESC, "
         "CASE entity_kind WHEN 'document_link' THEN 1 ELSE 0 END, entity_key, field_no"
         + (f" LIMIT {int(limit)}" if limit else "")
@@ -745,13 +751,14 @@ STATE_COLUMNS = (
 )
 
 
-def query_states(con: duckdb.DuckDBPyConnection, where: str, params: list) -> list[dict]:
-    """Every state of the entities matching `where` (on `entity_states`), oldest first, with the circular's symbol."""
+def query_states(con: duckdb.DuckDBPyConnection, where_sql: str, params: list) -> list[dict]:
+    """Every state of the entities matching `where_sql` (a constant condition on `entity_states`, values bound
+    as `params`), oldest first, with the circular's symbol."""
     cursor = con.execute(
         f"SELECT {', '.join('s.' + c for c in STATE_COLUMNS)}, c.symbol AS circular_symbol, e.event_id "
         "FROM entity_states s LEFT JOIN circulars c ON c.sha256 = s.circular_sha256 "
         "LEFT JOIN events e ON e.seq = s.seq "
-        f"WHERE {where} ORDER BY s.entity_kind, s.entity_key, s.valid_at, s.ord, s.seq",
+        f"WHERE {where_sql} ORDER BY s.entity_kind, s.entity_key, s.valid_at, s.ord, s.seq",
         params,
     )
     columns = [d[0] for d in cursor.description]

@@ -182,8 +182,8 @@ def history(
             rows = (changes_module.plan_item_states if kind == "plan" else changes_module.budget_line_states)(con, year, key)
             title = f"Plan {year} item {key}" if kind == "plan" else f"Budget {year} line {key}"
             if not rows:
-                raise UserError(f"no {title.lower()} in the record (see `circulars sql \"SELECT * FROM "
-                                f"{'plan_items' if kind == 'plan' else 'budget_lines'}\"`)")
+                table = "plan_items" if kind == "plan" else "budget_lines"
+                raise UserError(f"no {title.lower()} in the record (the table `{table}` lists what there is)")
         elif len(what) == 1:
             rows = changes_module.decision_states(con, what[0])
             links = changes_module.links_of(con, what[0])

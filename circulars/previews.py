@@ -79,7 +79,7 @@ def _runs(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple]:
 def changed_rows(con: duckdb.DuckDBPyConnection, table: str, run_id: str) -> tuple[list[str], list[tuple], str]:
     """(columns, rows, caption): the rows of `table` the run changed, else those the latest run with new events changed."""
     for run, after, last, as_of, prev_as_of in _runs(con, run_id):
-        condition = _CHANGED.get(table, "TRUE")
+        template = _CHANGED.get(table, "TRUE")
         values = {"after": after, "last": last, "as_of": as_of, "prev_as_of": prev_as_of}
         params: list = []
 
@@ -89,11 +89,12 @@ def changed_rows(con: duckdb.DuckDBPyConnection, table: str, run_id: str) -> tup
 
         import re
 
-        sql_condition = re.sub(r"\$(after|last|as_of|prev_as_of)\b", lambda m: bind(m.group(1)), condition)
-        count = con.execute(f'SELECT count(*) FROM "{table}" t WHERE {sql_condition}', params).fetchone()[0]
+        # a `_CHANGED` constant, its `$name`s turned into `?` placeholders bound to the run's seq range and clock
+        condition = re.sub(r"\$(after|last|as_of|prev_as_of)\b", lambda m: bind(m.group(1)), template)
+        count = con.execute(f'SELECT count(*) FROM "{table}" t WHERE {condition}', params).fetchone()[0]
         if not count:
             continue
-        columns, rows = _select(con, table, sql_condition, params)
+        columns, rows = _select(con, table, condition, params)
         which = "this run" if run == run_id else f"run {run[:8]} (the latest that projected new events)"
         span = f"events {after + 1}–{last}" if last > after else "the clock"
         shown = f"{len(rows)} of {count}" if count > len(rows) else f"{count}"
@@ -107,20 +108,21 @@ def _select(con, table: str, condition: str, params: list) -> tuple[list[str], l
     hidden = _HIDDEN.get(table, set())
     has_provenance = "circular_sha256" in present and table != "changes"
     body = [c for c in present if c not in hidden and c != "circular_sha256" and c != "page"]
+    # column names come from the table's own schema; the join and order are constants
     if table == "changes":
-        select = ["t.valid_at AS \"valid (Astana)\"", "t.known_at AS known", "t.sentence"]
+        columns_sql = ["t.valid_at AS \"valid (Astana)\"", "t.known_at AS known", "t.sentence"]
         names = ["valid (Astana)", "known", "sentence"]
     elif has_provenance:
-        select = ["coalesce(c.symbol, left(t.circular_sha256, 12)) AS circular", "t.page"] + [f't."{c}"' for c in body]
-        select.append("t.circular_sha256")
+        columns_sql = ["coalesce(c.symbol, left(t.circular_sha256, 12)) AS circular", "t.page"] + [f't."{c}"' for c in body]
+        columns_sql.append("t.circular_sha256")
         names = ["circular", "page", *body, "circular_sha256"]
     else:
-        select = [f't."{c}"' for c in body]
+        columns_sql = [f't."{c}"' for c in body]
         names = body
-    join = "LEFT JOIN circulars c ON c.sha256 = t.circular_sha256" if has_provenance else ""
-    order = _ORDER.get(table, "1")
+    join_sql = "LEFT JOIN circulars c ON c.sha256 = t.circular_sha256" if has_provenance else ""
+    order_sql = _ORDER.get(table, "1")
     rows = con.execute(
-        f'SELECT {", ".join(select)} FROM "{table}" t {join} WHERE {condition} ORDER BY {order} LIMIT {PREVIEW_ROWS}',
+        f'SELECT {", ".join(columns_sql)} FROM "{table}" t {join_sql} WHERE {condition} ORDER BY {order_sql} LIMIT {PREVIEW_ROWS}',
         params,
     ).fetchall()
     return names, rows
