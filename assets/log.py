@@ -2,11 +2,11 @@
 
 
 import json
+from datetime import UTC, datetime
 
 from dagster import (
     AssetExecutionContext,
     AssetKey,
-    AssetMaterialization,
     AssetSpec,
     MaterializeResult,
     MetadataValue,
@@ -14,6 +14,7 @@ from dagster import (
 )
 
 from circulars import ingest
+from circulars.changes import astana_utc
 from circulars.db import connect, insert_rows
 from circulars.store import ContentStore
 from pipelines.resources import CircularsHome
@@ -30,8 +31,10 @@ circular_files = AssetSpec(
     partitions_def=circular_partitions,
     description=(
         "One partition per distinct circular (same bytes under two names are one circular). "
-        "Each partition's metadata: symbol, date, languages, pages, events, status or quarantine reason, "
-        "and where the raw file is kept. Recorded by the log writer when the circular enters the log."
+        "Each partition's metadata: symbol, date, languages, pages, the count of log events it gave, "
+        "status or quarantine reason, where the raw file is kept, and what it changed (one sentence each). "
+        "Recorded once its facts are projected; the check `circular_files_read_in_full` warns while a "
+        "circular is quarantined."
     ),
 )
 
@@ -52,7 +55,8 @@ def _circulars_metadata(con, sha256s: list[str], store: ContentStore) -> dict[st
                arg_min(payload->>'media_type', seq) FILTER (WHERE event_type = 'CircularReceived'),
                arg_max(event_type, seq) FILTER (WHERE event_type IN ('CircularIdentified', 'CircularQuarantined')),
                arg_max(CAST(payload AS VARCHAR), seq) FILTER (WHERE event_type IN ('CircularIdentified', 'CircularQuarantined')),
-               count(*)
+               count(*),
+               min(recorded_at)
         FROM mine GROUP BY circular_sha256
         """
     ).fetchall()
@@ -74,7 +78,7 @@ def _circulars_metadata(con, sha256s: list[str], store: ContentStore) -> dict[st
         unread.setdefault(sha, []).append(f"{why}: {text[:120]}")
     con.execute("DROP TABLE _touched")
     metadata = {}
-    for sha256, first_name, names, size, media_type, reading_type, reading, count in rows:
+    for sha256, first_name, names, size, media_type, reading_type, reading, count, received_at in rows:
         payload = json.loads(reading) if reading else {}
         quarantined = reading_type == "CircularQuarantined"
         metadata[sha256] = {
@@ -88,6 +92,7 @@ def _circulars_metadata(con, sha256s: list[str], store: ContentStore) -> dict[st
             "not_read": MetadataValue.md("\n".join(f"- {line}" for line in unread.get(sha256, [])[:20]) or "none"),
             "status": "quarantined" if quarantined else ("parsed" if reading_type else "received"),
             "quarantine_reason": f"{payload.get('reason_code')}: {payload.get('reason')}" if quarantined else "",
+            "received": astana_utc(received_at),
             "file_name": first_name or "",
             "file_names": ", ".join(dict.fromkeys(names or [])),
             "size_bytes": size or 0,
@@ -97,6 +102,36 @@ def _circulars_metadata(con, sha256s: list[str], store: ContentStore) -> dict[st
             "reader_version": payload.get("reader_version") or "",
         }
     return metadata
+
+
+def _last_ingestion(context: AssetExecutionContext, summary, report: dict) -> dict:
+    """What the last run that brought anything reported: this run's if it did, else carried forward,
+    so a run with nothing new (a UI "Materialize all", an idle schedule) never erases it."""
+    if summary.appended or summary.new or summary.duplicate or summary.quarantined:
+        return {
+            "run_id": context.run.run_id,
+            "at": astana_utc(datetime.now(UTC)),
+            "new_circulars": len(summary.new),
+            "duplicates": len(summary.duplicate),
+            "quarantined": len(summary.quarantined),
+            "log_events_appended": summary.appended,
+            "report": report,
+        }
+    previous = context.instance.get_latest_materialization_event(AssetKey("events"))
+    if previous is not None and previous.asset_materialization is not None:
+        carried = previous.asset_materialization.metadata.get("last_ingestion")
+        if carried is not None:
+            return carried.value
+    return {}
+
+
+def _ingestion_text(last: dict) -> str:
+    if not last:
+        return "no ingestion has brought anything yet"
+    return (
+        f"run {last['run_id'][:8]} at {last['at']}: {last['new_circulars']} new, {last['duplicates']} duplicate, "
+        f"{last['quarantined']} quarantined circular(s); {last['log_events_appended']} log event(s) appended"
+    )
 
 
 @asset(
@@ -118,6 +153,8 @@ def events(context: AssetExecutionContext, circulars_home: CircularsHome) -> Mat
         total = con.execute("SELECT count(*), coalesce(max(seq), 0) FROM events").fetchone()
         by_sha = _circulars_metadata(con, touched, store)
     if touched:
+        # The partitions exist from now on; each is materialized, with what it changed, once its facts are
+        # projected (`state_tables`), so a person never reads a circular's page without its changes.
         existing = {key[-12:]: key for key in context.instance.get_dynamic_partitions(circular_partitions.name)}
         keys = {}
         for sha, meta in by_sha.items():
@@ -125,8 +162,6 @@ def events(context: AssetExecutionContext, circulars_home: CircularsHome) -> Mat
                 sha, meta["symbol"] or None, meta["issued_on"] or None, meta["file_name"]
             )
         add_partitions(context.instance, list(keys.values()))
-        for sha, meta in by_sha.items():
-            context.log_event(AssetMaterialization(asset_key=CIRCULAR_FILES, partition=keys[sha], metadata=meta))
     context.log.info(
         f"appended {summary.appended} event(s): {len(summary.new)} new, {len(summary.duplicate)} duplicate, "
         f"{len(summary.quarantined)} quarantined"
@@ -138,8 +173,21 @@ def events(context: AssetExecutionContext, circulars_home: CircularsHome) -> Mat
         "quarantined": [list(q) for q in summary.quarantined],
         "file_names": summary.file_names,
     }
+    last = _last_ingestion(context, summary, report)
+    # Counts on the run itself, where the runs list shows them: a quarantine is seen without opening the run.
+    context.instance.add_run_tags(
+        context.run.run_id,
+        {
+            "circulars/new": str(len(summary.new)),
+            "circulars/duplicates": str(len(summary.duplicate)),
+            "circulars/quarantined": str(len(summary.quarantined)),
+            "circulars/log_events_appended": str(summary.appended),
+        },
+    )
     return MaterializeResult(
         metadata={
+            "last_ingestion": MetadataValue.json(last),
+            "last_ingestion_summary": MetadataValue.md(_ingestion_text(last)),
             "appended": summary.appended,
             "first_seq": summary.first_seq or 0,
             "last_seq": total[1],

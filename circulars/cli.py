@@ -550,6 +550,7 @@ def export(
 def calendar(
     year: Annotated[Optional[int], typer.Argument(help="Plan year, e.g. 2024 (default: every plan)")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the .ics file here (default: standard output)")] = None,
+    deadlines: Annotated[bool, typer.Option("--deadlines", help="Add each silence-procedure deadline at its exact time (Asia/Almaty), with an alarm a day before")] = False,
     home: Annotated[Optional[Path], typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
 ) -> None:
     """The plan of events as an iCalendar (.ics) file: one all-day event per dated item, never invented dates."""
@@ -557,7 +558,7 @@ def calendar(
 
     data_home = resolve_home(home)
     try:
-        ics = calendar_for(data_home.database, year, on_wait=lambda m: err.print(m))
+        ics = calendar_for(data_home.database, year, deadlines=deadlines, on_wait=lambda m: err.print(m))
     except (FileNotFoundError, NoPlan) as error:
         raise UserError(str(error)) from error
     if output is None:
@@ -579,6 +580,11 @@ def _register_review() -> None:
 
 
 _register_review()
+
+
+from circulars import history_cli  # noqa: E402 - `changes` and `history`, kept in their own module
+
+history_cli.register(app)
 
 
 def main() -> None:

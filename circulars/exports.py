@@ -34,6 +34,8 @@ PUBLIC_TABLES = (
     "decisions",
     "plan_items",
     "budget_lines",
+    "changes",
+    "entity_states",
     "quality_results",
     "unread_statements",
     "review_items",
@@ -44,6 +46,7 @@ HISTORY_SUFFIX = "_history"
 def exported_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The tables present in the database that an export writes, public ones first."""
     present = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()}
+    present |= {row[0] for row in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal AND NOT temporary").fetchall()}
     history = sorted(name for name in present if name.endswith(HISTORY_SUFFIX))
     return [name for name in PUBLIC_TABLES if name in present] + history
 

@@ -19,7 +19,7 @@ from datetime import datetime
 
 import duckdb
 
-from circulars import eventlog
+from circulars import changes, eventlog
 
 PROJECTION_VERSION = 3
 """Bump when a history table's columns change: projections are then dropped and rebuilt from seq 0."""
@@ -721,6 +721,7 @@ def project(con: duckdb.DuckDBPyConnection, now: datetime, *, run_id: str | None
         if run_id is not None:
             con.execute("INSERT INTO projection_runs VALUES (?, ?, ?, ?, now())", [run_id, before, last, now])
         counts = {table: _rebuild(con, table, now) for table in CURRENT_TABLES}
+        counts["entity_states"] = changes.project_changes(con, now, after_seq=before)
         con.execute("INSERT OR REPLACE INTO projection_checkpoints VALUES (?, ?)", [STATE_CHECKPOINT, last])
         return last - before, counts
 
@@ -751,5 +752,5 @@ def rebuild_all(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[str, int]
 
 def reset(con: duckdb.DuckDBPyConnection) -> None:
     """Drop every projection (never the log), so they rebuild from seq 0."""
-    for table in [*CURRENT_TABLES, *HISTORY_TABLE_NAMES, "projection_checkpoints"]:
+    for table in [*CURRENT_TABLES, *HISTORY_TABLE_NAMES, "projection_checkpoints", *changes.PROJECTION_TABLES]:
         con.execute(f'DROP TABLE IF EXISTS "{table}"')

@@ -14,7 +14,7 @@ INGEST_JOB_NAME = "ingest_job"
 
 ingest_job = define_asset_job(
     INGEST_JOB_NAME,
-    selection=AssetSelection.groups("intake", "reading", "log", "state"),
+    selection=AssetSelection.groups("intake", "reading", "log", "state") | AssetSelection.checks_for_assets("circular_files"),
     executor_def=in_process_executor,
     # Every run of this job carries the tag the instance's queue limits to one at a time.
     tags={INGESTION_TAG[0]: INGESTION_TAG[1]},

@@ -36,7 +36,8 @@ def test_seed_passes_every_check(checked):
         "the whole table", "the statements not read and not settled"}
     assert [e.check_name for e in evaluations if not e.passed] == []
     tables = {e.asset_key.to_user_string() for e in evaluations}
-    assert tables == {"events", "circulars", "documents", "decisions", "plan_items", "budget_lines", "unread_statements"}
+    assert tables == {"events", "circulars", "documents", "decisions", "plan_items", "budget_lines", "unread_statements",
+                      "circular_files"}
     recorded = query_rows(home, "SELECT count(*) AS n, bool_and(passed) AS ok FROM quality_results WHERE run_id = ?", [seed_run.run_id])
     assert recorded == [{"n": len(evaluations), "ok": True}]
 
@@ -48,10 +49,14 @@ def test_faulty_circulars_fail_the_right_checks_and_the_run_goes_on(checked):
     # the faulty figures fail their checks; what is not read (the unknown verb, item 10 missing) and what
     # needs a person (all three) fail theirs too
     assert set(failed) == {"budget_totals_add_up", "plan_items_item_no_unique", "plan_items_numbering_gapless",
-                           "decisions_action_known", "unread_statements_none_open", "review_queue"}
+                           "decisions_action_known", "unread_statements_none_open", "review_queue",
+                           "circular_files_read_in_full"}
     assert failed["unread_statements_none_open"].severity.value == "ERROR"
     assert "numbering jumps from 9 to 11" in failed["unread_statements_none_open"].description
     assert failed["review_queue"].severity.value == "WARN"
+    # in the UI, the circular_files asset names the circulars not read in full
+    assert failed["circular_files_read_in_full"].severity.value == "WARN"
+    assert "statement(s) not read" in failed["circular_files_read_in_full"].metadata["circulars"].value
     assert failed["budget_totals_add_up"].severity.value == "ERROR"
     assert failed["budget_totals_add_up"].description == (
         "1 of 2 totals: budget 2026 (SOC/2025-III/DEC/3): grand total 3,893,000 ≠ 3,873,000 + 19,000 = 3,892,000"
@@ -75,6 +80,7 @@ def test_failing_rows_are_named_in_quality_results(checked):
     )
     assert [(r["asset"], r["check_name"], r["severity"]) for r in rows] == [
         ("budget_lines", "budget_totals_add_up", "ERROR"),
+        ("circular_files", "circular_files_read_in_full", "WARN"),
         ("decisions", "decisions_action_known", "WARN"),
         ("plan_items", "plan_items_item_no_unique", "ERROR"),
         ("plan_items", "plan_items_numbering_gapless", "WARN"),
@@ -84,7 +90,7 @@ def test_failing_rows_are_named_in_quality_results(checked):
     budget = json.loads(rows[0]["details"])
     assert budget["failing_count"] == 1
     assert budget["failures"][0]["finding"] == "budget 2026 (SOC/2025-III/DEC/3): grand total 3,893,000 ≠ 3,873,000 + 19,000 = 3,892,000"
-    duplicates = json.loads(rows[2]["details"])
+    duplicates = json.loads(rows[3]["details"])
     assert {f["item_no"] for f in duplicates["failures"]} == {7}
     assert duplicates["failing_count"] == 2
 
@@ -105,5 +111,5 @@ def test_cli_summary_lists_failed_checks(checked):
     _, _, faulty_run = checked
     summary = summarise(faulty_run)
     assert sorted(c["check"] for c in summary["failed_checks"]) == [
-        "budget_totals_add_up", "decisions_action_known", "plan_items_item_no_unique", "plan_items_numbering_gapless",
+        "budget_totals_add_up", "circular_files_read_in_full", "decisions_action_known", "plan_items_item_no_unique", "plan_items_numbering_gapless",
         "review_queue", "unread_statements_none_open"]

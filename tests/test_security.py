@@ -180,6 +180,12 @@ ALLOWED_IN_SQL = {
     # circulars/db.insert_rows: quoted column names and "unnest(?)" placeholders, from code;
     # circulars/quality.rows_to_check: a CHANGED_SCOPE constant with "?" placeholders.
     "names", "unnests", "condition",
+    # circulars/changes.py and circulars/previews.py: SQL fragments named `*_sql`, built from code constants
+    # (FIELDS, the _SCOPE and _CHANGED templates with "?" placeholders, a table's own column names), and the
+    # constants themselves; every value is bound as a parameter.
+    "_TOUCHED", "CHANGE_COLUMNS", "STATE_COLUMNS", "states_sql", "bits_sql", "excluded_sql", "field_sql",
+    "before_sql", "after_sql", "where_sql", "mode_sql", "kind_sql", "field_no_sql", "scope_table_sql",
+    "delete_where_sql", "statement_sql", "columns_sql", "join_sql", "order_sql",
 }
 
 
