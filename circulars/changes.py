@@ -257,12 +257,19 @@ budget_base AS (
     ASOF JOIN (SELECT budget_year, valid_at, max(epoch) AS epoch FROM budget_epochs GROUP BY ALL) e
         ON e.budget_year = h.budget_year AND h.valid_at >= e.valid_at
 ),
+budget_line_keys AS (
+    SELECT DISTINCT budget_symbol, position, coalesce(CAST(line_no AS VARCHAR), line_kind) AS line_key
+    FROM budget_h WHERE change = 'line'
+),
 budget_keyed AS (
-    SELECT *, coalesce(CAST(line_no AS VARCHAR), line_kind) AS line_key,
-           CASE WHEN change = 'line' THEN row_number() OVER (
-                PARTITION BY budget_year, epoch, change, coalesce(CAST(line_no AS VARCHAR), line_kind) ORDER BY position, seq)
+    -- a correction of a total names the line by its position in the budget it corrects
+    SELECT b.*, coalesce(CAST(b.line_no AS VARCHAR), b.line_kind, k.line_key) AS line_key,
+           CASE WHEN b.change = 'line' THEN row_number() OVER (
+                PARTITION BY b.budget_year, b.epoch, b.change, coalesce(CAST(b.line_no AS VARCHAR), b.line_kind)
+                ORDER BY b.position, b.seq)
                 ELSE 1 END AS occ
-    FROM budget_base
+    FROM budget_base b
+    LEFT JOIN budget_line_keys k ON b.change <> 'line' AND k.budget_symbol = b.budget_symbol AND k.position = b.position
 ),
 budget_keys AS (SELECT DISTINCT budget_year, epoch, line_key, occ FROM budget_keyed WHERE change = 'line'),
 budget_stmts AS (
@@ -598,7 +605,8 @@ FROM named
 
 
 # Where the history tables say who made a statement and why (human corrections), read it; else NULL.
-_SOURCE_COLUMNS = {"source": ("source",), "changed_by": ("changed_by", "corrected_by", "by"), "why": ("why", "reason")}
+_SOURCE_COLUMNS = {"source": ("source",), "changed_by": ("changed_by", "by"), "why": ("why", "reason")}
+"""(a budget line's `corrected_by` is the corrigendum's symbol, already the change's circular: not a person)"""
 
 
 def _source_columns(con: duckdb.DuckDBPyConnection, table: str, alias: str) -> str:

@@ -33,7 +33,7 @@ from circulars.eventlog import PendingEvent
 from circulars.reading.derive.mentions import subject_similarity, symbol_series
 from circulars.reading.derive.organizers import split_organizers
 from circulars.reading.timing import parse_timing
-from circulars.reading.vocabulary import find_dates, parse_amount, squash
+from circulars.reading.vocabulary import find_dates, find_document_symbols, parse_amount, squash
 from models.events import (
     BudgetLineCorrected,
     DomainEvent,
@@ -342,8 +342,27 @@ def resolve_organizers_added(con, event_id: str, statement):
 
 
 def resolve_correction(con, event_id: str, statement) -> tuple[list[DomainEvent], tuple | None]:
+    """The line or item a "for X read Y" acts on: where X is printed, in the document it names; when X
+    is printed nowhere there, in another document the statement names (the decision that amends and the
+    budget it amends are both named), if exactly one of them holds it."""
+    events, problem = _resolve_correction_in(con, event_id, statement, statement.corrects_symbol)
+    if problem is None or problem[0] != "no_target":
+        return events, problem
+    own = {statement.corrects_symbol, statement.corrected_by}
+    others = [s for s in dict.fromkeys(find_document_symbols(statement.text)) if s not in own]
+    found = [(s, r) for s in others if (r := _resolve_correction_in(con, event_id, statement, s))[1] is None]
+    if len(found) == 1:
+        symbol, (events, _) = found[0]
+        for event in events:
+            if getattr(event, "evidence", None) is not None and event.resolves == event_id:
+                event.evidence.append(f"{symbol} is named in the statement, and {statement.corrects_symbol} "
+                                      f"does not print {statement.before}")
+        return events, None
+    return events, problem
+
+
+def _resolve_correction_in(con, event_id: str, statement, target: str | None) -> tuple[list[DomainEvent], tuple | None]:
     before_amount, after_amount = parse_amount(statement.before), parse_amount(statement.after)
-    target = statement.corrects_symbol
     if before_amount is not None and after_amount is not None:
         rows = con.execute(
             """
@@ -360,9 +379,11 @@ def resolve_correction(con, event_id: str, statement) -> tuple[list[DomainEvent]
             symbol, year, position, line_no, title, amount, _kind, budget_valid_at, line_event = rows[0]
             where = f"line {line_no}" if line_no else f"the {title} line"
             evidence = [f"{statement.before} is printed only on {where} ({title}) of {symbol}"]
-            common = {"circular_sha256": statement.circular_sha256, "page": statement.page, "valid_at": budget_valid_at,
+            # a corrigendum says what the budget always said; an amendment changes it from its own date
+            valid_at = statement.valid_at if statement.amends else budget_valid_at
+            common = {"circular_sha256": statement.circular_sha256, "page": statement.page, "valid_at": valid_at,
                       "reading_id": statement.reading_id, "budget_symbol": symbol, "budget_year": year,
-                      "corrected_by": statement.corrected_by}
+                      "corrected_by": statement.corrected_by, "amends": statement.amends}
             events: list[DomainEvent] = [BudgetLineCorrected(
                 **common, position=position, line_no=line_no, title=title, amount_usd=after_amount,
                 amount_before=amount, resolves=event_id, evidence=evidence)]
@@ -404,8 +425,10 @@ def resolve_correction(con, event_id: str, statement) -> tuple[list[DomainEvent]
         new_value = _replace(value, statement.before, statement.after)
         evidence = [f"\"{statement.before}\" is printed only in the {name.replace('_text', '')} of item {item_no} of the {year} plan"]
         common = {"circular_sha256": statement.circular_sha256, "page": statement.page, "reading_id": statement.reading_id,
-                  "text": statement.text, "valid_at": plan_valid_at, "plan_symbol": target,
-                  "amended_by": statement.corrected_by, "resolves": event_id, "evidence": evidence, "correction": True}
+                  "text": statement.text, "valid_at": statement.valid_at if statement.amends else plan_valid_at,
+                  "plan_symbol": target,
+                  "amended_by": statement.corrected_by, "resolves": event_id, "evidence": evidence,
+                  "correction": not statement.amends}
         return [_plan_change(common, year, item_no, name, new_value)], None
     if hits:
         return [], ("several_candidates", f"\"{statement.before}\" is printed in several places",

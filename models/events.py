@@ -412,10 +412,13 @@ class CorrectionStated(_ReadingEvent):
     totals: dict[str, int] = Field(default_factory=dict, description="totals the corrigendum states outright, by line kind")
     item_no: int | None = None
     text: str = ""
+    amends: bool = Field(default=False, description="an amendment, valid from its own date; else a corrigendum, "
+                         "valid from the corrected document's date")
 
 
 class BudgetLineCorrected(_ReadingEvent, _Resolution):
-    """A budget line's amount as corrected by a corrigendum (retroactive to the budget's own date)."""
+    """A budget line's amount as corrected by a corrigendum (retroactive to the budget's own date), or as
+    amended by a later decision (`amends`: from that decision's date on)."""
 
     event_type: Literal["BudgetLineCorrected"] = "BudgetLineCorrected"
     budget_symbol: str
@@ -426,6 +429,7 @@ class BudgetLineCorrected(_ReadingEvent, _Resolution):
     amount_usd: int
     amount_before: int
     corrected_by: str | None = None
+    amends: bool = False
 
 
 # --- what could not be read ------------------------------------------------------------------

@@ -103,6 +103,7 @@ class _Deriver(NoticeReader, DecisionReader, PlanReader, BudgetReader):
                 language=cover.languages[0] if cover.languages else "en",
             ))
             self.read_note(cover.blocks, cover.issued_on, document_symbol=cover.symbol, own_symbol=cover.symbol)
+            self.note_tables(cover.blocks, cover.issued_on, cover.symbol)
         for document in self.circular.documents:
             self._document(document)
         for statement, key in self.deferred:

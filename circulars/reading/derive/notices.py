@@ -202,7 +202,19 @@ class NoticeReader(DeriverBase):
         if opening:
             self._opened(opening, note_date, outcomes)
         outcome_subjects = [subject_in(o.text) for o in outcomes]
+        corrections = [i for st in self.ledger.statements if st.kind == "note_sentence" and st.document_symbol == document_symbol
+                       for i in st.events if isinstance(self.events[i], CorrectionStated)]
         for statement in leftovers:
+            if corrections and ACCORDINGLY_RE.search(statement.text) and not CORRIGENDUM_RE.search(statement.text):
+                # "Итого и Общий итог изменяются соответственно.": the note's figure changes carry the totals along
+                kinds = accordingly_kinds(ACCORDINGLY_RE.search(statement.text).group(0))
+                for index in corrections:
+                    event = self.events[index]
+                    merged = list(dict.fromkeys([*event.accordingly, *kinds, *stated_totals(statement.text)]))
+                    totals = {**event.totals, **stated_totals(statement.text)}
+                    self.events[index] = event.model_copy(update={"accordingly": merged, "totals": totals})
+                    statement.events.append(index)
+                continue
             # "The silence procedure expired on ...", "Accordingly, the draft has not been adopted": what the note's
             # outcome rests on or leads to, read with it; alone, or about another subject, it is not understood.
             subject = subject_in(statement.text)
@@ -448,10 +460,15 @@ class NoticeReader(DeriverBase):
                     **self.common(statement.page, valid_on), corrects_symbol=corrects, corrected_by=corrected_by,
                     before=match.group("before").strip(), after=match.group("after").strip(), accordingly=kinds,
                     totals=stated, item_no=int(item.group(1)) if item else item_no, text=text,
+                    amends=bool(_AMENDS.search(text)) and not _CORRECTS.search(text),
                 ), statement=statement)
             return True
         return False
 
+
+_AMENDS = re.compile(r"\bamend|\brevis|внес\w*\s+(?:следующие\s+)?изменени|изменени\w*\s+в\s|өзгеріс|өзгерт", re.I)
+_CORRECTS = re.compile(r"correct|corrigend|исправлен|опечатк|түзет", re.I)
+"""An amendment changes a document from its own date on; a corrigendum says what it always said."""
 
 _TOTALS_SET = re.compile(
     r"(?P<what>(?:the\s+)?(?:sub-?\s*total|grand\s+total|total)(?:\s+and\s+(?:the\s+)?(?:sub-?\s*total|grand\s+total|total))?)"

@@ -10,6 +10,7 @@ StatementNotRead, never silence.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from circulars.reading import lexicon
 from circulars.reading.derive.base import DeriverBase, Statement
@@ -18,9 +19,11 @@ from circulars.reading.derive.organizers import split_organizers
 from circulars.reading.segment import EnclosedDocument
 from circulars.reading.timing import parse_timing
 from circulars.reading.vocabulary import (
+    DOCUMENT_SYMBOL_RE,
     change_kind,
     column_role,
     find_document_symbols,
+    normalise_symbol,
     squash,
     strip_markup,
     year_of_title,
@@ -85,6 +88,40 @@ def blank_row(row: TableRow) -> bool:
 def number(text: str) -> int | None:
     match = re.match(r"^\s*(\d{1,4})\s*[.)]?\s*$", text)
     return int(match.group(1)) if match else None
+
+
+_PLAN_WORD = re.compile(r"\b(?:plan|план|жоспар)", re.I)
+_PLAN_YEAR = (
+    # "the Plan ... for 2024", "План ... на 2024 год", "2024 жылға арналған ... жоспар", "the 2024 CICA Plan"
+    re.compile(r"\b(?:plan|план|жоспар)\w*[^.;:]{0,200}?\b(?:for|на)\s+(20\d\d)\b", re.I),
+    re.compile(r"\b(20\d\d)\s+(?:жыл\w*\s+)?(?:\S+\s+){0,3}(?:plan|план|жоспар)", re.I),
+)
+
+
+def _plan_named_in(text: str, own: str | None) -> tuple[str | None, int | None]:
+    """The plan a note's text names (the decision symbol printed after the word "plan"), and its year."""
+    symbols = [(m.start(), m.group(0)) for m in DOCUMENT_SYMBOL_RE.finditer(text)]
+    candidates = [(start, normalise_symbol(sym)) for start, sym in symbols
+                  if normalise_symbol(sym) != own and symbol_kind(normalise_symbol(sym)) in ("DEC", "PLAN")]
+    near_plan = [sym for start, sym in candidates if _PLAN_WORD.search(text[max(0, start - 200):start])]
+    plan_symbol = near_plan[0] if near_plan else (candidates[0][1] if len(candidates) == 1 else None)
+    plain = DOCUMENT_SYMBOL_RE.sub(" ", text)  # "SOC/2023-III/DEC/2" names a session's year, not the plan's
+    year = next((m for pattern in _PLAN_YEAR if (m := pattern.search(plain))), None)
+    return plan_symbol, int(year.group(1)) if year else None
+
+
+_CHANGE_LEAD = re.compile(r"^\W*(?:to|until|till|for|into|in|на|до|в|по)\s+", re.I)
+
+
+def timing_after_change(change_text: str) -> str:
+    """The timing a change cell names after its change word ("Postponed to November" -> "November"); else ""."""
+    matches = [m for compiled, _ in lexicon.mapped("change") if (m := compiled.search(change_text))]
+    if not matches:
+        return ""
+    match = min(matches, key=lambda m: m.start())
+    rest = re.sub(r"^\w*", "", change_text[match.end():])  # the rest of the word ("postpon|ed")
+    rest = _CHANGE_LEAD.sub("", rest.strip(" :,–—-")).strip(" .;")
+    return rest if rest and parse_timing(rest, 2000).precision != "unspecified" else ""
 
 
 def clean_timing(text: str) -> str:
@@ -242,25 +279,64 @@ class PlanReader(DeriverBase):
                 continue
             self._prose_amendment(document, index, amendment_symbol, plan_symbol, year, consumed)
         if document.annex_index is not None and document.annex_kind == "amendment" and document.annex_index not in consumed:
-            self._amendment_table(document, amendment_symbol, plan_symbol, year)
+            self.amendment_table(document.blocks[document.annex_index], self.doc_date(document), amendment_symbol,
+                                 plan_symbol, year)
 
-    def _common_change(self, page: int, document: EnclosedDocument, plan_symbol: str | None, year: int,
+    def note_tables(self, blocks: list[Block], when: date | None, note_symbol: str | None) -> None:
+        """Tables printed in a cover note itself: a table of changes to a plan the note names is read as
+        an amendment table; any other table's rows are statements the reader cannot read (never skipped)."""
+        tables = [b for b in blocks if b.kind == "table"]
+        if not tables:
+            return
+        note_text = " ".join(squash(b.text) for b in blocks if b.kind != "table" and b.text)
+        plan_symbol, year = _plan_named_in(note_text, note_symbol)
+        for table in tables:
+            found = {column_role(c) for c in table.header or []}
+            if "number" in found and found & {"change", "new_timing"}:
+                if plan_symbol and note_symbol:
+                    self.emit(DocumentLinked(**self.common(table.page, when), from_symbol=note_symbol,
+                                             to_symbol=plan_symbol, link="amends"), key=("link", note_symbol, plan_symbol))
+                before = len(self.events)
+                self.amendment_table(table, when, note_symbol, plan_symbol, year)
+                self._book_lead_in(blocks, table, list(range(before, len(self.events))))
+                continue
+            header = " | ".join(table.header or []) or "no header"
+            for row in table.rows:
+                if blank_row(row):
+                    continue
+                statement = self.statement("note_table_row", "\t".join(row.cells), row.page, note_symbol, when)
+                self.not_read(statement, "not_understood",
+                              f"a table in the note whose columns ({header}) no rule reads")
+
+    def _book_lead_in(self, blocks: list[Block], table: Block, events: list[int]) -> None:
+        """The sentence that introduces a table read ("... the following changes to the Plan ...:") says
+        what the table's rows say: booked to their events, not flagged on its own."""
+        index = blocks.index(table)
+        lead = next((b for b in reversed(blocks[:index]) if b.kind != "table" and (b.text or "").strip()), None)
+        if lead is None or not events or not squash(lead.text).rstrip().endswith(":"):
+            return
+        last = squash(strip_markup(lead.text)).rstrip()
+        for statement in self.ledger.statements:
+            if not statement.events and not statement.unread and last.endswith(statement.text.rstrip()[-60:]):
+                statement.events.extend(events)
+
+    def _common_change(self, page: int, when: date | None, plan_symbol: str | None, year: int,
                        amendment_symbol: str, text: str) -> dict:
-        return {**self.common(page, self.doc_date(document)), "plan_symbol": plan_symbol, "plan_year": year,
+        return {**self.common(page, when), "plan_symbol": plan_symbol, "plan_year": year,
                 "amended_by": amendment_symbol, "text": squash(text)[:2000]}
 
-    def _amendment_table(self, document: EnclosedDocument, amendment_symbol: str, plan_symbol: str | None,
-                         year: int | None) -> None:
-        table = document.blocks[document.annex_index]
+    def amendment_table(self, table: Block, when: date | None, amendment_symbol: str | None, plan_symbol: str | None,
+                        year: int | None) -> None:
+        """Rows that change a plan's items, one per row: a change word, the item's number, what it becomes."""
         columns = roles(table, AMENDMENT_COLUMNS)
         timing_role = "new_timing" if "new_timing" in columns else "timing"
         for row in table.rows:
             if blank_row(row):
                 continue
             text = "\t".join(row.cells)
-            statement = self.statement("amendment_row", text, row.page, amendment_symbol, self.doc_date(document))
+            statement = self.statement("amendment_row", text, row.page, amendment_symbol, when)
             if year is None:
-                self.not_read(statement, "no_target", "the amended plan's year is named nowhere in the decision")
+                self.not_read(statement, "no_target", "the amended plan's year is named nowhere")
                 continue
             item_no = number(cell(row, columns.get("number")))
             fields = plan_fields(cell(row, columns.get("title")), cell(row, columns.get("organizers")),
@@ -268,7 +344,11 @@ class PlanReader(DeriverBase):
             change_text = cell(row, columns.get("change"))
             change = change_kind(change_text) if change_text else (
                 "rescheduled" if "new_timing" in columns and fields["timing_text"] else change_kind(text))
-            common = self._common_change(row.page, document, plan_symbol, year, amendment_symbol, text)
+            if change == "rescheduled" and not fields["timing_text"]:
+                # "Postponed to November": the new timing written in the change cell itself
+                fields = plan_fields(fields["title"], cell(row, columns.get("organizers")), timing_after_change(change_text),
+                                     year) if change_text else fields
+            common = self._common_change(row.page, when, plan_symbol, year, amendment_symbol, text)
             if change is None:
                 self.not_read(statement, "unknown_change",
                               f"the change \"{change_text or text}\" is in no list of change words (vocabulary.toml [[change]])")
@@ -278,6 +358,8 @@ class PlanReader(DeriverBase):
                 continue
             if change == "cancelled":
                 self.emit(PlanItemCancelled(**common, item_no=item_no), statement=statement)
+            elif change == "rescheduled" and not fields["timing_text"]:
+                self.not_read(statement, "timing_not_understood", "the item is rescheduled, but no new timing is printed")
             elif change == "rescheduled":
                 self.emit(PlanItemRescheduled(**common, item_no=item_no, timing_text=fields["timing_text"],
                                               starts_on=fields["starts_on"], ends_on=fields["ends_on"],
@@ -338,7 +420,7 @@ class PlanReader(DeriverBase):
         if year is None:
             self.not_read(statement, "no_target", "the amended plan's year is named nowhere in the decision")
             return
-        common = self._common_change(block.page, document, plan_symbol, year, amendment_symbol, text)
+        common = self._common_change(block.page, self.doc_date(document), plan_symbol, year, amendment_symbol, text)
         if (match := lexicon.search("shall_read", text)) is not None:
             item_no = int(match.group("n"))
             for payload in self._payload(document, index, text[match.end():], consumed) or [""]:
