@@ -278,8 +278,9 @@ def _replace(value: str, before: str, after: str) -> str | None:
 
 
 def _item_fields(con, year: int, item_no: int, at: datetime):
+    """The item as the documents state it (a person's correction aside: a circular amends what was printed)."""
     row = con.execute(
-        "SELECT title, organizers, timing_text FROM plan_items_as_of(?) WHERE plan_year = ? AND item_no = ? LIMIT 1",
+        "SELECT title, organizers, timing_text FROM plan_items_read_as_of(?) WHERE plan_year = ? AND item_no = ? LIMIT 1",
         [at, year, item_no],
     ).fetchone()
     return row

@@ -500,6 +500,8 @@ class FactCorrected(_PersonEvent):
     ends_on: date | None = None
     timing_precision: TimingPrecision | None = None
     review_item_id: str | None = Field(default=None, description="the review item this settles, if any")
+    replaced: str | None = Field(default=None, description="what the reading said when the person corrected it: "
+                                 "a later reading that says something else again is put to a person")
 
 
 class ReviewItemDismissed(_PersonEvent):

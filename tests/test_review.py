@@ -7,6 +7,7 @@ results are asserted with real values of the seed and the faulty fixtures.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from datetime import UTC, date, datetime
@@ -230,3 +231,34 @@ def test_settling_an_unread_statement_with_a_correction_closes_it(home):
     checked = query_rows(home, "SELECT passed FROM quality_results WHERE check_name = 'unread_statements_none_open' "
                                "ORDER BY checked_at DESC LIMIT 1")
     assert checked == [{"passed": True}]
+
+
+FOLLOWUPS = TEXTS.parent / "followups"
+
+
+def test_a_later_reading_that_disagrees_with_a_correction_is_put_to_a_person(home):
+    # the person believes item 8 moved to March; the amendment DOC/1515, read later, says April
+    assert cli("correct", "plan", "2024", "8", "--timing", "First half of March", "--reason", "told by phone",
+               "--by", "A. Officer").exit_code == 0
+    (correction,) = events_of(home)
+    assert json.loads(correction["payload"])["replaced"] == "Second half of February"
+    copy_into_inbox(home, [FOLLOWUPS / "10_plan_amendment_prose.txt"])
+    assert run_ingestion(home, now=NOW).success
+    (row,) = query_rows(home, "SELECT timing_text, source FROM plan_items WHERE plan_year = 2024 AND item_no = 8")
+    assert row == {"timing_text": "First half of March", "source": "correction"}  # the correction stands
+    (disputed,) = query_rows(home, "SELECT id, kind, text, settle FROM review_items WHERE kind = 'correction_disputed'")
+    assert disputed["text"] == ('plan 2024 item 8: the reading now says "First half of April"; the correction (by A. Officer: '
+                                'told by phone) says "First half of March", over "Second half of February"')
+    assert f"circulars revert {correction['event_id']}" in disputed["settle"]
+    # a person keeps the correction: the item closes, the correction still stands
+    assert cli("dismiss", disputed["id"], "--reason", "the phone call came after the decision").exit_code == 0
+    assert query_rows(home, "SELECT count(*) AS n FROM review_items WHERE kind = 'correction_disputed'") == [{"n": 0}]
+
+
+def test_a_later_reading_that_agrees_with_a_correction_changes_nothing(home):
+    assert cli("correct", "plan", "2024", "8", "--timing", "First half of April", "--reason", "seen early").exit_code == 0
+    copy_into_inbox(home, [FOLLOWUPS / "10_plan_amendment_prose.txt"])
+    assert run_ingestion(home, now=NOW).success
+    (row,) = query_rows(home, "SELECT timing_text FROM plan_items WHERE plan_year = 2024 AND item_no = 8")
+    assert row == {"timing_text": "First half of April"}
+    assert query_rows(home, "SELECT count(*) AS n FROM review_items WHERE kind = 'correction_disputed'") == [{"n": 0}]
