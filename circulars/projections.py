@@ -267,6 +267,8 @@ CREATE OR REPLACE MACRO decisions_read_as_of("at", known_at := NULL) AS TABLE
            m.silence_deadline,
            CASE
                WHEN m.under_silence AND b.seq IS NOT NULL THEN NULL
+               -- withdrawn before its deadline, a draft was never adopted
+               WHEN m.under_silence AND c.seq IS NULL AND s.how = 'withdrawn' AND s.valid_at < m.silence_deadline THEN NULL
                WHEN m.under_silence AND c.seq IS NOT NULL THEN coalesce(c.adopted_on, CAST(timezone('Asia/Almaty', m.silence_deadline) AS DATE))
                WHEN m.under_silence AND m.silence_deadline <= CAST("at" AS TIMESTAMPTZ) THEN CAST(timezone('Asia/Almaty', m.silence_deadline) AS DATE)
                WHEN m.under_silence THEN NULL

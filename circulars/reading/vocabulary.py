@@ -28,10 +28,16 @@ DOCUMENT_SYMBOL_RE = re.compile(
 )
 """An enclosed document's symbol: BODY/YEAR[-SESSION]/KIND/N[/Rev.N][/Corr.N][/Add.N]."""
 
+_NOTE_NUMBER = r"(?P<symbol>[A-ZА-ЯЁ][A-ZА-ЯЁ0-9-]*(?:/[A-Za-zА-Яа-я0-9.\-]+)+)"
+_REFERENCE_MARK = (r"(?:Ref\.?\s*:|Ref\.|Reference\s*:|Your\s+ref(?:erence)?\.?\s*:?|Ваш\s+(?:исх\.?\s*)?№|"
+                   r"На\s+(?:Ваш\w*\s+)?№|Ссылка\s*:|Сілтеме\s*:)")
 NOTE_SYMBOL_RE = re.compile(
-    r"(?:№|Nº|N°|No\.|Ref\.?\s*:|Ref\.|Our\s+ref\.?\s*:?|Reference\s*:)\s*(?P<symbol>[A-ZА-ЯЁ][A-ZА-ЯЁ0-9-]*(?:/[A-Za-zА-Яа-я0-9.\-]+)+)"
+    rf"(?:№|Nº|N°|No\.|Our\s+ref\.?\s*:?|(?P<reference>{_REFERENCE_MARK}))\s*{_NOTE_NUMBER}"
 )
-"""A cover note's own number, after the number sign: №DOC/1497, No. DOC/1497."""
+"""A note's number after a number sign or a reference mark: №DOC/1497, No. DOC/1497, Ref.: DOC/1497."""
+REFERENCE_LINE_RE = re.compile(rf"^\W*{_REFERENCE_MARK}\s*{_NOTE_NUMBER}", re.I)
+"""A line that names another note ("Reference: DOC/1497", "Your ref.: ...", "На №..."): a reference, never the
+note's own number when the note prints one, never its date, never the start of a document."""
 
 SUFFIX_RE = re.compile(r"/(Rev|Corr|Add)\.\s?(\d+)")
 
