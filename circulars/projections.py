@@ -226,7 +226,7 @@ CREATE OR REPLACE MACRO decisions_read_as_of("at", known_at := NULL) AS TABLE
     -- An extension moves the deadline from the day it was circulated (the latest extension wins).
     extended AS (
         SELECT * FROM (SELECT h.*, row_number() OVER (PARTITION BY symbol ORDER BY valid_at DESC, seq DESC) AS rn
-                       FROM h WHERE change = 'silence_extended' AND symbol IS NOT NULL) WHERE rn = 1),
+                       FROM h WHERE change = 'silence_extended' AND symbol IS NOT NULL AND deadline_utc IS NOT NULL) WHERE rn = 1),
     superseded AS (
         SELECT * FROM (SELECT h.*, row_number() OVER (PARTITION BY symbol ORDER BY valid_at DESC, seq DESC) AS rn
                        FROM h WHERE change = 'superseded' AND symbol IS NOT NULL) WHERE rn = 1),

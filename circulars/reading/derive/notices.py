@@ -23,10 +23,11 @@ from circulars.reading.derive.plans import PLAN_WORD_RE, plan_named_in
 from circulars.reading.derive.mentions import (
     body_in,
     date_on,
-    deadline_after,
+    read_deadline_after,
     is_draft,
     note_references,
     parse_deadline,
+    read_deadline,
     states_in,
     subject_in,
     subject_similarity,
@@ -301,8 +302,10 @@ class NoticeReader(DeriverBase):
         if not fresh:
             return
         if deadline is None:
+            why = next((found.unread for text in texts if (found := read_deadline(text)) and found.unread), None)
             for statement in statements:
                 self.not_read(statement, "timing_not_understood",
+                              f"{', '.join(fresh)} placed under silence procedure: {why}" if why else
                               f"{', '.join(fresh)} placed under silence procedure without a deadline the reader can read")
             return
         for draft in fresh:
@@ -454,15 +457,21 @@ class NoticeReader(DeriverBase):
 
     def _extended(self, statement: Statement, text: str, note_date: date | None, references: list[str]) -> None:
         verb = SILENCE_EXTENDED_RE.search(text)
-        deadline = deadline_after(text, verb.start())
+        deadline = read_deadline_after(text, verb.start())
         if deadline is None:
             self.not_read(statement, "timing_not_understood", "an extension without a new deadline the reader can read")
             return
-        local, zone = deadline
+        if deadline.unread:
+            self.not_read(statement, "timing_not_understood", f"an extension: {deadline.unread}")
+            return
+        local = deadline.local
         drafts = [s for s in find_document_symbols(text) if is_draft(s)]
         common = self.common(statement.page, note_date)
-        fields = {"deadline_local": local, "deadline_utc": local.astimezone(timezone.utc), "timezone": zone,
-                  "note_references": references, "text": text}
+        fields = {"deadline_local": local, "deadline_utc": local.astimezone(timezone.utc) if local else None,
+                  "timezone": deadline.zone, "note_references": references, "text": text}
+        if local is None:  # "until 6 March 2024, at the same hour": the linker takes the hour from the record
+            fields.update(deadline_on=deadline.on, same_time_as_before=True)
+            local = deadline.on
         if not drafts:
             self.emit(SilenceProcedureExtended(**common, draft_symbol=None, draft_subject=subject_in(text),
                                                body=body_in(text), **fields),
