@@ -169,3 +169,13 @@ def test_the_probe_form_still_reads_the_day_printed(tmp_path):
     assert rows == [{"silence_deadline": datetime(2024, 3, 6, 13, tzinfo=UTC)}]
     assert date(2024, 3, 6) == rows[0]["silence_deadline"].astimezone(ASTANA).date()
     state.close()
+
+
+def test_a_date_of_something_done_is_no_new_deadline():
+    """No period and no deadline word: the date a request was conveyed is not taken for the new deadline."""
+    found = _after_verb("The silence procedure on draft decision SOC/2024-I/DRAFT/2 is extended at the request of the "
+                        "delegation of India conveyed on 26 February 2024.")
+    assert found.local is None and "26 February 2024" in found.unread
+    found = _after_verb("The silence procedure on draft decision SOC/2024-I/DRAFT/2 is prolonged until Monday, 4 March "
+                        "2024, 12.00 hrs Astana time.")
+    assert (found.local, found.unread) == (datetime(2024, 3, 4, 12, tzinfo=ASTANA), None)

@@ -356,6 +356,11 @@ def read_deadline_after(text: str, position: int) -> Deadline | None:
     return _date_after(text, every, position)
 
 
+_NEW_DEADLINE_WORD = re.compile(
+    r"\b(?:until|till|to|through|up\s+to|by|deadline|expir\w*|ending|closing|до|по|на|срок\w*|мерзім\w*)\b", re.I)
+_WHEN_DONE = re.compile(r"\b(?:on|dated|of|от)\s+(?:[^\W\d_]+,?\s+)?$", re.I)
+
+
 def _date_after(text: str, every, position: int) -> Deadline | None:
     dates = [d for d in every if d.start >= position]
     if not dates:
@@ -363,6 +368,12 @@ def _date_after(text: str, every, position: int) -> Deadline | None:
         if not before or not re.search(r"дейін|ұзарт", text[before[-1].end: position + 40]):
             return None
         dates = before[-1:]
+    gap = text[position: dates[0].start]
+    if dates[0].start >= position and _WHEN_DONE.search(gap[-30:]) and not _NEW_DEADLINE_WORD.search(gap) \
+            and not re.search(r"дейін|ұзарт", text[dates[0].end: dates[0].end + 40]):
+        # "extended at the request of India conveyed on 26 February 2024": when something was done, no new deadline
+        return Deadline(dates[0].value, ASTANA, None,
+                        unread=f"{_day(dates[0].value)} is when something was done, not a new deadline the reader can see")
     found = _deadline_at(text, dates[0])
     if found.same_time_as_before:
         earlier = [d for d in every if d.end <= position and d is not dates[0]]
