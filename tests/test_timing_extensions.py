@@ -179,3 +179,19 @@ def test_a_date_of_something_done_is_no_new_deadline():
     found = _after_verb("The silence procedure on draft decision SOC/2024-I/DRAFT/2 is prolonged until Monday, 4 March "
                         "2024, 12.00 hrs Astana time.")
     assert (found.local, found.unread) == (datetime(2024, 3, 4, 12, tzinfo=ASTANA), None)
+
+
+@pytest.mark.parametrize(("sentence", "deadline"), [
+    ("The revised text, SOC/2024-I/DRAFT/2/Rev.1, is herewith placed under a fresh silence procedure until 10:00 GMT "
+     "on 11 March 2024.", datetime(2024, 3, 11, 10, tzinfo=UTC)),
+    ("Draft decision SOC/2024-I/DRAFT/2/Rev.1 is placed under a new silence procedure expiring on 11 March 2024 at "
+     "15:00 (UTC+3).", datetime(2024, 3, 11, 12, tzinfo=UTC)),
+])
+def test_a_revision_under_a_new_silence_procedure(tmp_path, sentence, deadline):
+    """Withdraw and reissue: the revision's own silence procedure, its deadline in GMT or a UTC offset."""
+    body = ("The Chairmanship has decided to withdraw draft decision SOC/2024-I/DRAFT/2 in the light of the comments "
+            "received.\n\n" + sentence)
+    state = _state(tmp_path, body)
+    rows = state.rows("SELECT status, silence_deadline FROM decisions WHERE symbol = 'SOC/2024-I/DRAFT/2/Rev.1'")
+    assert rows == [{"status": "pending_silence", "silence_deadline": deadline}]
+    state.close()
