@@ -186,6 +186,13 @@ def test_a_date_of_something_done_is_no_new_deadline():
      "on 11 March 2024.", datetime(2024, 3, 11, 10, tzinfo=UTC)),
     ("Draft decision SOC/2024-I/DRAFT/2/Rev.1 is placed under a new silence procedure expiring on 11 March 2024 at "
      "15:00 (UTC+3).", datetime(2024, 3, 11, 12, tzinfo=UTC)),
+    # C20: the opening in a long appositive sentence
+    ("The Chairmanship, having considered the comments received, and with a view to facilitating consensus, submits the "
+     "revised draft decision SOC/2024-I/DRAFT/2/Rev.1, which is attached hereto, for adoption under a silence procedure, "
+     "which will expire at 12:00 Astana time on 12 March 2024.", datetime(2024, 3, 12, 7, tzinfo=UTC)),
+    ("Пересмотренный проект решения SOC/2024-I/DRAFT/2/Rev.1, подготовленный с учетом поступивших замечаний, прилагается "
+     "и направляется в рамках новой процедуры умолчания со сроком до 12:00 по времени Астаны 12 марта 2024 года.",
+     datetime(2024, 3, 12, 7, tzinfo=UTC)),
 ])
 def test_a_revision_under_a_new_silence_procedure(tmp_path, sentence, deadline):
     """Withdraw and reissue: the revision's own silence procedure, its deadline in GMT or a UTC offset."""
