@@ -196,8 +196,11 @@ def test_a_date_of_something_done_is_no_new_deadline():
 ])
 def test_a_revision_under_a_new_silence_procedure(tmp_path, sentence, deadline):
     """Withdraw and reissue: the revision's own silence procedure, its deadline in GMT or a UTC offset."""
-    body = ("The Chairmanship has decided to withdraw draft decision SOC/2024-I/DRAFT/2 in the light of the comments "
-            "received.\n\n" + sentence)
+    withdrawal = ("Председательство приняло решение отозвать проект решения SOC/2024-I/DRAFT/2 с учетом поступивших "
+                  "замечаний." if "решения" in sentence else
+                  "The Chairmanship has decided to withdraw draft decision SOC/2024-I/DRAFT/2 in the light of the comments "
+                  "received.")
+    body = withdrawal + "\n\n" + sentence
     state = _state(tmp_path, body)
     rows = state.rows("SELECT status, silence_deadline FROM decisions WHERE symbol = 'SOC/2024-I/DRAFT/2/Rev.1'")
     assert rows == [{"status": "pending_silence", "silence_deadline": deadline}]
