@@ -97,6 +97,12 @@ def test_a_date_that_disagrees_with_the_period_is_flagged():
     assert found.local is None and "7 March 2024" in found.unread and "28 February 2024" in found.unread
 
 
+def test_a_date_before_the_period_that_disagrees_is_flagged():
+    found = _after_verb("The silence procedure on SOC/2024-I/DRAFT/2, which was to expire on 28 February 2024 at 18:00, "
+                        "is extended until 8 March 2024, i.e. by one week.")
+    assert found.local is None and "8 March 2024" in found.unread
+
+
 def test_working_days_are_flagged_not_guessed():
     found = _after_verb("The silence procedure on SOC/2024-I/DRAFT/2, which was to expire on 28 February 2024 at 18:00 "
                         "hours, is extended by three working days.")
@@ -139,6 +145,9 @@ def _state(tmp_path: Path, body: str, *, opened: bool = True) -> State:
     "продлевается на одну неделю.",
     "The silence procedure on draft decision SOC/2024-I/DRAFT/2 is extended by seven days at the request of the "
     "delegation of India conveyed on 26 February 2024.",
+    # the day printed before the period, no hour: the record's hour
+    "The silence procedure on draft decision SOC/2024-I/DRAFT/2 is extended until 6 March 2024, i.e. by one week.",
+    "The silence procedure on SOC/2024-I/DRAFT/2 is extended, at the request conveyed on 26 February 2024, by one week.",
 ])
 def test_the_linker_adds_the_period_to_the_recorded_deadline(tmp_path, body):
     """28 February 2024 18:00 Astana (UTC+6, 12:00 UTC) + one week = 6 March 2024 18:00 Astana, now UTC+5: 13:00 UTC."""

@@ -20,6 +20,7 @@ from circulars.reading.vocabulary import (
     END_OF_DAY_RE,
     NOTE_SYMBOL_RE,
     SAME_TIME_RE,
+    SILENCE_EXTENDED_RE,
     TIME_PRINTED_RE,
     TIME_RE,
     TIMEZONE_PHRASE_RE,
@@ -411,20 +412,28 @@ def _moved_by(text: str, every, position: int, period) -> Deadline:
     2024") is read as such, and must agree with the period when the sentence
     states the old one. A period the reader cannot count, or an old deadline it cannot read, is flagged; with
     no old deadline in the sentence the Deadline carries the period for the record to supply the rest."""
+    verb = SILENCE_EXTENDED_RE.match(text, position)
+    verb_end = min(verb.end(), period.start) if verb else position
     after = [d for d in every if d.start >= period.end]
-    previous = _previous_deadline(text, every, max(position, period.start))
-    if after and _FROM_DATE.fullmatch(text[period.end: after[0].start]):  # "by one week from 28 February 2024"
+    # "extended until 6 March 2024, i.e. by one week": a new date printed between the verb and the period
+    printed_first = [d for d in every if verb_end <= d.start < period.start
+                     and not _WHEN_DONE.search(text[max(verb_end, d.start - 30): d.start])]
+    previous = _previous_deadline(text, every, verb_end if printed_first else period.start)
+    if after and not printed_first and _FROM_DATE.fullmatch(text[period.end: after[0].start]):  # "by one week from 28 February 2024"
         previous = _deadline_at(text, after[0])
-    elif after and _NEW_DATE.fullmatch(text[period.end: after[0].start]):
-        stated = _date_after(text, every, period.end)
+    elif printed_first or (after and _NEW_DATE.fullmatch(text[period.end: after[0].start])):
+        stated = _date_after(text, every, verb_end if printed_first else period.end)
         if stated is not None and previous is not None and previous.local is not None and period.days is not None \
                 and stated.on != previous.local.date() + timedelta(days=period.days):
             return Deadline(stated.on, stated.zone, None, unread=f"extended \"{period.phrase}\" from {_day(previous.local.date())}, "
                                                                  f"but the new deadline printed is {_day(stated.on)}")
         printed_hour = stated is not None and stated.local is not None and (
             stated.local.time() != END_OF_DAY or END_OF_DAY_RE.search(text[period.end:]))
-        if stated is not None and (printed_hour or stated.local is None or previous is None or previous.local is None):
-            return stated  # else "for seven days, until 6 March 2024": the day printed, the hour the deadline's extended
+        if stated is not None and (printed_hour or stated.local is None or stated.unread):
+            return stated
+        if stated is not None and previous is None:  # "until 6 March 2024, i.e. by one week": the record's hour
+            return Deadline(stated.on, ASTANA, None, same_time_as_before=True)
+        # else "for seven days, until 6 March 2024": the day printed, the hour that of the deadline extended
     if period.unread:
         return Deadline(None, ASTANA, None, unread=f"an extension {period.unread}")
     if previous is None:
