@@ -8,9 +8,11 @@ the tail of a row split by the page break joins that row instead of becoming an 
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from dataclasses import dataclass
+from typing import Any
 
 from circulars.reading import lexicon
 from circulars.reading.pdf_geometry import SETTINGS, Line, Word, group_lines, join_cell_lines, words_text
@@ -36,8 +38,40 @@ FUNCTION_WORDS = frozenset(lexicon.data()["function_words"]["all"])
 """Words a line can start with after a wrap between words (never the tail of a word broken at the edge)."""
 
 
+_LETTERS = re.compile(r"[^\w-]+")
+
+
+@functools.cache
+def _dictionaries() -> tuple[Any, ...]:
+    """Word lists of English and Russian (pyspellchecker's, shipped with the package; loaded once)."""
+    from spellchecker import SpellChecker
+
+    return tuple(SpellChecker(language=lang, distance=1) for lang in ("en", "ru"))
+
+
+def _known(word: str) -> bool:
+    return any(word in d for d in _dictionaries())
+
+
+def two_words(before: str, after: str) -> bool:
+    """Are "Epidemiological" / "security," two words wrapped apart, not one word broken at the cell edge?
+    Yes when each half is a word of the language and the two run together are none."""
+    a, b = (_LETTERS.sub("", t).casefold() for t in (before, after))
+    if len(a) < 2 or len(b) < 2 or not a.isalpha() or not b.replace("-", "").isalpha():
+        return False
+    return _known(a) and _known(b) and not _known(a + b)
+
+
 def cell_text(words: list[Word], limit: float | None = None) -> str:
-    """The text of one table cell from its words; `limit` is the right edge text may reach."""
+    """The text of one table cell from its words; `limit` is the right edge text may reach.
+
+    A line that is one word reaching the edge (within a character of the next line's first
+    letter: that letter did not fit) may be a word too long for the cell, broken there by the
+    renderer ("Amendm" / "ent"): the next line then continues it without a space. Not when the
+    next line starts with a word that stands on its own ("to"), nor when both halves are words
+    and their join is none ("Epidemiological" / "security,"): a wrap between words that happened
+    to fill the line.
+    """
     if not words:
         return ""
     lines = group_lines(words, 0)
@@ -50,7 +84,8 @@ def cell_text(words: list[Word], limit: float | None = None) -> str:
             char = (first.x1 - first.x0) / max(1, len(first.text))
             single = len(line.words) == 1 and texts[i][-1:].isalnum()
             standalone = first.text.lower().strip(".,;:") in FUNCTION_WORDS
-            forced[i] = single and not standalone and limit - line.x1 < 1.5 * char
+            forced[i] = (single and not standalone and limit - line.x1 < 1.5 * char
+                         and not two_words(line.words[0].text, first.text))
     return join_cell_lines(texts, forced)
 
 
