@@ -111,7 +111,7 @@ def _drafts(con: duckdb.DuckDBPyConnection) -> list[Draft]:
     for symbol, deadline in con.execute(
         """
         SELECT symbol, arg_max(deadline_utc, seq) FROM decision_history JOIN live_readings(now()) USING (reading_id)
-        WHERE change = 'silence_extended' AND symbol IS NOT NULL GROUP BY symbol
+        WHERE change = 'silence_extended' AND symbol IS NOT NULL AND deadline_utc IS NOT NULL GROUP BY symbol
         """
     ).fetchall():
         if symbol in drafts:
@@ -127,6 +127,8 @@ def _open_statements(con: duckdb.DuckDBPyConnection) -> list[tuple[str, DomainEv
         FROM events e
         WHERE (e.event_type IN ('SilenceProcedureConcluded', 'SilenceBroken', 'SilenceProcedureExtended')
                AND e.payload->>'draft_symbol' IS NULL AND e.payload->>'resolves' IS NULL
+               OR e.event_type = 'SilenceProcedureExtended' AND e.payload->>'deadline_utc' IS NULL
+               AND e.payload->>'resolves' IS NULL
                OR e.event_type IN ('PlanItemTextReplaced', 'PlanItemOrganizersAdded', 'CorrectionStated'))
           AND e.payload->>'reading_id' IN (SELECT reading_id FROM live_readings(now()))
           AND e.event_id NOT IN (SELECT resolves FROM resolution_history)
@@ -259,6 +261,38 @@ def resolve_draft(event_id: str, statement, drafts: list[Draft], taken: dict[str
             update["valid_at"] = draft.deadline_utc  # adopted when the deadline passed, not at midnight before it
             update["adopted_on"] = deadline_day
     return [statement.model_copy(update=update)], None
+
+
+def at_the_same_hour(con: duckdb.DuckDBPyConnection, extensions: list) -> tuple[list, tuple | None]:
+    """"Extended until 6 March 2024, at the same hour": the new day at the time of day (in its zone) of the
+    deadline in force when the extension was circulated, as the record states it; the zone's rules for the
+    new day apply (18:00 Astana is 12:00 UTC on 28 February 2024 and 13:00 UTC on 6 March 2024)."""
+    done = []
+    for extension in extensions:
+        row = con.execute(
+            """
+            SELECT d.deadline_utc, e.payload->>'timezone' FROM decision_history d
+            JOIN live_readings(now()) USING (reading_id) JOIN events e ON e.event_id = d.event_id
+            WHERE d.symbol = ? AND d.change IN ('silence_opened', 'silence_extended') AND d.deadline_utc IS NOT NULL
+              AND d.valid_at <= ?
+            ORDER BY d.valid_at DESC, d.seq DESC LIMIT 1
+            """,
+            [extension.draft_symbol, extension.valid_at],
+        ).fetchone()
+        if row is None:
+            return [], ("timing_not_understood",
+                        f"extended until {extension.deadline_on.day} {extension.deadline_on:%B %Y} \"at the same hour\", "
+                        f"but the record holds no earlier deadline of {extension.draft_symbol} to take the hour from",
+                        [extension.draft_symbol])
+        previous_utc, zone = row
+        zone = zone or "Asia/Almaty"
+        previous = previous_utc.astimezone(ZoneInfo(zone))
+        local = datetime.combine(extension.deadline_on, previous.time(), ZoneInfo(zone))
+        evidence = [*extension.evidence,
+                    f"the deadline extended was {previous:%d %B %Y %H:%M} ({zone}): the same hour on the new day"]
+        done.append(extension.model_copy(update={"deadline_local": local, "deadline_utc": local.astimezone(UTC),
+                                                 "timezone": zone, "evidence": evidence}))
+    return done, None
 
 
 # --- plans: "in item 8, replace 'X' with 'Y'" -----------------------------------------------------------
@@ -472,7 +506,12 @@ def link(con: duckdb.DuckDBPyConnection) -> list[PendingEvent]:
     for event_id, statement in open_statements:
         stream = stream_for(statement.circular_sha256)
         if statement.event_type in DRAFT_STATEMENTS:
-            resolved, failure = resolve_draft(event_id, statement, drafts, taken)
+            if statement.draft_symbol is not None:  # an extension "at the same hour" that names its draft
+                resolved, failure = [statement.model_copy(update={"resolves": event_id})], None
+            else:
+                resolved, failure = resolve_draft(event_id, statement, drafts, taken)
+            if statement.event_type == "SilenceProcedureExtended" and statement.deadline_utc is None and resolved:
+                resolved, failure = at_the_same_hour(con, resolved)
         elif statement.event_type in ("PlanItemTextReplaced", "PlanItemOrganizersAdded"):
             resolve = resolve_text_replaced if statement.event_type == "PlanItemTextReplaced" else resolve_organizers_added
             one, failure = resolve(con, event_id, statement)
