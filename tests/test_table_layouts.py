@@ -225,3 +225,18 @@ def test_a_plan_whose_numbered_looking_table_gives_no_item_number_is_flagged():
     assert [(e.item_no, e.title) for e in items] == [(None, title) for title, _, _, _ in _PLAN_ROWS]
     flags = [e for e in events if e.event_type == "StatementNotRead" and "looks numbered" in e.detail]
     assert [(e.why, e.text) for e in flags] == [("row_not_understood", "Ref. code Activity Organizer(s) Timing")]
+
+
+# --- amounts with their currency (C17) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("printed", "amount"), [
+    ("US$ 1 146 506", 1_146_506), ("US$\u00a01\u00a0146\u00a0506", 1_146_506), ("$1,146,506", 1_146_506),
+    ("USD 1,146,506.00", 1_146_506), ("1,146,506 USD", 1_146_506), ("1 146 506 US dollars", 1_146_506),
+    ("1 146 506 долл. США", 1_146_506), ("1 146 506 АҚШ доллары", 1_146_506), ("2 000 000 тенге", 2_000_000),
+    ("€ 30,000", 30_000), ("USD", None), ("Total", None), ("US$ 1 146 506 and US$ 2", None),
+])
+def test_an_amount_printed_with_its_currency_is_the_figure(printed, amount):
+    from circulars.reading.vocabulary import parse_amount
+
+    assert parse_amount(printed) == amount
