@@ -11,7 +11,12 @@ number, title and timing is asserted.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import io
+import sys
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -60,20 +65,43 @@ Approves the {what} as contained in the Annex.
 """
 
 
-def _read(what: str, table: str, number: int = 9) -> list:
-    text = _NOTE.format(doc=1570 + number, number=number, what=what, What=what[0].upper() + what[1:],
+def _circular(what: str, table: str, number: int) -> str:
+    return _NOTE.format(doc=1570 + number, number=number, what=what, What=what[0].upper() + what[1:],
                         WHAT=what.upper(), table=table)
-    data = text.encode()
+
+
+def _read(what: str, table: str, number: int = 9, layout: str | None = None) -> list:
+    data = _circular(what, table, number).encode()
+    if layout:
+        data = _pdf(data.decode(), layout)
     reading = read_circular(data, file_name="layout.txt", sha256=hashlib.sha256(data).hexdigest(), reading_id="r")
     return reading.events
 
 
-def _budget(table: str) -> tuple[list[tuple], list[tuple]]:
-    events = _read("budget of the CICA Secretariat for 2025", table)
+def _budget(table: str, layout: str | None = None) -> tuple[list[tuple], list[tuple]]:
+    events = _read("budget of the CICA Secretariat for 2025", table, layout=layout)
     lines = [(e.line_no, e.section, e.title, e.amount_usd, e.line_kind)
              for e in events if e.event_type == "BudgetLineSet"]
     unread = [(e.why, e.text) for e in events if e.event_type == "StatementNotRead"]
     return lines, unread
+
+
+@cache
+def _renderer():
+    spec = importlib.util.spec_from_file_location("fixtures_render", Path(__file__).parent / "fixtures" / "render.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    module.register_fonts()
+    return module
+
+
+def _pdf(text: str, layout: str) -> bytes:
+    """The circular set by tests/fixtures/render.py (`a4serif`: ruled; `lettersans`: unruled)."""
+    render = _renderer()
+    out = io.BytesIO()
+    render.render(text, render.LAYOUTS[layout], out, title="layout")
+    return out.getvalue()
 
 
 # --- budgets (C7) -------------------------------------------------------------------------------
@@ -194,10 +222,10 @@ _PLAN_ROWS = [
 ]
 
 
-def _plan(first: str, numbers: list[str], timing_header: str = "Timing") -> list:
+def _plan(first: str, numbers: list[str], timing_header: str = "Timing", layout: str | None = None) -> list:
     table = f"{first}\tActivity\tOrganizer(s)\t{timing_header}\n" + "".join(
         f"{n}\t{title}\t{org}\t{timing}\n" for n, (title, org, timing, _) in zip(numbers, _PLAN_ROWS))
-    return _read("CICA Plan of Implementation of Confidence Building Measures for 2025", table, number=3)
+    return _read("CICA Plan of Implementation of Confidence Building Measures for 2025", table, number=3, layout=layout)
 
 
 @pytest.mark.parametrize("first", ["Item No.", "No. of item", "Sl. No.", "Serial", "S/N", "Sr. No.", "№ п/п",
@@ -240,3 +268,27 @@ def test_an_amount_printed_with_its_currency_is_the_figure(printed, amount):
     from circulars.reading.vocabulary import parse_amount
 
     assert parse_amount(printed) == amount
+
+
+# --- the same tables in PDF -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("layout", ["a4serif", "lettersans"])
+def test_a_budget_with_a_heading_column_reads_the_same_from_a_pdf(layout):
+    lines, unread = _budget(
+        "Heading\tDescription\tAppropriations (USD)\n"
+        "I\tStaff costs\t1 300 000.00\nII\tOfficial travel\t450 000.00\nIII\tGeneral operating expenses\t900 000.00\n"
+        "\tSubtotal, headings I–III\t2 650 000.00\nIV\tContingency\t50 000.00\n\tTOTAL APPROPRIATIONS\t2 700 000.00\n",
+        layout)
+    assert lines == [*_UN_LINES, (None, None, "Subtotal, headings I–III", 2_650_000, "total"),
+                     (4, "IV", "Contingency", 50_000, "expenditure"),
+                     (None, None, "TOTAL APPROPRIATIONS", 2_700_000, "grand_total")]
+    assert [u for u in unread if u[0] in ("row_not_understood", "amount_not_understood")] == []
+
+
+@pytest.mark.parametrize("layout", ["a4serif", "lettersans"])
+@pytest.mark.parametrize("first", ["No. of item", "Sl. No.", "Serial", "№ п/п"])
+def test_a_plan_with_an_unknown_number_header_reads_the_same_from_a_pdf(layout, first):
+    items = [e for e in _plan(first, ["1.", "2.", "3.", "4."], layout=layout) if e.event_type == "PlanItemScheduled"]
+    assert [(e.item_no, e.title, e.organizers, e.timing_text, e.starts_on) for e in items] == [
+        (k + 1, title, [org], timing, starts) for k, (title, org, timing, starts) in enumerate(_PLAN_ROWS)]
