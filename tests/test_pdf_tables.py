@@ -371,11 +371,15 @@ def _fill(word: str, slack: float) -> float:
     ("Rescheduled to the first half of April", _fill("Rescheduled", 0.9)),  # "to" stands on its own
     ("Семинар по безопасности информации", _fill("безопасности", 0.9)),
     ("CICA Seminar on Information Technology", 60.0),
+    ("Қазақстан Республикасы Сыртқы істер министрлігі", _fill("Республикасы", 0.9)),  # no Kazakh word list: capitals tell
+    ("Министерство иностранных дел Республики Казахстан", _fill("Республики", 0.9)),
     # a word too long for the cell, broken at its edge: no space where it was broken
     ("Amendment", 45.0),
     ("Rescheduled", 45.0),
     ("Postponed to November", 40.0),
     ("Организатор(ы)", 50.0),
+    ("Organization of the event", _fill("Organizati", 0.5)),  # broken before "on": a word standing alone too
+    ("Министерство иностранных дел", _fill("Министерст", 0.5)),  # broken before "во"
     ("Ұйымдастырушылар", 60.0),
     ("Counter-Terrorism Committee", 50.0),
     ("UNESCAP-UNESCWA", 40.0),

@@ -55,11 +55,23 @@ def _known(word: str) -> bool:
 
 def two_words(before: str, after: str) -> bool:
     """Are "Epidemiological" / "security," two words wrapped apart, not one word broken at the cell edge?
-    Yes when each half is a word of the language and the two run together are none."""
-    a, b = (_LETTERS.sub("", t).casefold() for t in (before, after))
+    Yes when the second starts a capitalised word after a lowercase letter (a broken word never
+    resumes in capitals: "Республикасы" / "Сыртқы", in any language), or when each half is a word
+    of the language (English, Russian) and the two run together are none."""
+    first, second = _LETTERS.sub("", before), _LETTERS.sub("", after)
+    if first[-1:].islower() and second[:1].isupper() and second[1:2].islower():
+        return True
+    a, b = first.casefold(), second.casefold()
     if len(a) < 2 or len(b) < 2 or not a.isalpha() or not b.replace("-", "").isalpha():
         return False
     return _known(a) and _known(b) and not _known(a + b)
+
+
+def one_word(before: str, after: str) -> bool:
+    """Is "Министерст" / "во" one word broken at the cell edge? Yes when the two run together are
+    a word of the language (English, Russian) and the first alone is none."""
+    a, b = (_LETTERS.sub("", t).casefold() for t in (before, after))
+    return a.isalpha() and b.isalpha() and _known(a + b) and not _known(a)
 
 
 def cell_text(words: list[Word], limit: float | None = None) -> str:
@@ -83,7 +95,8 @@ def cell_text(words: list[Word], limit: float | None = None) -> str:
             first = nxt.words[0]
             char = (first.x1 - first.x0) / max(1, len(first.text))
             single = len(line.words) == 1 and texts[i][-1:].isalnum()
-            standalone = first.text.lower().strip(".,;:") in FUNCTION_WORDS
+            standalone = (first.text.lower().strip(".,;:") in FUNCTION_WORDS
+                          and not one_word(line.words[0].text, first.text))  # "Министерст" / "во"
             forced[i] = (single and not standalone and limit - line.x1 < 1.5 * char
                          and not two_words(line.words[0].text, first.text))
     return join_cell_lines(texts, forced)
