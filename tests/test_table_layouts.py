@@ -292,3 +292,14 @@ def test_a_plan_with_an_unknown_number_header_reads_the_same_from_a_pdf(layout, 
     items = [e for e in _plan(first, ["1.", "2.", "3.", "4."], layout=layout) if e.event_type == "PlanItemScheduled"]
     assert [(e.item_no, e.title, e.organizers, e.timing_text, e.starts_on) for e in items] == [
         (k + 1, title, [org], timing, starts) for k, (title, org, timing, starts) in enumerate(_PLAN_ROWS)]
+
+
+def test_a_budget_column_of_rising_amounts_headed_as_amounts_stays_the_amounts():
+    """Amounts in thousands rise like item numbers; the header says what they are."""
+    lines, unread = _budget("Heading\tDescription\tBudget (thousands of USD)\n"
+                            "I\tStaff costs\t150\nII\tOfficial travel\t200\nIII\tGeneral operating expenses\t450\n"
+                            "\tTotal\t800\n")
+    assert lines == [(1, "I", "Staff costs", 150, "expenditure"), (2, "II", "Official travel", 200, "expenditure"),
+                     (3, "III", "General operating expenses", 450, "expenditure"),
+                     (None, None, "Total", 800, "grand_total")]
+    assert unread == []

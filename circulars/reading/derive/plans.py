@@ -81,7 +81,9 @@ def roles(table: Block, default: list[str]) -> dict[str, int]:
     width = max((len(row.cells) for row in rows), default=0)
     columns = [[cell(row, index) for row in rows] for index in range(width)]
     if "number" not in found:
-        numbered = next((k for k, values in enumerate(columns) if _increasing_numbers(values)), None)
+        numbered = next((k for k, values in enumerate(columns)  # not a column headed as amounts or dates
+                         if column_role(header[k] if k < len(header) else "") in (None, "title")
+                         and _increasing_numbers(values)), None)
         if numbered is not None:
             found = {"number": numbered, **_by_header(header, {numbered})}
     if "section" not in found:
