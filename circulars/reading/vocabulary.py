@@ -357,9 +357,13 @@ AMOUNT_RE = re.compile(r"^\(?-?\d{1,3}(?:[,\s\u00a0\u202f\u2009.']\d{3})*(?:[.,]
 _SPACES = "\u00a0\u202f\u2009 "
 
 
+_CURRENCY_AFFIX = re.compile(rf"^\s*{lexicon.data()['currency_affix']['all']}\s*|\s*{lexicon.data()['currency_affix']['all']}\s*\.?\s*$", re.I)
+
+
 def parse_amount(text: str) -> int | None:
-    """`1,629,598`, `1 629 598` (also with no-break spaces), `1.629.598`, `4759000` -> int; else None."""
-    cleaned = strip_markup(text).strip().replace("$", "").replace("USD", "").strip()
+    """`1,629,598`, `1 629 598` (also with no-break spaces), `1.629.598`, `4759000` -> int; else None.
+    A currency before or after it ("US$ 1 146 506", "1 146 506 долл. США") is not the figure's."""
+    cleaned = _CURRENCY_AFFIX.sub("", strip_markup(text).strip()).replace("$", "").replace("USD", "").strip()
     if not cleaned or not AMOUNT_RE.match(cleaned):
         return None
     negative = cleaned.startswith("(") or cleaned.startswith("-")
