@@ -31,7 +31,6 @@ HERE = FIXTURES / "other_hands"
 SEED = FIXTURES / "text" / "000_seed_DOC-1497.txt"
 
 KNOWN_MISSES = {
-    "p13_un_budget_corrigendum_pages_spaces": "two 'for ... read' pairs on one line, the Total's and the Grand total's (flagged)",
 }
 """Probes whose facts the reader does not all read yet, with the cause. Each is still held to the
 promise of not being silent (`test_what_is_not_read_is_flagged`)."""
