@@ -47,6 +47,9 @@ def test_quick_benchmark_reports_all_seven_figures(tmp_path):
     assert results["rebuild"]["events"] == 10_000
     assert all(results["rebuild"]["rows"][t] > 0 for t in ("circulars", "documents", "decisions", "plan_items",
                                                           "budget_lines")), results["rebuild"]["rows"]
+    rebuilt = results["rebuild"]["parts"]  # figure 5 statement by statement
+    assert {"history: plan_history", "current: decisions", "change feed: entity_states, plan_item"} <= set(rebuilt)
+    assert sum(rebuilt.values()) == pytest.approx(results["rebuild"]["seconds"], rel=0.1)
     assert results["sensor_tick"]["skipped"] is True
     figures = json.loads((tmp_path / "work" / "figures-quick.json").read_text())
     assert {row["number"] for row in figures} == {"1", "2", "3", "4", "5", "6", "7"}
