@@ -60,22 +60,23 @@ def _circulars_metadata(con, sha256s: list[str], store: ContentStore) -> dict[st
         FROM mine GROUP BY circular_sha256
         """
     ).fetchall()
+    # Recorded after the projection: what is still open for each circular, as `unread_statements` and
+    # `review_items` hold it (settled statements and items left out).
+    present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     unread: dict[str, list[str]] = {}
-    for sha, why, text in con.execute(
-        """
-        WITH latest AS (
-            SELECT circular_sha256, arg_max(payload->>'reading_id', seq) AS reading_id FROM events
-            WHERE event_type IN ('CircularIdentified', 'CircularQuarantined')
-              AND circular_sha256 IN (SELECT sha FROM _touched) GROUP BY 1)
-        SELECT e.circular_sha256, e.payload->>'why', e.payload->>'text' FROM events e JOIN latest l
-          ON l.circular_sha256 = e.circular_sha256 AND e.payload->>'reading_id' = l.reading_id
-        WHERE e.event_type = 'StatementNotRead'
-          AND (e.payload->>'about_event_id' IS NULL OR e.payload->>'about_event_id' NOT IN
-               (SELECT payload->>'resolves' FROM events WHERE payload->>'resolves' IS NOT NULL))
-        ORDER BY e.seq
-        """
-    ).fetchall():
-        unread.setdefault(sha, []).append(f"{why}: {text[:120]}")
+    if "unread_statements" in present:
+        for sha, why, text in con.execute(
+            """SELECT circular_sha256, why, text FROM unread_statements
+               WHERE settled_how IS NULL AND circular_sha256 IN (SELECT sha FROM _touched) ORDER BY page, text"""
+        ).fetchall():
+            unread.setdefault(sha, []).append(f"{why}: {text[:120]}")
+    review: dict[str, list[str]] = {}
+    if "review_items" in present:
+        for sha, item_id, kind, text in con.execute(
+            """SELECT circular_sha256, id, kind, text FROM review_items
+               WHERE circular_sha256 IN (SELECT sha FROM _touched) ORDER BY since, id"""
+        ).fetchall():
+            review.setdefault(sha, []).append(f"`{item_id}` {kind}: {text[:120]}")
     con.execute("DROP TABLE _touched")
     metadata = {}
     for sha256, first_name, names, size, media_type, reading_type, reading, count, received_at in rows:
@@ -90,6 +91,8 @@ def _circulars_metadata(con, sha256s: list[str], store: ContentStore) -> dict[st
             "log_events": count,
             "statements_not_read": len(unread.get(sha256, [])),
             "not_read": MetadataValue.md("\n".join(f"- {line}" for line in unread.get(sha256, [])[:20]) or "none"),
+            "open_review_items": len(review.get(sha256, [])),
+            "review": MetadataValue.md("\n".join(f"- {line}" for line in review.get(sha256, [])[:20]) or "none"),
             "status": "quarantined" if quarantined else ("parsed" if reading_type else "received"),
             "quarantine_reason": f"{payload.get('reason_code')}: {payload.get('reason')}" if quarantined else "",
             "received": astana_utc(received_at),

@@ -21,7 +21,7 @@ import duckdb
 
 from circulars import changes, eventlog
 
-PROJECTION_VERSION = 3
+PROJECTION_VERSION = 5
 """Bump when a history table's columns change: projections are then dropped and rebuilt from seq 0."""
 
 HISTORY_TABLES = """
@@ -84,7 +84,7 @@ CREATE TABLE IF NOT EXISTS correction_history (
     symbol VARCHAR, field VARCHAR, value VARCHAR, starts_on DATE, ends_on DATE, timing_precision VARCHAR,
     review_item_id VARCHAR, item_id VARCHAR, reverted_event_id VARCHAR, kind VARCHAR, text VARCHAR,
     "by" VARCHAR, reason VARCHAR, circular_sha256 VARCHAR, page INTEGER, seq BIGINT, valid_at TIMESTAMPTZ,
-    recorded_at TIMESTAMPTZ, event_id VARCHAR);
+    recorded_at TIMESTAMPTZ, event_id VARCHAR, replaced VARCHAR);
 
 CREATE TABLE IF NOT EXISTS resolution_history (
     reading_id VARCHAR, resolves VARCHAR, event_type VARCHAR, evidence VARCHAR[], seq BIGINT, event_id VARCHAR);
@@ -163,7 +163,9 @@ HISTORY_INSERTS = {
     "budget_history": f"""
         INSERT INTO budget_history
         SELECT e.payload->>'reading_id',
-               CASE e.event_type WHEN 'BudgetApproved' THEN 'approved' WHEN 'BudgetLineCorrected' THEN 'corrected'
+               CASE e.event_type WHEN 'BudgetApproved' THEN 'approved'
+                    WHEN 'BudgetLineCorrected' THEN CASE WHEN CAST(e.payload->>'amends' AS BOOLEAN) THEN 'amended'
+                                                         ELSE 'corrected' END
                     ELSE 'line' END,
                e.payload->>'budget_symbol', CAST(e.payload->>'budget_year' AS INTEGER), e.payload->>'supersedes',
                CAST(e.payload->>'line_no' AS INTEGER), CAST(e.payload->>'position' AS INTEGER), e.payload->>'section',
@@ -184,7 +186,7 @@ HISTORY_INSERTS = {
                e.payload->>'symbol', e.payload->>'field', e.payload->>'value', CAST(e.payload->>'starts_on' AS DATE),
                CAST(e.payload->>'ends_on' AS DATE), e.payload->>'timing_precision', e.payload->>'review_item_id',
                e.payload->>'item_id', e.payload->>'reverted_event_id', e.payload->>'kind', e.payload->>'text',
-               e.payload->>'by', e.payload->>'reason', {_P}
+               e.payload->>'by', e.payload->>'reason', {_P}, e.payload->>'replaced'
         FROM events e WHERE e.seq > $after AND e.event_type IN ('FactCorrected', 'ReviewItemDismissed', 'CorrectionReverted')""",
     "resolution_history": f"""
         INSERT INTO resolution_history
@@ -224,7 +226,7 @@ CREATE OR REPLACE MACRO decisions_read_as_of("at", known_at := NULL) AS TABLE
     -- An extension moves the deadline from the day it was circulated (the latest extension wins).
     extended AS (
         SELECT * FROM (SELECT h.*, row_number() OVER (PARTITION BY symbol ORDER BY valid_at DESC, seq DESC) AS rn
-                       FROM h WHERE change = 'silence_extended' AND symbol IS NOT NULL) WHERE rn = 1),
+                       FROM h WHERE change = 'silence_extended' AND symbol IS NOT NULL AND deadline_utc IS NOT NULL) WHERE rn = 1),
     superseded AS (
         SELECT * FROM (SELECT h.*, row_number() OVER (PARTITION BY symbol ORDER BY valid_at DESC, seq DESC) AS rn
                        FROM h WHERE change = 'superseded' AND symbol IS NOT NULL) WHERE rn = 1),
@@ -265,6 +267,8 @@ CREATE OR REPLACE MACRO decisions_read_as_of("at", known_at := NULL) AS TABLE
            m.silence_deadline,
            CASE
                WHEN m.under_silence AND b.seq IS NOT NULL THEN NULL
+               -- withdrawn before its deadline, a draft was never adopted
+               WHEN m.under_silence AND c.seq IS NULL AND s.how = 'withdrawn' AND s.valid_at < m.silence_deadline THEN NULL
                WHEN m.under_silence AND c.seq IS NOT NULL THEN coalesce(c.adopted_on, CAST(timezone('Asia/Almaty', m.silence_deadline) AS DATE))
                WHEN m.under_silence AND m.silence_deadline <= CAST("at" AS TIMESTAMPTZ) THEN CAST(timezone('Asia/Almaty', m.silence_deadline) AS DATE)
                WHEN m.under_silence THEN NULL
@@ -375,10 +379,11 @@ CREATE OR REPLACE MACRO budget_lines_read_as_of("at", known_at := NULL) AS TABLE
                               row_number() OVER (PARTITION BY budget_year ORDER BY valid_at DESC, seq DESC) AS rn
                        FROM h WHERE change = 'approved') WHERE rn = 1
     ),
-    -- A corrigendum corrects a line of the budget it names, from that budget's own date.
+    -- A corrigendum corrects a line of the budget it names, from that budget's own date; an amendment
+    -- changes it from the amending decision's date.
     corrections AS (
         SELECT * FROM (SELECT h.*, row_number() OVER (PARTITION BY budget_symbol, position ORDER BY valid_at DESC, seq DESC) AS rn
-                       FROM h WHERE change = 'corrected') WHERE rn = 1
+                       FROM h WHERE change IN ('corrected', 'amended')) WHERE rn = 1
     )
     SELECT l.budget_year, l.line_no, l.section, l.title, coalesce(c.amount_usd, l.amount_usd) AS amount_usd, l.line_kind,
            l.budget_symbol, coalesce(c.circular_sha256, l.circular_sha256) AS circular_sha256,
@@ -631,6 +636,39 @@ CURRENT_TABLES = {
                    'read it by hand and record its facts as corrections, or dismiss it (circulars dismiss '
                    || 'rv-' || substr(sha256('quarantined|' || sha256), 1, 12) || ' --reason ...)', received_at
             FROM circulars WHERE status = 'quarantined'
+            UNION ALL
+            -- A correction stands over the readings; a later reading that says something else again (neither what
+            -- the person wrote nor what the reading said when they wrote it) is put to a person.
+            SELECT 'rv-' || substr(sha256('disputed|' || c.event_id || '|' || m.value), 1, 12), 'correction_disputed',
+                   m.circular_sha256, m.page, m.symbol,
+                   m.what || ': the reading now says "' || m.value || '"; the correction (by ' || coalesce(c."by", '?')
+                   || ': ' || coalesce(c.reason, '') || ') says "' || c.value || '", over "' || c.replaced || '"',
+                   'correction_disputed', 'the correction stands until a person decides', CAST([] AS VARCHAR[]),
+                   'keep the correction (circulars dismiss ' || 'rv-' || substr(sha256('disputed|' || c.event_id || '|' || m.value), 1, 12)
+                   || ' --reason ...), or take the reading (circulars revert ' || c.event_id || ' --reason ...)', c.recorded_at
+            FROM live_corrections(now()) c
+            JOIN (
+                SELECT 'plan_item' AS entity, plan_year AS y, CAST(item_no AS VARCHAR) AS k, f.field,
+                       CASE f.field WHEN 'timing' THEN timing_text WHEN 'title' THEN title ELSE status END AS value,
+                       circular_sha256, page, plan_symbol AS symbol, 'plan ' || plan_year || ' item ' || item_no AS what
+                FROM plan_items_read_as_of(CAST($now AS TIMESTAMPTZ)), (SELECT unnest(['timing', 'title', 'status']) AS field) f
+                UNION ALL
+                SELECT 'budget_line', budget_year, CASE WHEN line_kind = 'expenditure' THEN CAST(line_no AS VARCHAR) ELSE line_kind END,
+                       'amount_usd', CAST(amount_usd AS VARCHAR), circular_sha256, page, budget_symbol,
+                       'budget ' || budget_year || ' ' || coalesce('line ' || line_no, line_kind)
+                FROM budget_lines_read_as_of(CAST($now AS TIMESTAMPTZ))
+                UNION ALL
+                SELECT 'decision', NULL, symbol, f.field, CASE f.field WHEN 'status' THEN status ELSE adopted_symbol END,
+                       circular_sha256, page, symbol, 'decision ' || symbol
+                FROM decisions_read_as_of(CAST($now AS TIMESTAMPTZ)), (SELECT unnest(['status', 'adopted_symbol']) AS field) f
+                WHERE symbol IS NOT NULL
+            ) m ON m.entity = c.entity AND m.field = c.field
+                AND m.k = coalesce(CAST(c.item_no AS VARCHAR), c.line, c.symbol)
+                AND m.y IS NOT DISTINCT FROM coalesce(c.plan_year, c.budget_year)
+            WHERE c.event_type = 'FactCorrected' AND c.replaced IS NOT NULL
+              AND m.value IS DISTINCT FROM c.value AND m.value IS DISTINCT FROM c.replaced
+              -- the clock passing a deadline is no new reading
+              AND NOT (c.replaced = 'pending_silence' AND m.value = 'presumed_adopted')
         )
         SELECT i.*, c.symbol AS circular_symbol, c.file_names[1] AS file_name
         FROM items i LEFT JOIN circulars c ON c.sha256 = i.circular_sha256
