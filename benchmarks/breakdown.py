@@ -514,7 +514,17 @@ def report_section(results: dict) -> str:
                 else:
                     ratios.append("")
             lines.append(f"| ratio to the floor, into {label} (target ≤ {FLOOR_TARGET}×) | " + " | ".join(ratios) + " |")
+            cpu = [f"{cpu_ratio:.2f}×" if (cpu_ratio := _cpu_ratio(samples.get((case, size)), floors.get(case))) else ""
+                   for case in floor_whole]
+            lines.append("| the same in CPU seconds (steadier on a loaded machine) | " + " | ".join(cpu) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _cpu_ratio(samples: list[dict] | None, floors: list[dict] | None) -> float | None:
+    """Median CPU seconds of the project's processes (with their reading workers) over the floor's."""
+    done = [r["cpu_seconds"] for r in samples or [] if _ok(r)]
+    floor = [r["cpu_seconds"] for r in floors or [] if _ok(r)]
+    return statistics.median(done) / statistics.median(floor) if done and floor else None
 
 
 def floor_ratios(results: dict) -> dict[str, dict[str, float]]:

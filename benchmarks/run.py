@@ -4,6 +4,7 @@ and what adding one circular costs, part by part, against the stack's own floor 
     make setup                                           # the venv, with compiled bytecode (checked before measuring)
     .venv/bin/python benchmarks/run.py --quick           # CI: 30 circulars, 10 000 events, a 100-circular archive
     .venv/bin/python benchmarks/run.py                   # full: 1 000 circulars, 1 000 000 events, archives 1 000 / 10 000
+    .venv/bin/python benchmarks/run.py --stages add_one,idle --archives 1000 --repeats 3   # some stages again, smaller
 
 Every measurement runs in a fresh Python process (so imports, caches and memory are
 its own). Peak memory is reported twice: of the largest single process (the child's
@@ -33,6 +34,7 @@ appended; quick mode prints, or writes to `--output`.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -452,8 +454,13 @@ def new_circular(workdir: Path) -> Path:
 
 
 def archive_home(workdir: Path, size: int, plan: Plan, log: Path, batches: list[dict]) -> Path:
-    """A home holding `size` text circulars, ingested through the pipeline in batches (cached)."""
-    folder = workdir / f"archive-{size}-s{plan.seed}-v{CORPUS_VERSION}"
+    """A home holding `size` text circulars, ingested through the pipeline in batches (cached).
+
+    Keyed by the projections' version too: a run over an archive whose projections are of an older
+    version rebuilds them all first, and that one-off cost is not what adding a circular costs."""
+    from circulars.projections import PROJECTION_VERSION
+
+    folder = workdir / f"archive-{size}-s{plan.seed}-v{CORPUS_VERSION}-p{PROJECTION_VERSION}"
     if _complete(folder):
         return folder
     shutil.rmtree(folder, ignore_errors=True)
@@ -535,8 +542,12 @@ def machine() -> dict:
         uv_version = "uv not found"
     return {"nproc": os.cpu_count(), "memory_bytes": memory, "cpu": model, "python": platform.python_version(),
             "duckdb": duckdb.__version__, "dagster": dagster.__version__, "platform": platform.platform(),
-            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "load_at_start": os.getloadavg(),
+            "date": machine_date(), "load_at_start": os.getloadavg(),
             "uv": uv_version, "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", "")}
+
+
+def machine_date() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 STAGES = ("floor", "ingest1", "ingest2", "rebuild", "add_one", "idle")  # idle runs in the first archive
@@ -548,7 +559,13 @@ def run(plan: Plan, workdir: Path, stages: tuple[str, ...] = STAGES) -> dict:
     saved = workdir / f"results-{plan.mode}.json"
     results: dict = json.loads(saved.read_text()) if saved.exists() else {}
     results["plan"] = plan.__dict__ | {"archives": list(plan.archives)}
+    earlier = results.get("machine")
     results["machine"] = machine()
+    if earlier and set(stages) != set(STAGES):
+        # A run resumed for some stages: the others were measured earlier, under another load; say so.
+        results["machine"]["date"], results["machine"]["load_at_start"] = earlier["date"], earlier.get("load_at_start")
+        kept = [r for r in results.get("resumed", []) if set(r["stages"]) - set(stages)]  # not all measured again now
+        results["resumed"] = kept + [{"stages": list(stages), "date": machine_date(), "load_at_start": os.getloadavg()}]
 
     def save() -> None:
         results["machine"]["load_at_end"] = os.getloadavg()
@@ -810,6 +827,8 @@ def report(results: dict, notes: str = "") -> str:
         f"{m.get('PYTHONDONTWRITEBYTECODE') or 'unset'} here (every child runs with it set to 1), {m.get('uv', 'uv ?')}; "
         "every figure but the breakdown's source case reads the bytecode `make setup` compiled. The machine is shared "
         "with other work: timings are noisy (the load is given).",
+        *[f"Stages {', '.join(r['stages'])} re-measured from {r['date']} (load average at their start: "
+          f"{load(r.get('load_at_start'))}); the others are from the first date." for r in results.get("resumed", [])],
         "",
         f"Corpus (`benchmarks/corpus.py`, seed {plan['seed']}): {corpus.get('files', '?')} files — "
         f"{corpus.get('pdfs', '?')} PDFs (two layouts), {corpus.get('texts', '?')} texts, {corpus.get('bad', '?')} bad files "
@@ -882,12 +901,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report-only", action="store_true", help="rewrite the report from the saved results")
     parser.add_argument("--notes", type=Path, default=None,
                         help="a Markdown file appended to the report (full mode: benchmarks/notes.md)")
+    parser.add_argument("--archives", default=None,
+                        help="comma-separated archive sizes instead of the mode's (e.g. 1000: no 10,000 archive to build)")
+    parser.add_argument("--repeats", type=int, default=None, help="samples of each breakdown measurement per case")
     parser.add_argument("--child", nargs=3, metavar=("NAME", "ARGS", "OUT"), help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     if arguments.child:
         _child_main(*arguments.child)
         return 0
     plan = QUICK if arguments.quick else FULL
+    if arguments.archives is not None:
+        plan = dataclasses.replace(plan, archives=tuple(int(n) for n in arguments.archives.split(",") if n.strip()))
+    if arguments.repeats is not None:
+        plan = dataclasses.replace(plan, repeats=arguments.repeats)
     workdir = arguments.workdir or DEFAULT_WORKDIR / plan.mode
     if arguments.report_only:
         results = json.loads((workdir / f"results-{plan.mode}.json").read_text())

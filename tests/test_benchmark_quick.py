@@ -85,6 +85,7 @@ def test_quick_benchmark_reports_all_seven_figures(tmp_path):
     assert "## What one circular costs" in text and "Against the stack floor" in text
     assert re.search(r"ratio to the floor, into an empty home \(target ≤ 1.6×\) \| \*\*\d+\.\d\d×\*\* \((met|missed)\)", text)
     assert any("against the stack floor" in row["what"] for row in figures)
+    assert re.search(r"\| the same in CPU seconds \(steadier on a loaded machine\) \| \d+\.\d\d× \| \d+\.\d\d× \|", text)
 
 
 def test_synthetic_log_is_exactly_what_eventlog_append_writes(tmp_path):
