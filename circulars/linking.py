@@ -129,7 +129,9 @@ def _open_statements(con: duckdb.DuckDBPyConnection) -> list[tuple[str, DomainEv
                AND e.payload->>'draft_symbol' IS NULL AND e.payload->>'resolves' IS NULL
                OR e.event_type = 'SilenceProcedureExtended' AND e.payload->>'deadline_utc' IS NULL
                AND e.payload->>'resolves' IS NULL
-               OR e.event_type IN ('PlanItemTextReplaced', 'PlanItemOrganizersAdded', 'CorrectionStated'))
+               OR e.event_type IN ('PlanItemTextReplaced', 'PlanItemOrganizersAdded', 'CorrectionStated')
+               OR e.event_type IN ('PlanItemRescheduled', 'PlanItemCancelled', 'PlanItemAmended')
+               AND e.payload->>'named_title' IS NOT NULL AND e.payload->>'resolves' IS NULL)
           AND e.payload->>'reading_id' IN (SELECT reading_id FROM live_readings(now()))
           AND e.event_id NOT IN (SELECT resolves FROM resolution_history)
         ORDER BY e.seq
@@ -358,6 +360,32 @@ def resolve_text_replaced(con, event_id: str, statement):
                         name, new_value), None
 
 
+def resolve_named_item(con, event_id: str, statement):
+    """A change naming its item by number and title ("item 12 (CICA Seminar on ...)") applies when the number's
+    item bears that title (or, written in another script, cannot be compared); when another item's title fits
+    the printed one better, the two disagree and a person decides which was meant."""
+    at = statement.valid_at
+    row = _item_fields(con, statement.plan_year, statement.item_no, at)
+    if row is None:
+        return None, ("no_target", f"the plan for {statement.plan_year} has no item {statement.item_no} "
+                      f"(\"{statement.named_title}\")", [])
+    own = subject_similarity(statement.named_title, row[0])
+    others = con.execute(
+        "SELECT item_no, title FROM plan_items_read_as_of(?) WHERE plan_year = ? AND item_no <> ? ORDER BY item_no",
+        [at, statement.plan_year, statement.item_no],
+    ).fetchall()
+    scored = [(subject_similarity(statement.named_title, title) or 0.0, item_no, title) for item_no, title in others]
+    best = max(scored, default=(0.0, None, None))
+    if own is not None and best[1] is not None and best[0] > own:
+        return None, ("several_candidates",
+                      f"item {statement.item_no} of the {statement.plan_year} plan is \"{row[0]}\", but the title printed "
+                      f"beside the number, \"{statement.named_title}\", is item {best[1]}'s (\"{best[2]}\"); "
+                      "nothing was changed", [f"item {statement.item_no}", f"item {best[1]}"])
+    evidence = [f"item {statement.item_no} of the {statement.plan_year} plan is \"{row[0]}\"" + (
+        "" if own is not None else " (the title printed is in another script)")]
+    return statement.model_copy(update={"resolves": event_id, "evidence": evidence}), None
+
+
 def resolve_organizers_added(con, event_id: str, statement):
     row = _item_fields(con, statement.plan_year, statement.item_no, statement.valid_at)
     if row is None:
@@ -512,6 +540,9 @@ def link(con: duckdb.DuckDBPyConnection) -> list[PendingEvent]:
                 resolved, failure = resolve_draft(event_id, statement, drafts, taken)
             if statement.event_type == "SilenceProcedureExtended" and statement.deadline_utc is None and resolved:
                 resolved, failure = at_the_same_hour(con, resolved)
+        elif statement.event_type in ("PlanItemRescheduled", "PlanItemCancelled", "PlanItemAmended"):
+            one, failure = resolve_named_item(con, event_id, statement)
+            resolved = [one] if one is not None else []
         elif statement.event_type in ("PlanItemTextReplaced", "PlanItemOrganizersAdded"):
             resolve = resolve_text_replaced if statement.event_type == "PlanItemTextReplaced" else resolve_organizers_added
             one, failure = resolve(con, event_id, statement)

@@ -21,7 +21,7 @@ import duckdb
 
 from circulars import changes, eventlog
 
-PROJECTION_VERSION = 5
+PROJECTION_VERSION = 6
 """Bump when a history table's columns change: projections are then dropped and rebuilt from seq 0."""
 
 HISTORY_TABLES = """
@@ -159,7 +159,9 @@ HISTORY_INSERTS = {
                e.payload->>'text', coalesce({_STRS.format('evidence')}, []), {_P}
         FROM events e WHERE e.seq > $after AND e.event_type IN
             ('PlanAdopted', 'PlanItemScheduled', 'PlanItemAdded', 'PlanItemRescheduled', 'PlanItemCancelled',
-             'PlanItemAmended')""",
+             'PlanItemAmended')
+          -- a change naming its item by number and title applies once the linker found the two agree
+          AND (e.payload->>'named_title' IS NULL OR e.payload->>'resolves' IS NOT NULL)""",
     "budget_history": f"""
         INSERT INTO budget_history
         SELECT e.payload->>'reading_id',
