@@ -30,8 +30,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 HERE = FIXTURES / "other_hands"
 SEED = FIXTURES / "text" / "000_seed_DOC-1497.txt"
 
-KNOWN_MISSES = {
-}
+KNOWN_MISSES: dict[str, str] = {}
 """Probes whose facts the reader does not all read yet, with the cause. Each is still held to the
 promise of not being silent (`test_what_is_not_read_is_flagged`)."""
 
