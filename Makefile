@@ -18,6 +18,7 @@ example: setup
 	.venv/bin/circulars sql "SELECT line_no, section, title, amount_usd, line_kind FROM budget_lines WHERE budget_year = 2024 ORDER BY position"
 
 test: setup
+	.venv/bin/ruff check .
 	.venv/bin/pytest -q
 
 # The UI on http://127.0.0.1:3000, over the same Dagster instance the CLI records its runs in.

@@ -11,7 +11,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -65,7 +65,7 @@ class UserError(Exception):
     """A mistake of the caller's (bad path, bad query): reported in one line, no traceback."""
 
 
-def _home(home: Optional[Path]) -> Home:
+def _home(home: Path | None) -> Home:
     try:
         return resolve_home(home).ensure()
     except ValueError as error:  # a misconfigured CIRCULARS_DAGSTER_PG: one line, no traceback
@@ -381,10 +381,10 @@ def _checks_owed(home: Home) -> list:
 
 @app.command()
 def ingest(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders to copy into the inbox first")] = None,
-    home: Annotated[Optional[Path], typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
-    now: Annotated[Optional[str], typer.Option(help="Evaluate deadlines as of this ISO instant (default: now)")] = None,
-    workers: Annotated[Optional[int], typer.Option(help="Reading processes (default: CPU count)")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to copy into the inbox first")] = None,
+    home: Annotated[Path | None, typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
+    now: Annotated[str | None, typer.Option(help="Evaluate deadlines as of this ISO instant (default: now)")] = None,
+    workers: Annotated[int | None, typer.Option(help="Reading processes (default: CPU count)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing unless something failed")] = False,
 ) -> None:
@@ -458,7 +458,7 @@ def _jsonable(value):
 def sql(
     query: Annotated[str, typer.Argument(help="A read-only SQL query, e.g. \"SELECT * FROM plan_items\"")],
     format: Annotated[str, typer.Option("--format", "-f", help="table | csv | json")] = "table",
-    home: Annotated[Optional[Path], typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
+    home: Annotated[Path | None, typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
 ) -> None:
     """Run a read-only query against the DuckDB file (waits, saying so, while an ingestion writes)."""
     import duckdb
@@ -502,7 +502,7 @@ def sql(
 
 @app.command()
 def verify(
-    home: Annotated[Optional[Path], typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
+    home: Annotated[Path | None, typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
 ) -> None:
     """Walk the event log's hash chain and re-hash every stored file; non-zero exit on any tampering or loss."""
     from circulars import integrity
@@ -529,7 +529,7 @@ def verify(
 def export(
     target: Annotated[Path, typer.Argument(help="Folder to write one file per table into (created if missing)")],
     format: Annotated[str, typer.Option("--format", "-f", help="parquet | csv (lists become JSON text in CSV)")] = "parquet",
-    home: Annotated[Optional[Path], typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
+    home: Annotated[Path | None, typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
 ) -> None:
     """Write every table (log, current state, history, quality results) to Parquet or CSV files, one per table."""
     from circulars.exports import export_tables
@@ -548,10 +548,10 @@ def export(
 
 @app.command()
 def calendar(
-    year: Annotated[Optional[int], typer.Argument(help="Plan year, e.g. 2024 (default: every plan)")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the .ics file here (default: standard output)")] = None,
+    year: Annotated[int | None, typer.Argument(help="Plan year, e.g. 2024 (default: every plan)")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the .ics file here (default: standard output)")] = None,
     deadlines: Annotated[bool, typer.Option("--deadlines", help="Add each silence-procedure deadline at its exact time (Asia/Almaty), with an alarm a day before")] = False,
-    home: Annotated[Optional[Path], typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
+    home: Annotated[Path | None, typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
 ) -> None:
     """The plan of events as an iCalendar (.ics) file: one all-day event per dated item, never invented dates."""
     from circulars.calendar_export import NoPlan, calendar_for

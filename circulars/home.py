@@ -134,7 +134,7 @@ class Home:
     def dagster_home(self) -> Path:
         return Path(os.environ.get("DAGSTER_HOME") or self.root / "dagster")
 
-    def ensure(self) -> "Home":
+    def ensure(self) -> Home:
         """Create the folders (and the Dagster instance configuration: telemetry off, queued runs) if missing."""
         for folder in (self.inbox, self.store, self.arrivals, self.readings):
             folder.mkdir(parents=True, exist_ok=True)

@@ -717,7 +717,7 @@ def project(con: duckdb.DuckDBPyConnection, now: datetime, *, run_id: str | None
         # everything after it, even when the history tables were brought up to date earlier in the run
         # (the linker projects history before it resolves references).
         before = min(row[0], last) if row else 0
-        projected = _project_history(con)
+        _project_history(con)
         if run_id is not None:
             con.execute("INSERT INTO projection_runs VALUES (?, ?, ?, ?, now())", [run_id, before, last, now])
         counts = {table: _rebuild(con, table, now) for table in CURRENT_TABLES}

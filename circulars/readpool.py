@@ -72,7 +72,7 @@ class ReadOutcome:
         return json.dumps(asdict(self), ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, text: str) -> "ReadOutcome":
+    def from_json(cls, text: str) -> ReadOutcome:
         return cls(**json.loads(text))
 
 

@@ -12,7 +12,7 @@ is not (old payloads in the log must stay readable forever).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
@@ -515,36 +515,7 @@ class CorrectionReverted(_PersonEvent):
 
 
 DomainEvent = Annotated[
-    Union[
-        CircularReceived,
-        CircularFileNameRecorded,
-        CircularIdentified,
-        CircularQuarantined,
-        DocumentIdentified,
-        DocumentLinked,
-        DecisionRecorded,
-        SilenceProcedureOpened,
-        SilenceProcedureConcluded,
-        SilenceBroken,
-        SilenceProcedureExtended,
-        DecisionSuperseded,
-        PlanAdopted,
-        PlanItemScheduled,
-        PlanItemRescheduled,
-        PlanItemCancelled,
-        PlanItemAdded,
-        PlanItemAmended,
-        PlanItemOrganizersAdded,
-        PlanItemTextReplaced,
-        BudgetApproved,
-        BudgetLineSet,
-        CorrectionStated,
-        BudgetLineCorrected,
-        StatementNotRead,
-        FactCorrected,
-        ReviewItemDismissed,
-        CorrectionReverted,
-    ],
+    CircularReceived | CircularFileNameRecorded | CircularIdentified | CircularQuarantined | DocumentIdentified | DocumentLinked | DecisionRecorded | SilenceProcedureOpened | SilenceProcedureConcluded | SilenceBroken | SilenceProcedureExtended | DecisionSuperseded | PlanAdopted | PlanItemScheduled | PlanItemRescheduled | PlanItemCancelled | PlanItemAdded | PlanItemAmended | PlanItemOrganizersAdded | PlanItemTextReplaced | BudgetApproved | BudgetLineSet | CorrectionStated | BudgetLineCorrected | StatementNotRead | FactCorrected | ReviewItemDismissed | CorrectionReverted,
     Field(discriminator="event_type"),
 ]
 

@@ -8,7 +8,15 @@ once no ingestion run is queued or running, one run is requested to finish what 
 
 import json
 
-from dagster import DagsterRunStatus, DefaultSensorStatus, RunRequest, RunsFilter, SensorEvaluationContext, SkipReason, sensor
+from dagster import (
+    DagsterRunStatus,
+    DefaultSensorStatus,
+    RunRequest,
+    RunsFilter,
+    SensorEvaluationContext,
+    SkipReason,
+    sensor,
+)
 
 from circulars import intake, quality, readpool, runs
 from circulars.db import DatabaseBusy, connect

@@ -272,8 +272,8 @@ def test_killed_ingestion_completes_exactly_once_on_the_next_run(tmp_path, drive
     if crash_at == "store_before_rename":
         assert not store.all_sha256s()
         assert len(list(home.store.glob("*/.*.tmp"))) == 1  # the temporary the rename never published
-    if crash_at in ("store_before_rename", "after_store", "after_journal", "during_read", "before_commit"):
-        if home.database.exists():
+    if crash_at in ("store_before_rename", "after_store", "after_journal", "during_read", "before_commit") \
+            and home.database.exists():
             with connect(home.database, read_only=True) as con:
                 tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
                 assert "events" not in tables or con.execute("SELECT count(*) FROM events").fetchone()[0] == 0

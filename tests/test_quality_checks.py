@@ -8,7 +8,7 @@ import pytest
 
 from circulars.cli import copy_into_inbox, run_ingestion, summarise
 from circulars.home import resolve_home
-from tests.conftest import query_rows, SEED_TEXT, TEXTS
+from tests.conftest import SEED_TEXT, TEXTS, query_rows
 
 FAULTY = ["900_faulty_budget_total.txt", "901_faulty_plan_duplicate_item.txt", "902_faulty_unknown_action.txt"]
 

@@ -7,15 +7,13 @@ results are asserted with real values of the seed and the faulty fixtures.
 
 from __future__ import annotations
 
-import os
 import shutil
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from typer.testing import CliRunner
 
 from circulars.cli import UserError, app, copy_into_inbox, run_ingestion
-from circulars.db import connect
 from circulars.home import resolve_home
 from tests.conftest import TEXTS, query_rows
 

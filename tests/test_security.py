@@ -212,9 +212,9 @@ def test_no_document_text_is_formatted_into_sql():
                         names = _interpolated_names(node) - ALLOWED_IN_SQL
                         if names:
                             offenders.append(f"{path.relative_to(REPO)}:{node.lineno}: {sorted(names)}")
-                if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant):
-                    if isinstance(node.left.value, str) and sql_word.search(node.left.value):
-                        offenders.append(f"{path.relative_to(REPO)}:{node.lineno}: % formatting into SQL")
+                if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant)
+                        and isinstance(node.left.value, str) and sql_word.search(node.left.value)):
+                    offenders.append(f"{path.relative_to(REPO)}:{node.lineno}: % formatting into SQL")
     assert offenders == []
 
 

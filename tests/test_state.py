@@ -16,7 +16,7 @@ import pytest
 
 from circulars.cli import copy_into_inbox, run_ingestion
 from circulars.home import resolve_home
-from tests.conftest import query_rows, SEED_TEXT, TEXTS
+from tests.conftest import SEED_TEXT, TEXTS, query_rows
 
 UNOCT_DRAFT = "SOC/2023-III/DRAFT/3"
 SAUDI_DRAFT = "MC/2023/DRAFT/7"

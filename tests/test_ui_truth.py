@@ -112,7 +112,7 @@ def test_previews_show_the_rows_the_run_changed_with_symbol_page_and_astana_time
     assert plan.startswith(f"Rows changed by run {first_run[:8]} (the latest that projected new events), events 1–62: 20 of 27 shown.")
     header = plan.splitlines()[2]
     assert header.startswith("| circular | page | plan_year | item_no | title |") and header.endswith("| circular_sha256 |")
-    assert f"| DOC/1497 | 1 | 2024 | 8 | Online experts meeting" in plan
+    assert "| DOC/1497 | 1 | 2024 | 8 | Online experts meeting" in plan
     assert f"| {SEED_SHA} |" in plan  # the hash whole, in its own column
     decisions = _latest(instance, "decisions")["preview"]
     assert "2023-12-26 12:00 Astana (06:00 UTC)" in decisions

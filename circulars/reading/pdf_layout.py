@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from circulars.reading.pdf_columns import find_flush_right, find_side_by_side, mark_centered, split_line
 from circulars.reading.pdf_geometry import (
     SETTINGS,
     Grid,
@@ -30,7 +31,6 @@ from circulars.reading.pdf_geometry import (
     join_cell_lines,
     words_text,
 )
-from circulars.reading.pdf_columns import find_flush_right, find_side_by_side, mark_centered, split_line
 from circulars.reading.pdf_tables import TableDraft, continue_table, find_whitespace_table, finish_table, merge_tables
 from circulars.reading.vocabulary import DOCUMENT_SYMBOL_RE, NOTE_SYMBOL_RE
 from models.document import Block
@@ -416,9 +416,7 @@ def _continues(current: list[Line], line: Line, pitch: float, is_item: bool) -> 
     if a and b and a != b and _may_start_paragraph(prev, line):
         return False
     indented = line.x0 > prev.x0 + 1.0 * line.size
-    if indented and not is_item and not line.centered and len(current) > 1:
-        return False
-    return True
+    return not (indented and not is_item and not line.centered and len(current) > 1)
 
 
 def _may_start_paragraph(prev: Line, line: Line) -> bool:

@@ -24,12 +24,12 @@ from circulars.reading.derive.mentions import (
 from circulars.reading.segment import EnclosedDocument
 from circulars.reading.vocabulary import (
     CORRECTS_RE,
-    body_named,
     SILENCE_BROKEN_RE,
     SILENCE_CONCLUDED_RE,
     SILENCE_RE,
     SUPERSEDES_RE,
     WITHDRAWN_RE,
+    body_named,
     classify_action,
     find_dates,
     find_document_symbols,

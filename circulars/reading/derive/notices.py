@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from circulars.reading import lexicon
 from circulars.reading.derive.base import END_OF_DAY, DeriverBase, Sentence, Statement, at_midnight, sentences
@@ -93,9 +93,7 @@ def is_operative(text: str) -> bool:
     named = bool(find_document_symbols(text))
     if not (OPERATIVE_RE.search(text) or speaks_of_silence_or_change(text) or named):
         return False
-    if FORWARDING_RE.search(text) and not speaks_of_silence_or_change(text):
-        return False
-    return True
+    return not (FORWARDING_RE.search(text) and not speaks_of_silence_or_change(text))
 
 
 def speaks_of_silence_or_change(text: str) -> bool:
@@ -278,7 +276,7 @@ class NoticeReader(DeriverBase):
         self.emit(SilenceProcedureOpened(
             **self.common(page, valid_on), decision_id=symbol, symbol=symbol,
             body=match.group("body") if match else None, subject=subject,
-            deadline_local=local, deadline_utc=local.astimezone(timezone.utc), timezone=zone,
+            deadline_local=local, deadline_utc=local.astimezone(UTC), timezone=zone,
             other_subjects=[o for o in dict.fromkeys(other_subjects or []) if o != subject],
         ), key=("silence_opened", symbol), statement=statement)
 
@@ -412,7 +410,7 @@ class NoticeReader(DeriverBase):
         local, zone = deadline
         drafts = [s for s in find_document_symbols(text) if is_draft(s)]
         common = self.common(statement.page, note_date)
-        fields = {"deadline_local": local, "deadline_utc": local.astimezone(timezone.utc), "timezone": zone,
+        fields = {"deadline_local": local, "deadline_utc": local.astimezone(UTC), "timezone": zone,
                   "note_references": references, "text": text}
         if not drafts:
             self.emit(SilenceProcedureExtended(**common, draft_symbol=None, draft_subject=subject_in(text),

@@ -325,9 +325,8 @@ class PlanReader(DeriverBase):
                 items[-1] = f"{items[-1]}\n{text}"  # a quoted item set over several paragraphs
             else:
                 items.append(text)
-            if _closes_quote(items[-1]) or not quoted:
-                if not text.endswith((",", ";")):
-                    break
+            if (_closes_quote(items[-1]) or not quoted) and not text.endswith((",", ";")):
+                break
         return items
 
     def _prose_amendment(self, document: EnclosedDocument, index: int, amendment_symbol: str,
