@@ -26,6 +26,7 @@ from dagster import (
 from circulars import integrity, quality
 from circulars.db import connect
 from circulars.store import ContentStore
+from models.events import CircularReceived
 from pipelines.resources import CircularsHome
 
 
@@ -52,7 +53,7 @@ def events_integrity(context: AssetCheckExecutionContext, circulars_home: Circul
         try:
             chain = integrity.verify_log_since_checkpoint(con)
             received = [r[0] for r in con.execute(
-                "SELECT DISTINCT circular_sha256 FROM events WHERE event_type = 'CircularReceived'"
+                "SELECT DISTINCT circular_sha256 FROM events WHERE event_type = ?", [CircularReceived.__name__]
             ).fetchall()]
             chain.problems.extend(
                 f"stored file missing for circular {sha}" for sha in received if not store.path_for(sha).exists()

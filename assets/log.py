@@ -15,8 +15,10 @@ from dagster import (
 
 from circulars import ingest
 from circulars.changes import astana_utc
-from circulars.db import connect, insert_rows
+from circulars.db import connect
+from circulars.ingest import READINGS, RECEIPTS
 from circulars.store import ContentStore
+from models.events import CircularQuarantined, CircularReceived, StatementNotRead
 from pipelines.resources import CircularsHome
 
 from .partitions import add_partitions, circular_partition_key, circular_partitions
@@ -43,44 +45,45 @@ def _circulars_metadata(con, sha256s: list[str], store: ContentStore) -> dict[st
     """What a person wants to see on each circular's partition, for a whole batch in one query."""
     if not sha256s:
         return {}
-    con.execute("CREATE OR REPLACE TEMP TABLE _touched (sha VARCHAR)")
-    insert_rows(con, "_touched", ["sha"], [(s,) for s in sha256s])
+    types = {"received": CircularReceived.__name__, "receipts": RECEIPTS, "readings": READINGS,
+             "not_read": StatementNotRead.__name__, "shas": list(sha256s)}
     rows = con.execute(
         """
-        WITH mine AS (SELECT e.* FROM events e JOIN _touched t ON t.sha = e.circular_sha256)
+        WITH mine AS (SELECT e.* FROM events e WHERE e.circular_sha256 IN (SELECT unnest($shas)))
         SELECT circular_sha256,
-               arg_min(payload->>'file_name', seq) FILTER (WHERE event_type IN ('CircularReceived', 'CircularFileNameRecorded')),
-               list(payload->>'file_name' ORDER BY seq) FILTER (WHERE event_type IN ('CircularReceived', 'CircularFileNameRecorded')),
-               max(CAST(payload->>'size' AS BIGINT)) FILTER (WHERE event_type = 'CircularReceived'),
-               arg_min(payload->>'media_type', seq) FILTER (WHERE event_type = 'CircularReceived'),
-               arg_max(event_type, seq) FILTER (WHERE event_type IN ('CircularIdentified', 'CircularQuarantined')),
-               arg_max(CAST(payload AS VARCHAR), seq) FILTER (WHERE event_type IN ('CircularIdentified', 'CircularQuarantined')),
+               arg_min(payload->>'file_name', seq) FILTER (WHERE list_contains($receipts, event_type)),
+               list(payload->>'file_name' ORDER BY seq) FILTER (WHERE list_contains($receipts, event_type)),
+               max(CAST(payload->>'size' AS BIGINT)) FILTER (WHERE event_type = $received),
+               arg_min(payload->>'media_type', seq) FILTER (WHERE event_type = $received),
+               arg_max(event_type, seq) FILTER (WHERE list_contains($readings, event_type)),
+               arg_max(CAST(payload AS VARCHAR), seq) FILTER (WHERE list_contains($readings, event_type)),
                count(*),
                min(recorded_at)
         FROM mine GROUP BY circular_sha256
-        """
+        """,
+        {k: types[k] for k in ("shas", "receipts", "received", "readings")},
     ).fetchall()
     unread: dict[str, list[str]] = {}
     for sha, why, text in con.execute(
         """
         WITH latest AS (
             SELECT circular_sha256, arg_max(payload->>'reading_id', seq) AS reading_id FROM events
-            WHERE event_type IN ('CircularIdentified', 'CircularQuarantined')
-              AND circular_sha256 IN (SELECT sha FROM _touched) GROUP BY 1)
+            WHERE list_contains($readings, event_type)
+              AND circular_sha256 IN (SELECT unnest($shas)) GROUP BY 1)
         SELECT e.circular_sha256, e.payload->>'why', e.payload->>'text' FROM events e JOIN latest l
           ON l.circular_sha256 = e.circular_sha256 AND e.payload->>'reading_id' = l.reading_id
-        WHERE e.event_type = 'StatementNotRead'
+        WHERE e.event_type = $not_read
           AND (e.payload->>'about_event_id' IS NULL OR e.payload->>'about_event_id' NOT IN
                (SELECT payload->>'resolves' FROM events WHERE payload->>'resolves' IS NOT NULL))
         ORDER BY e.seq
-        """
+        """,
+        {k: types[k] for k in ("shas", "readings", "not_read")},
     ).fetchall():
         unread.setdefault(sha, []).append(f"{why}: {text[:120]}")
-    con.execute("DROP TABLE _touched")
     metadata = {}
     for sha256, first_name, names, size, media_type, reading_type, reading, count, received_at in rows:
         payload = json.loads(reading) if reading else {}
-        quarantined = reading_type == "CircularQuarantined"
+        quarantined = reading_type == CircularQuarantined.__name__
         metadata[sha256] = {
             "symbol": payload.get("symbol") or "",
             "issued_on": payload.get("issued_on") or "",

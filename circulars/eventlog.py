@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from circulars.db import insert_rows
-from models.events import DomainEvent
+from models.events import DomainEvent, stored_payload
 
 GENESIS_HASH = "0" * 64
 EVENT_NAMESPACE = uuid.UUID("6f1d2c0e-4b8e-5a51-9d0c-1c1ca0000001")
@@ -71,8 +71,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def canonical_payload(event: DomainEvent) -> str:  # type: ignore[valid-type]
-    data = event.model_dump(mode="json", exclude={"event_type"})
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The stored payload (`models.events.stored_payload`) as canonical JSON: sorted keys, no spaces."""
+    return json.dumps(stored_payload(event), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _instant(value: datetime) -> str:

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from circulars import eventlog
+from circulars.db import has_table
 from circulars.eventlog import PendingEvent
 from circulars.reading.timing import parse_timing
 from models.events import CorrectionReverted, FactCorrected, ReviewItemDismissed
@@ -61,8 +62,7 @@ def _row(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> dict[str, An
     return dict(zip([d[0] for d in cursor.description], row)) if row else None
 
 
-def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()[0])
+_has = has_table
 
 
 def _valid_from(row: dict[str, Any], valid_from: date | None) -> datetime:
@@ -161,10 +161,10 @@ def revert(con: duckdb.DuckDBPyConnection, event_id: str, *, reason: str, by: st
     row = _row(con, "SELECT event_type, circular_sha256, payload->>'page' AS page FROM events WHERE event_id = ?", [event_id])
     if row is None:
         raise ReviewError(f"no event {event_id} in the log")
-    if row["event_type"] not in ("FactCorrected", "ReviewItemDismissed"):
+    if row["event_type"] not in (FactCorrected.__name__, ReviewItemDismissed.__name__):
         raise ReviewError(f"event {event_id} is a {row['event_type']}: only a correction or a dismissal is reverted")
-    reverted = con.execute("SELECT count(*) FROM events WHERE event_type = 'CorrectionReverted' "
-                           "AND payload->>'reverted_event_id' = ?", [event_id]).fetchone()[0]
+    reverted = con.execute("SELECT count(*) FROM events WHERE event_type = ? AND payload->>'reverted_event_id' = ?",
+                           [CorrectionReverted.__name__, event_id]).fetchone()[0]
     if reverted:
         raise ReviewError(f"event {event_id} is already reverted")
     event = CorrectionReverted(circular_sha256=row["circular_sha256"], page=int(row["page"]) if row["page"] else None,

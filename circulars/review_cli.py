@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from circulars import review
+from models.events import FactCorrected
 
 Home = Annotated[Path | None, typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")]
 Reason = Annotated[str, typer.Option("--reason", help="Why (required): kept with the event, shown on every row it touches")]
@@ -121,7 +122,7 @@ def register(app: typer.Typer, *, home_of, out, err, user_error, run_ingestion, 
 
     def _print_change(data_home, recorded) -> None:
         event = recorded.pending.event
-        if event.event_type != "FactCorrected" or recorded.before is None:
+        if not isinstance(event, FactCorrected) or recorded.before is None:
             return
         with connect(data_home.database, read_only=True) as con:
             if event.entity == "plan_item":

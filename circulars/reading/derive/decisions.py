@@ -323,7 +323,7 @@ class DecisionReader(DeriverBase):
         text = squash(strip_markup(block.text))
         statement = self.statement("operative_paragraph", text, block.page, document.symbol, self.doc_date(document))
         for index, event in enumerate(self.events):
-            if event.event_type == "SilenceProcedureConcluded" and event.adopted_symbol == document.symbol:
+            if isinstance(event, SilenceProcedureConcluded) and event.adopted_symbol == document.symbol:
                 statement.events.append(index)
         if statement.events:
             return
