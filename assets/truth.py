@@ -23,7 +23,7 @@ from dagster import (
 )
 
 from circulars import quality
-from circulars.db import connect
+from circulars.db import connect, has_table
 from pipelines.resources import CircularsHome
 
 from .partitions import circular_partitions
@@ -48,10 +48,9 @@ PROBLEMS = {
 
 def circular_problems(con) -> dict[str, list[dict]]:
     """Every circular a person must look at, by kind of problem."""
-    present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     found: dict[str, list[dict]] = {}
     for kind, (tables, sql) in PROBLEMS.items():
-        if not all(table in present for table in tables):
+        if not all(has_table(con, table) for table in tables):
             continue
         found[kind] = [
             {"sha256": sha, "symbol": symbol, "file_name": name, "count": count, "detail": detail}

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from circulars.files import atomic_write
 from circulars.home import Home, resolve_home
 from circulars.intake import left_alone_reason, safe_file_name
 
@@ -142,10 +143,7 @@ def copy_into_inbox(home: Home, paths: list[Path], *, skipped: list[dict] | None
         if target is None:
             names.append(safe_file_name(source.name))
             continue
-        temporary = home.inbox / f".{target.name}.part"
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, target)
+        atomic_write(target, data)  # hidden and `.tmp` while written: the intake leaves it alone till then
         names.append(target.name)
     return names
 
@@ -280,10 +278,10 @@ def needs_review(home: Home) -> int:
     """Open review items in the whole record (what `circulars review` lists)."""
     if not home.database.exists():
         return 0
-    from circulars.db import connect
+    from circulars.db import connect, has_table
 
     with connect(home.database, read_only=True, on_wait=lambda m: err.print(m)) as con:
-        if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'review_items'").fetchone()[0]:
+        if not has_table(con, "review_items"):
             return 0
         return con.execute("SELECT count(*) FROM review_items").fetchone()[0]
 
@@ -292,10 +290,10 @@ def not_read_in(home: Home, shas: list[str]) -> list[dict]:
     """Per circular of this run, the statements left unread (count and first lines), from `unread_statements`."""
     if not shas or not home.database.exists():
         return []
-    from circulars.db import connect
+    from circulars.db import connect, has_table
 
     with connect(home.database, read_only=True, on_wait=lambda m: err.print(m)) as con:
-        if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'unread_statements'").fetchone()[0]:
+        if not has_table(con, "unread_statements"):
             return []
         rows = con.execute(
             """
@@ -565,10 +563,7 @@ def calendar(
         sys.stdout.buffer.write(ics)
         sys.stdout.flush()
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    temporary = output.with_name(f".{output.name}.part")
-    temporary.write_bytes(ics)
-    os.replace(temporary, output)
+    atomic_write(output, ics)
     err.print(f"{ics.count(b'BEGIN:VEVENT')} event(s) written to {output}", highlight=False)
 
 

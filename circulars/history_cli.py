@@ -121,9 +121,9 @@ def _open(home: Path | None):
 
 def _require_projection(con) -> None:
     from circulars.cli import UserError
+    from circulars.db import has_table
 
-    present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    if "entity_states" not in present:
+    if not has_table(con, "entity_states"):
         raise UserError("no history projected yet: run `circulars ingest` (the tables are rebuilt with it)")
 
 

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from circulars.files import atomic_write
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 MARKER = "# Written by circulars"
@@ -89,9 +91,7 @@ def _write_instance_config(config: Path) -> None:
     wanted = dagster_yaml(postgres)
     if current == wanted:
         return
-    temporary = config.with_name(f".{config.name}.{os.getpid()}.tmp")
-    temporary.write_text(wanted)
-    os.replace(temporary, config)
+    atomic_write(config, wanted)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from datetime import date, datetime
 import duckdb
 
 from circulars.changes import astana_utc
-from circulars.db import named
+from circulars.db import has_table, named
 
 PREVIEW_ROWS = 20
 
@@ -60,7 +60,7 @@ _HIDDEN = {
 
 def _runs(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple]:
     """This run's projection, then the earlier ones that projected new events, newest first: (run, after, last, as_of, previous as_of)."""
-    if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'projection_runs'").fetchone()[0]:
+    if not has_table(con, "projection_runs"):
         return []
     rows = con.execute(
         """
@@ -207,7 +207,7 @@ def run_circulars(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
 
 def last_projection(con: duckdb.DuckDBPyConnection) -> str:
     """The latest projection that brought new events: never erased by a run with nothing new."""
-    if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'projection_runs'").fetchone()[0]:
+    if not has_table(con, "projection_runs"):
         return "none yet"
     row = con.execute(
         "SELECT run_id, after_seq, last_seq, projected_at FROM projection_runs WHERE last_seq > after_seq "

@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from circulars.files import atomic_write
 from circulars.home import Home
 from circulars.reading import READER_VERSION, read_circular
 from circulars.reading.errors import ReadError
@@ -309,15 +310,7 @@ def jobs_for(home: Home, items: list[tuple[str, str]], *, time_limit: float, mem
 
 def stage(home: Home, outcome: ReadOutcome) -> Path:
     """Write a reading where the log writer will find it (atomic rename)."""
-    home.readings.mkdir(parents=True, exist_ok=True)
-    target = home.readings / f"{outcome.reading_id}.json"
-    temporary = home.readings / f".{outcome.reading_id}.{os.getpid()}.tmp"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(outcome.to_json())
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, target)
-    return target
+    return atomic_write(home.readings / f"{outcome.reading_id}.json", outcome.to_json())
 
 
 def staged(home: Home) -> list[tuple[Path, ReadOutcome]]:

@@ -62,7 +62,6 @@ def _row(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> dict[str, An
     return dict(zip([d[0] for d in cursor.description], row)) if row else None
 
 
-_has = has_table
 
 
 def _valid_from(row: dict[str, Any], valid_from: date | None) -> datetime:
@@ -86,7 +85,7 @@ def correct_plan(con: duckdb.DuckDBPyConnection, year: int, item: int, *, timing
         raise ReviewError("give exactly one of --timing, --title or --status")
     field, value = fields[0]
     row = _row(con, "SELECT * FROM plan_items WHERE plan_year = ? AND item_no = ? LIMIT 1", [year, item]) \
-        if _has(con, "plan_items") else None
+        if has_table(con, "plan_items") else None
     if row is None:
         raise ReviewError(f"the plan for {year} has no item {item}: nothing to correct")
     extra: dict[str, Any] = {}
@@ -112,7 +111,7 @@ def correct_budget(con: duckdb.DuckDBPyConnection, year: int, line: str, *, amou
                        [year, int(key)])
     else:
         raise ReviewError(f"a budget line is its number, 'total' or 'grand_total'; not {line!r}")
-    row = _row(con, sql, params) if _has(con, "budget_lines") else None
+    row = _row(con, sql, params) if has_table(con, "budget_lines") else None
     if row is None:
         raise ReviewError(f"the budget for {year} has no line {line}: nothing to correct")
     event = FactCorrected(circular_sha256=row.get("circular_sha256"), page=row.get("page"),
@@ -131,7 +130,7 @@ def correct_decision(con: duckdb.DuckDBPyConnection, symbol: str, *, status: str
     if field == "status" and value not in DECISION_STATUSES:
         raise ReviewError(f"a decision's status is one of {', '.join(DECISION_STATUSES)}; not {value!r}")
     row = _row(con, "SELECT * FROM decisions WHERE symbol = ? ORDER BY silence_deadline NULLS LAST LIMIT 1", [symbol]) \
-        if _has(con, "decisions") else None
+        if has_table(con, "decisions") else None
     if row is None:
         raise ReviewError(f"no decision {symbol} is in the record: nothing to correct")
     event = FactCorrected(circular_sha256=row.get("circular_sha256"), page=row.get("page"),
@@ -179,7 +178,7 @@ def append(con: duckdb.DuckDBPyConnection, recorded: Recorded, *, now: datetime,
 
 
 def open_items(con: duckdb.DuckDBPyConnection, *, kind: str | None = None, circular: str | None = None) -> list[dict]:
-    if not _has(con, "review_items"):
+    if not has_table(con, "review_items"):
         return []
     cursor = con.execute(
         """
@@ -194,7 +193,7 @@ def open_items(con: duckdb.DuckDBPyConnection, *, kind: str | None = None, circu
 
 
 def open_item(con: duckdb.DuckDBPyConnection, item_id: str) -> dict | None:
-    if not _has(con, "review_items"):
+    if not has_table(con, "review_items"):
         return None
     return _row(con, "SELECT * FROM review_items WHERE id = ?", [item_id])
 

@@ -20,6 +20,8 @@ import os
 import socket
 from pathlib import Path
 
+from circulars.files import atomic_write
+
 PID_TAG = "circulars/pid"
 HOST_TAG = "circulars/host"
 STARTED_TAG = "circulars/process_started"
@@ -110,9 +112,7 @@ def begin_in_process_run(home, run_id: str) -> Path:
     """Leave a marker for an in-process run while it runs (removed by `end_in_process_run`)."""
     folder = _markers(home)
     folder.mkdir(parents=True, exist_ok=True)
-    marker = folder / f"{run_id}.json"
-    marker.write_text(json.dumps(process_tags()))
-    return marker
+    return atomic_write(folder / f"{run_id}.json", json.dumps(process_tags()))
 
 
 def end_in_process_run(home, run_id: str) -> None:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from dagster import DefaultScheduleStatus, RunRequest, ScheduleEvaluationContext, SkipReason, schedule
 
 from circulars import intake, quality, runs
-from circulars.db import DatabaseBusy, connect
+from circulars.db import DatabaseBusy, connect, has_table
 from pipelines.resources import CircularsHome
 
 from .jobs import ingest_job
@@ -23,10 +23,7 @@ def deadlines_passed(home, now: datetime) -> list[str]:
     if not home.database.exists():
         return []
     with connect(home.database, read_only=True, wait_seconds=30) as con:
-        has_table = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'decisions'"
-        ).fetchone()[0]
-        if not has_table:
+        if not has_table(con, "decisions"):
             return []
         rows = con.execute(
             "SELECT symbol FROM decisions WHERE status = 'pending_silence' AND silence_deadline <= ? ORDER BY 1",
