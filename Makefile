@@ -23,7 +23,7 @@ test: setup
 
 # The UI on http://127.0.0.1:3000, over the same Dagster instance the CLI records its runs in.
 ui: setup
-	DAGSTER_HOME="$$(.venv/bin/python -c 'from circulars.home import resolve_home; print(resolve_home().ensure().dagster_home)')" \
+	DAGSTER_HOME="$$(.venv/bin/python -c 'from circulars.home import resolve_home; from pipelines.instance import prepare; print(prepare(resolve_home()).dagster_home)')" \
 	  .venv/bin/dg dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 # Re-render the PDF fixtures from tests/fixtures/text/: reportlab layouts and bad files, then the

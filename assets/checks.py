@@ -23,11 +23,11 @@ from dagster import (
     multi_asset_check,
 )
 
+from assets.resources import CircularsHome
 from circulars import integrity, quality
 from circulars.db import connect, has_table, transaction
 from circulars.store import ContentStore
 from models.events import CircularReceived
-from pipelines.resources import CircularsHome
 
 
 def _record(context: AssetCheckExecutionContext, home, results: list[quality.QualityResult], checked: tuple[str, int]) -> None:

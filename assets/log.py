@@ -13,13 +13,13 @@ from dagster import (
     asset,
 )
 
+from assets.resources import CircularsHome
 from circulars import ingest
 from circulars.changes import astana_utc
 from circulars.db import connect
 from circulars.ingest import READINGS, RECEIPTS
 from circulars.store import ContentStore
 from models.events import CircularQuarantined, CircularReceived, StatementNotRead
-from pipelines.resources import CircularsHome
 
 from .partitions import add_partitions, circular_partition_key, circular_partitions
 

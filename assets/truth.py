@@ -22,9 +22,9 @@ from dagster import (
     asset_check,
 )
 
+from assets.resources import CircularsHome
 from circulars import quality
 from circulars.db import connect, has_table
-from pipelines.resources import CircularsHome
 
 from .partitions import circular_partitions
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
 import uuid
 from datetime import date, datetime
@@ -67,20 +66,20 @@ class UserError(Exception):
 
 
 def _home(home: Path | None) -> Home:
+    """The data home with its Dagster instance's folder and configuration (`pipelines.instance.prepare`)."""
+    from pipelines.instance import prepare
+
     try:
-        return resolve_home(home).ensure()
+        return prepare(resolve_home(home))
     except ValueError as error:  # a misconfigured CIRCULARS_DAGSTER_PG: one line, no traceback
         raise UserError(str(error)) from error
 
 
 def _dagster_instance(home: Home):
-    """The home's Dagster instance, opened from its folder: no process-wide DAGSTER_HOME is set
-    (so a second home in the same process, or a child process, never inherits the first's)."""
-    os.environ.setdefault("DAGSTER_TELEMETRY_DISABLED", "1")
-    from dagster import DagsterInstance
+    """The home's Dagster instance (`pipelines.instance.open_instance`)."""
+    from pipelines.instance import open_instance
 
-    home.ensure()
-    return DagsterInstance.from_config(str(home.dagster_home))
+    return open_instance(home)
 
 
 def _unique_inbox_name(home: Home, name: str, data: bytes) -> Path | None:
@@ -162,9 +161,9 @@ def run_ingestion(
     The run is tagged with this process (pid, host, start time) and leaves a marker in
     `staging/runs/` while it runs, so that if this process is killed, the next CLI run marks
     this one failed instead of leaving it `STARTED` in the UI forever (`circulars/runs.py`)."""
+    from assets.resources import CircularsHome
     from circulars import runs
     from pipelines.definitions import defs
-    from pipelines.resources import CircularsHome
 
     job = defs.resolve_job_def("ingest_job")
     run_config: dict = {"ops": {}, "loggers": {"console": {"config": {"log_level": log_level}}}}
@@ -359,11 +358,12 @@ def _print_housekeeping(summary: dict) -> None:
 def _settle_left_behind(home: Home, run_id: str) -> list[str]:
     """Mark failed the in-process runs a killed `circulars ingest` left `STARTED` (cheap when none)."""
     from circulars import runs
+    from pipelines.runs import settle_left_behind
 
     if not runs.left_behind(home):
         return []
     with _dagster_instance(home) as instance:
-        return runs.settle_left_behind(home, instance, next_run=run_id)
+        return settle_left_behind(home, instance, next_run=run_id)
 
 
 def _checks_owed(home: Home) -> list:

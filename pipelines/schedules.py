@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 
 from dagster import DefaultScheduleStatus, RunRequest, ScheduleEvaluationContext, SkipReason, schedule
 
-from circulars import intake, quality, runs
+from assets.resources import CircularsHome
+from circulars import intake, quality
 from circulars.db import DatabaseBusy, connect, has_table
-from pipelines.resources import CircularsHome
+from pipelines import runs as dead_runs
 
 from .jobs import ingest_job
 
@@ -54,9 +55,9 @@ def checks_owed(home) -> list[quality.Owed]:
 )
 def daily_ingest(context: ScheduleEvaluationContext, circulars_home: CircularsHome):
     home = circulars_home.home()
-    instance = runs.instance_of(context)
+    instance = dead_runs.instance_of(context)
     if instance:
-        runs.mark_dead_runs(instance)
+        dead_runs.mark_dead_runs(instance)
     now = context.scheduled_execution_time or datetime.now(UTC)
     waiting = intake.inbox_files(home)
     try:

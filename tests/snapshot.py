@@ -37,6 +37,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.instance import prepare
+
 ROOT = Path(__file__).resolve().parent
 FIXTURES = ROOT / "fixtures"
 SNAPSHOTS = ROOT / "snapshots"
@@ -154,7 +156,7 @@ def build_pipeline_group(files: list[Path], workdir: Path) -> dict[str, dict]:
     from circulars.home import resolve_home
 
     os.environ.setdefault("DAGSTER_TELEMETRY_DISABLED", "1")
-    home = resolve_home(workdir / "home").ensure()
+    home = prepare(resolve_home(workdir / "home"))
     copy_into_inbox(home, files)
     result = run_ingestion(home, now=NOW, workers=2)
     if not result.success:

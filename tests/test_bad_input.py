@@ -29,6 +29,7 @@ from circulars.reading import read_circular
 from circulars.reading.errors import ReadError
 from circulars.reading.text import decode_text
 from circulars.store import ContentStore
+from pipelines.instance import prepare
 from tests.conftest import BAD, PDFS, SEED_TEXT, TEXTS
 from tests.fixtures.expected import BAD_FILES, FIXTURES, OWNER_ONLY_SAME_AS, SEED_PLAN_ITEMS
 
@@ -98,7 +99,7 @@ def assert_stored_verbatim(home: Home, source: Path) -> None:
 
 @pytest.fixture(scope="module")
 def bad_batch(tmp_path_factory):
-    home = resolve_home(tmp_path_factory.mktemp("bad") / "home").ensure()
+    home = prepare(resolve_home(tmp_path_factory.mktemp("bad") / "home"))
     drop(home, SEED_TEXT, *(BAD / name for name in BAD_FILES))
     summary = ingest_core(home)
     return home, summary

@@ -13,6 +13,7 @@ import pytest
 from icalendar import Calendar
 
 from circulars.calendar_export import NoPlan, calendar_for, event_uid
+from pipelines.instance import prepare
 
 FIXTURES_DIR = Path(__file__).parent / "fixtures"
 SEED_TEXT = FIXTURES_DIR / "text" / "000_seed_DOC-1497.txt"
@@ -42,7 +43,7 @@ def _ingest(root: Path, files: list[Path]):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CIRCULARS_HOME", str(root))
         patch.setenv("DAGSTER_HOME", str(root / "dagster"))
-        home = resolve_home(root).ensure()
+        home = prepare(resolve_home(root))
         copy_into_inbox(home, files)
         result = run_ingestion(home, now="2024-06-01T00:00:00+00:00", workers=1)
     assert result.success

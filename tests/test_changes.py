@@ -25,6 +25,7 @@ from typer.testing import CliRunner
 from circulars.calendar_export import calendar_for, deadline_uid
 from circulars.cli import app, copy_into_inbox, run_ingestion
 from circulars.home import resolve_home
+from pipelines.instance import prepare
 from tests.conftest import PDFS, SEED_TEXT, query_rows
 
 FIXTURES_DIR = Path(__file__).parent / "fixtures"
@@ -72,7 +73,7 @@ def timeline(tmp_path_factory):
     root = tmp_path_factory.mktemp("changes")
     previous = os.environ.get("DAGSTER_HOME")
     os.environ["DAGSTER_HOME"] = str(root / "dagster")
-    home = resolve_home(root).ensure()
+    home = prepare(resolve_home(root))
     calendars = {}
     _ingest(home, [SEED_TEXT], now="2023-12-20T00:00:00+00:00")
     calendars["pending"] = calendar_for(home.database, 2023, deadlines=True)
@@ -339,7 +340,7 @@ def test_an_extended_deadline_moves_in_changes_and_the_calendar(tmp_path):
     from circulars.ingest import stream_for
     from models.events import CircularIdentified, CircularReceived, SilenceProcedureOpened
 
-    home = resolve_home(tmp_path / "home").ensure()
+    home = prepare(resolve_home(tmp_path / "home"))
     import os
 
     os.environ["DAGSTER_HOME"] = str(home.dagster_home)
@@ -398,7 +399,7 @@ def test_a_second_rendering_of_the_seed_restates_the_plan_and_removes_nothing(ti
 
     root = tmp_path / "again"
     shutil.copytree(timeline["home"].root, root, ignore=shutil.ignore_patterns("dagster"))
-    home = resolve_home(root).ensure()
+    home = prepare(resolve_home(root))
     before = query_rows(home, "SELECT count(*) AS n FROM changes")[0]["n"]
     previous = os.environ.get("DAGSTER_HOME")
     os.environ["DAGSTER_HOME"] = str(home.dagster_home)

@@ -29,6 +29,7 @@ from circulars.db import connect
 from circulars.home import Home, resolve_home
 from circulars.integrity import verify_log, verify_mirror, verify_store
 from circulars.store import ContentStore
+from pipelines.instance import prepare
 from tests.conftest import BAD, PDFS, SEED_TEXT, TEXTS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -259,7 +260,7 @@ CRASH_POINTS = [
 
 @pytest.mark.parametrize("crash_at", CRASH_POINTS)
 def test_killed_ingestion_completes_exactly_once_on_the_next_run(tmp_path, driver, crash_at):
-    home = resolve_home(tmp_path / "home").ensure()
+    home = prepare(resolve_home(tmp_path / "home"))
     drop(home, BATCH)
     crashed = run_driver(home, driver, crash_at)
     assert crashed.returncode == -signal.SIGKILL, crashed.stderr[-2000:]
@@ -287,7 +288,7 @@ def test_killed_ingestion_completes_exactly_once_on_the_next_run(tmp_path, drive
 
 def test_killed_ingestion_with_an_appended_batch_then_a_new_file(tmp_path, driver):
     """A run killed after its commit, then a run bringing one more file: the first batch stays once."""
-    home = resolve_home(tmp_path / "home").ensure()
+    home = prepare(resolve_home(tmp_path / "home"))
     drop(home, BATCH[:2])
     assert run_driver(home, driver, "after_commit").returncode == -signal.SIGKILL
     drop(home, BATCH[2:])
@@ -322,7 +323,7 @@ def test_store_publishes_only_whole_files(tmp_path, monkeypatch):
 def test_real_circulars_ingest_killed_mid_batch_then_rerun(tmp_path):
     """`circulars ingest` on a folder, SIGKILLed (with its reading workers) once readings are being
     staged; `circulars ingest` again completes the batch exactly once and `circulars verify` passes."""
-    home = resolve_home(tmp_path / "home").ensure()
+    home = prepare(resolve_home(tmp_path / "home"))
     folder = tmp_path / "batch"
     folder.mkdir()
     sources = [

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.instance import prepare
+
 CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parent.parent
 SEED_TEXT = REPO / "tests" / "fixtures" / "text" / "000_seed_DOC-1497.txt"
@@ -74,7 +76,7 @@ def seeded_home(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CIRCULARS_HOME", str(root))
         patch.setenv("DAGSTER_HOME", str(root / "dagster"))
-        home = resolve_home(root).ensure()
+        home = prepare(resolve_home(root))
         copy_into_inbox(home, [SEED_TEXT, EMPTY])
         result = run_ingestion(home, now="2024-01-15T00:00:00+00:00")
         assert result.success

@@ -15,6 +15,7 @@ from dagster import AssetKey, DagsterInstance
 
 from circulars.cli import copy_into_inbox, run_ingestion
 from circulars.home import resolve_home
+from pipelines.instance import prepare
 from tests.conftest import BAD, SEED_TEXT
 
 SEED_SHA = hashlib.sha256(SEED_TEXT.read_bytes()).hexdigest()
@@ -28,15 +29,15 @@ def ingested(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CIRCULARS_HOME", str(root))
         patch.setenv("DAGSTER_HOME", str(root / "dagster"))
-        home = resolve_home(root).ensure()
+        home = prepare(resolve_home(root))
         copy_into_inbox(home, [SEED_TEXT, EMPTY])
         first = run_ingestion(home, now="2024-01-15T00:00:00+00:00")
         assert first.success
         with DagsterInstance.get() as instance:
             before = _latest(instance, "events")
             # What "Materialize all" in the UI launches: the implicit asset job of the definitions, nothing new.
+            from assets.resources import CircularsHome
             from pipelines.definitions import defs
-            from pipelines.resources import CircularsHome
 
             job = defs.resolve_implicit_global_asset_job_def()
             again = job.execute_in_process(
