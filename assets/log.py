@@ -16,10 +16,10 @@ from dagster import (
 from assets.resources import CircularsHome
 from circulars import ingest
 from circulars.changes import astana_utc
-from circulars.db import connect
+from circulars.db import connect, has_table
 from circulars.ingest import READINGS, RECEIPTS
 from circulars.store import ContentStore
-from models.events import CircularQuarantined, CircularReceived, StatementNotRead
+from models.events import CircularQuarantined, CircularReceived
 
 from .partitions import add_partitions, circular_partition_key, circular_partitions
 
@@ -45,8 +45,7 @@ def _circulars_metadata(con, sha256s: list[str], store: ContentStore) -> dict[st
     """What a person wants to see on each circular's partition, for a whole batch in one query."""
     if not sha256s:
         return {}
-    types = {"received": CircularReceived.__name__, "receipts": RECEIPTS, "readings": READINGS,
-             "not_read": StatementNotRead.__name__, "shas": list(sha256s)}
+    types = {"received": CircularReceived.__name__, "receipts": RECEIPTS, "readings": READINGS, "shas": list(sha256s)}
     rows = con.execute(
         """
         WITH mine AS (SELECT e.* FROM events e WHERE e.circular_sha256 IN (SELECT unnest($shas)))
@@ -63,23 +62,24 @@ def _circulars_metadata(con, sha256s: list[str], store: ContentStore) -> dict[st
         """,
         {k: types[k] for k in ("shas", "receipts", "received", "readings")},
     ).fetchall()
+    # Recorded after the projection: what is still open for each circular, as `unread_statements` and
+    # `review_items` hold it (settled statements and items left out).
     unread: dict[str, list[str]] = {}
-    for sha, why, text in con.execute(
-        """
-        WITH latest AS (
-            SELECT circular_sha256, arg_max(payload->>'reading_id', seq) AS reading_id FROM events
-            WHERE list_contains($readings, event_type)
-              AND circular_sha256 IN (SELECT unnest($shas)) GROUP BY 1)
-        SELECT e.circular_sha256, e.payload->>'why', e.payload->>'text' FROM events e JOIN latest l
-          ON l.circular_sha256 = e.circular_sha256 AND e.payload->>'reading_id' = l.reading_id
-        WHERE e.event_type = $not_read
-          AND (e.payload->>'about_event_id' IS NULL OR e.payload->>'about_event_id' NOT IN
-               (SELECT payload->>'resolves' FROM events WHERE payload->>'resolves' IS NOT NULL))
-        ORDER BY e.seq
-        """,
-        {k: types[k] for k in ("shas", "readings", "not_read")},
-    ).fetchall():
-        unread.setdefault(sha, []).append(f"{why}: {text[:120]}")
+    if has_table(con, "unread_statements"):
+        for sha, why, text in con.execute(
+            """SELECT circular_sha256, why, text FROM unread_statements
+               WHERE settled_how IS NULL AND circular_sha256 IN (SELECT unnest($shas)) ORDER BY page, text""",
+            {"shas": types["shas"]},
+        ).fetchall():
+            unread.setdefault(sha, []).append(f"{why}: {text[:120]}")
+    review: dict[str, list[str]] = {}
+    if has_table(con, "review_items"):
+        for sha, item_id, kind, text in con.execute(
+            """SELECT circular_sha256, id, kind, text FROM review_items
+               WHERE circular_sha256 IN (SELECT unnest($shas)) ORDER BY since, id""",
+            {"shas": types["shas"]},
+        ).fetchall():
+            review.setdefault(sha, []).append(f"`{item_id}` {kind}: {text[:120]}")
     metadata = {}
     for sha256, first_name, names, size, media_type, reading_type, reading, count, received_at in rows:
         payload = json.loads(reading) if reading else {}
@@ -93,6 +93,8 @@ def _circulars_metadata(con, sha256s: list[str], store: ContentStore) -> dict[st
             "log_events": count,
             "statements_not_read": len(unread.get(sha256, [])),
             "not_read": MetadataValue.md("\n".join(f"- {line}" for line in unread.get(sha256, [])[:20]) or "none"),
+            "open_review_items": len(review.get(sha256, [])),
+            "review": MetadataValue.md("\n".join(f"- {line}" for line in review.get(sha256, [])[:20]) or "none"),
             "status": "quarantined" if quarantined else ("parsed" if reading_type else "received"),
             "quarantine_reason": f"{payload.get('reason_code')}: {payload.get('reason')}" if quarantined else "",
             "received": astana_utc(received_at),

@@ -120,8 +120,21 @@ _LIVE = "live AS (SELECT reading_id FROM live_readings(now()))"
 PLAN_STATES = """
 WITH """ + _LIVE + """,
 plan_h AS (
-    SELECT p.*, {src} FROM plan_history p SEMI JOIN live USING (reading_id)
+    SELECT p.*, {src}, CAST(NULL AS VARCHAR) AS corrected_status FROM plan_history p SEMI JOIN live USING (reading_id)
     WHERE p.valid_at <= $now {scope}
+    UNION ALL BY NAME
+    -- what a person corrected (and has not reverted), as a statement of its own
+    SELECT 'corrected' AS change, p.plan_year, p.item_no,
+           CASE p.field WHEN 'title' THEN p.value END AS title,
+           CASE p.field WHEN 'timing' THEN p.value END AS timing_text,
+           CASE p.field WHEN 'timing' THEN p.timing_precision END AS timing_precision,
+           CASE p.field WHEN 'timing' THEN p.starts_on END AS starts_on,
+           CASE p.field WHEN 'timing' THEN p.ends_on END AS ends_on,
+           CASE p.field WHEN 'status' THEN p.value END AS corrected_status,
+           p.circular_sha256, p.page, p.seq, p.valid_at, p.recorded_at, p.event_id,
+           'correction' AS source, p."by" AS changed_by, p.reason AS why
+    FROM live_corrections($now) p
+    WHERE p.change = 'corrected' AND p.entity = 'plan_item' AND p.valid_at <= $now {scope}
 ),
 plan_epochs AS (
     SELECT plan_year, plan_symbol, reading_id, valid_at, seq,
@@ -166,7 +179,7 @@ plan_stmts AS (
                          AND n.key_title = k.key_title AND n.occ = k.occ
 ),
 plan_wide AS (
-    SELECT s.*, h.recorded_at, h.circular_sha256, h.page, h.source, h.changed_by, h.why, h.plan_symbol,
+    SELECT s.*, h.recorded_at, h.circular_sha256, h.page, h.source, h.changed_by, h.why, h.plan_symbol, h.corrected_status,
            CASE WHEN s.change <> 'removed' THEN h.item_no END AS item_no,
            CASE WHEN s.change <> 'removed' THEN h.title END AS title,
            CASE WHEN s.change <> 'removed' THEN h.organizers END AS organizers,
@@ -176,6 +189,7 @@ plan_wide AS (
 ),
 plan_carried AS (
     SELECT plan_year, key_no, key_title, occ, change, verb, valid_at, seq, recorded_at, circular_sha256, page, source, changed_by, why,
+           corrected_status,
            change <> 'removed' AS present,
            lag(change <> 'removed') OVER w AS prev_present,
            last_value(item_no IGNORE NULLS) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS item_no,
@@ -190,11 +204,11 @@ plan_carried AS (
            last_value(CASE WHEN timing_text IS NOT NULL THEN
                {{'txt': timing_text, 'precision': timing_precision, 'starts_on': starts_on, 'ends_on': ends_on}} END
                IGNORE NULLS) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_timing,
-           last_value(CASE change WHEN 'scheduled' THEN 'planned' WHEN 'added' THEN 'planned'
-                                  WHEN 'cancelled' THEN 'cancelled' WHEN 'removed' THEN 'removed' END
+           last_value(coalesce(corrected_status, CASE change WHEN 'scheduled' THEN 'planned' WHEN 'added' THEN 'planned'
+                                  WHEN 'cancelled' THEN 'cancelled' WHEN 'removed' THEN 'removed' END)
                IGNORE NULLS) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS status,
-           last_value(CASE change WHEN 'scheduled' THEN 'planned' WHEN 'added' THEN 'planned'
-                                  WHEN 'cancelled' THEN 'cancelled' WHEN 'removed' THEN 'removed' END
+           last_value(coalesce(corrected_status, CASE change WHEN 'scheduled' THEN 'planned' WHEN 'added' THEN 'planned'
+                                  WHEN 'cancelled' THEN 'cancelled' WHEN 'removed' THEN 'removed' END)
                IGNORE NULLS) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_status
     FROM plan_wide
     WINDOW w AS (PARTITION BY plan_year, key_no, key_title, occ ORDER BY valid_at, seq)
@@ -217,6 +231,15 @@ WITH """ + _LIVE + """,
 budget_h AS (
     SELECT b.*, {src} FROM budget_history b SEMI JOIN live USING (reading_id)
     WHERE b.valid_at <= $now {scope}
+    UNION ALL BY NAME
+    -- what a person corrected (and has not reverted), as a statement of its own
+    SELECT 'corrected' AS change, b.budget_year, TRY_CAST(b.line AS INTEGER) AS line_no,
+           CASE WHEN b.line IN ('total', 'grand_total') THEN b.line END AS line_kind,
+           TRY_CAST(b.value AS BIGINT) AS amount_usd, b.circular_sha256, b.page, b.seq, b.valid_at, b.recorded_at,
+           b.event_id, 'correction' AS source, b."by" AS changed_by, b.reason AS why
+    FROM live_corrections($now) b
+    WHERE b.change = 'corrected' AND b.entity = 'budget_line' AND b.field = 'amount_usd'
+      AND b.valid_at <= $now {scope}
 ),
 budget_epochs AS (
     SELECT budget_year, budget_symbol, reading_id, valid_at, seq, recorded_at, circular_sha256, page,
@@ -234,12 +257,19 @@ budget_base AS (
     ASOF JOIN (SELECT budget_year, valid_at, max(epoch) AS epoch FROM budget_epochs GROUP BY ALL) e
         ON e.budget_year = h.budget_year AND h.valid_at >= e.valid_at
 ),
+budget_line_keys AS (
+    SELECT DISTINCT budget_symbol, position, coalesce(CAST(line_no AS VARCHAR), line_kind) AS line_key
+    FROM budget_h WHERE change = 'line'
+),
 budget_keyed AS (
-    SELECT *, coalesce(CAST(line_no AS VARCHAR), line_kind) AS line_key,
-           CASE WHEN change = 'line' THEN row_number() OVER (
-                PARTITION BY budget_year, epoch, change, coalesce(CAST(line_no AS VARCHAR), line_kind) ORDER BY position, seq)
+    -- a correction of a total names the line by its position in the budget it corrects
+    SELECT b.*, coalesce(CAST(b.line_no AS VARCHAR), b.line_kind, k.line_key) AS line_key,
+           CASE WHEN b.change = 'line' THEN row_number() OVER (
+                PARTITION BY b.budget_year, b.epoch, b.change, coalesce(CAST(b.line_no AS VARCHAR), b.line_kind)
+                ORDER BY b.position, b.seq)
                 ELSE 1 END AS occ
-    FROM budget_base
+    FROM budget_base b
+    LEFT JOIN budget_line_keys k ON b.change <> 'line' AND k.budget_symbol = b.budget_symbol AND k.position = b.position
 ),
 budget_keys AS (SELECT DISTINCT budget_year, epoch, line_key, occ FROM budget_keyed WHERE change = 'line'),
 budget_stmts AS (
@@ -283,8 +313,17 @@ _DECISION_FIELDS = (
 DECISION_STATES = """
 WITH """ + _LIVE + """,
 decision_h AS (
-    SELECT d.*, {src} FROM decision_history d SEMI JOIN live USING (reading_id)
+    SELECT d.*, {src}, CAST(NULL AS VARCHAR) AS corrected_status FROM decision_history d SEMI JOIN live USING (reading_id)
     WHERE d.valid_at <= $now {scope}
+    UNION ALL BY NAME
+    -- what a person corrected (and has not reverted), as a statement of its own about the decision's symbol
+    SELECT 'corrected' AS change, d.symbol, CASE d.field WHEN 'status' THEN d.value END AS corrected_status,
+           CASE d.field WHEN 'adopted_symbol' THEN d.value END AS adopted_symbol,
+           d.circular_sha256, d.page, d.seq, d.valid_at, d.recorded_at, d.event_id,
+           'correction' AS source, d."by" AS changed_by, d.reason AS why
+    FROM live_corrections($now) d
+    -- (not scoped: an incremental run keeps only the decisions in scope at the end)
+    WHERE d.change = 'corrected' AND d.entity = 'decision' AND d.valid_at <= $now
 ),
 decision_ids AS (SELECT DISTINCT decision_id, symbol FROM decision_h WHERE change IN ('recorded', 'silence_opened')),
 decision_keys AS (
@@ -301,7 +340,8 @@ decision_stmts AS (
     FROM decision_keys k JOIN decision_h h USING (seq)
 ),
 decision_carried AS (
-    SELECT key, change, valid_at, seq, reading_id, recorded_at, circular_sha256, page, source, changed_by, why,
+    SELECT key, change, valid_at, seq, coalesce(reading_id, event_id) AS reading_id, recorded_at, circular_sha256, page,
+           source, changed_by, why,
            bool_or(change = 'silence_opened') OVER w AS under_silence,
            bool_or(change = 'silence_concluded') OVER w AS concluded,
            last_value(CASE WHEN change IN ('recorded', 'silence_opened') THEN symbol END IGNORE NULLS) OVER w AS symbol,
@@ -313,12 +353,13 @@ decision_carried AS (
            last_value(CASE WHEN change = 'recorded' THEN adopted_on END IGNORE NULLS) OVER w AS recorded_adopted_on,
            last_value(CASE WHEN change = 'silence_concluded' THEN adopted_on END IGNORE NULLS) OVER w AS concluded_on,
            last_value(deadline_utc IGNORE NULLS) OVER w AS silence_deadline,
-           last_value(CASE WHEN change = 'silence_concluded' THEN adopted_symbol END IGNORE NULLS) OVER w AS adopted_symbol,
+           last_value(CASE WHEN change IN ('silence_concluded', 'corrected') THEN adopted_symbol END IGNORE NULLS) OVER w AS adopted_symbol,
            last_value(broken_by IGNORE NULLS) OVER w AS silence_broken_by,
            last_value(CASE WHEN change = 'superseded' THEN adopted_symbol END IGNORE NULLS) OVER w AS superseded_by,
            -- what the events say of the status; the meeting's action counts only where no event has spoken
            last_value(CASE change WHEN 'silence_opened' THEN 'pending_silence' WHEN 'silence_concluded' THEN 'adopted'
-                                  WHEN 'silence_broken' THEN 'rejected' WHEN 'superseded' THEN how END
+                                  WHEN 'silence_broken' THEN 'rejected' WHEN 'superseded' THEN how
+                                  WHEN 'corrected' THEN corrected_status END
                IGNORE NULLS) OVER w AS event_status
     FROM decision_stmts
     WINDOW w AS (PARTITION BY key ORDER BY valid_at, seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
@@ -375,11 +416,12 @@ link_rows AS (
     SELECT r.symbol AS from_symbol, d.symbol AS to_symbol, 'confirms' AS link, d.valid_at, d.seq, d.recorded_at,
            d.circular_sha256, d.page
     FROM decision_h d JOIN reading_history r USING (reading_id)
-    WHERE d.change = 'silence_concluded' AND r.symbol IS NOT NULL
+    WHERE d.change = 'silence_concluded' AND r.symbol IS NOT NULL AND d.symbol IS NOT NULL
     UNION ALL BY NAME
     SELECT d.symbol AS from_symbol, d.adopted_symbol AS to_symbol, 'adopted_as' AS link, d.valid_at, d.seq, d.recorded_at,
            d.circular_sha256, d.page
-    FROM decision_h d WHERE d.change = 'silence_concluded' AND d.adopted_symbol IS NOT NULL
+    -- (a draft the note names only by a description is linked when the linker resolves it, not before)
+    FROM decision_h d WHERE d.change = 'silence_concluded' AND d.adopted_symbol IS NOT NULL AND d.symbol IS NOT NULL
 )
 SELECT 'document_link' AS entity_kind, from_symbol || ' ' || link || ' ' || to_symbol AS entity_key,
        from_symbol AS symbol, to_symbol AS label, link AS change, TRUE AS present, NULL AS prev_present,
@@ -424,8 +466,17 @@ _TYPED = ("amount", "from", "to", "at")
 _TYPED_CAST = {"amount": "BIGINT", "from": "DATE", "to": "DATE", "at": "TIMESTAMPTZ"}
 
 
+_WORDING = ("title", "subject")
+"""Text compared as words: a restated budget printing "MISCELLANEOUS" as "Miscellaneous" changes nothing."""
+
+
 def _differs(spec) -> str:
-    return "(" + " OR ".join(f"{c} IS DISTINCT FROM prev_{c}" for c in spec[1]) + ")"
+    def compared(column: str, prefix: str = "") -> str:
+        if column in _WORDING:
+            return f"lower(regexp_replace({prefix}{column}, '\\s+', ' ', 'g'))"
+        return prefix + column
+
+    return "(" + " OR ".join(f"{compared(c)} IS DISTINCT FROM {compared(c, 'prev_')}" for c in spec[1]) + ")"
 
 
 def _store_sql(kind: str, states_sql: str) -> str:
@@ -554,7 +605,8 @@ FROM named
 
 
 # Where the history tables say who made a statement and why (human corrections), read it; else NULL.
-_SOURCE_COLUMNS = {"source": ("source",), "changed_by": ("changed_by", "corrected_by", "by"), "why": ("why", "reason")}
+_SOURCE_COLUMNS = {"source": ("source",), "changed_by": ("changed_by", "by"), "why": ("why", "reason")}
+"""(a budget line's `corrected_by` is the corrigendum's symbol, already the change's circular: not a person)"""
 
 
 def _source_columns(con: duckdb.DuckDBPyConnection, table: str, alias: str) -> str:
@@ -637,6 +689,10 @@ def project_changes(con: duckdb.DuckDBPyConnection, now: datetime, *, after_seq:
     last = con.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
     checkpoint = con.execute("SELECT last_seq, now FROM changes_checkpoint").fetchone()
     full = checkpoint is None or after_seq == 0 or after_seq < checkpoint[0] or now < checkpoint[1]
+    if not full:
+        # a person's correction or revert is rare and may touch any fact: recompute everything then
+        full = con.execute("SELECT count(*) FROM correction_history WHERE seq > ? AND change <> 'dismissed'",
+                           [checkpoint[0]]).fetchone()[0] > 0
     values = {"now": now, "prev_now": now if full else checkpoint[1], "after": 0 if full else checkpoint[0]}
     kinds = {
         "plan": ("plan_item", PLAN_STATES, "plan_history", "p"),

@@ -33,7 +33,7 @@ from circulars.eventlog import PendingEvent
 from circulars.reading.derive.mentions import subject_similarity, symbol_series
 from circulars.reading.derive.organizers import split_organizers
 from circulars.reading.timing import parse_timing
-from circulars.reading.vocabulary import find_dates, parse_amount, squash
+from circulars.reading.vocabulary import find_dates, find_document_symbols, parse_amount, squash
 from models.events import (
     BudgetLineCorrected,
     CorrectionStated,
@@ -121,7 +121,7 @@ def _drafts(con: duckdb.DuckDBPyConnection) -> list[Draft]:
     for symbol, deadline in con.execute(
         """
         SELECT symbol, arg_max(deadline_utc, seq) FROM decision_history JOIN live_readings(now()) USING (reading_id)
-        WHERE change = 'silence_extended' AND symbol IS NOT NULL GROUP BY symbol
+        WHERE change = 'silence_extended' AND symbol IS NOT NULL AND deadline_utc IS NOT NULL GROUP BY symbol
         """
     ).fetchall():
         if symbol in drafts:
@@ -137,12 +137,15 @@ def _open_statements(con: duckdb.DuckDBPyConnection) -> list[tuple[str, DomainEv
         FROM events e
         WHERE (list_contains($drafts, e.event_type)
                AND e.payload->>'draft_symbol' IS NULL AND e.payload->>'resolves' IS NULL
+               OR e.event_type = $extended AND e.payload->>'deadline_utc' IS NULL
+               AND e.payload->>'resolves' IS NULL
                OR list_contains($open, e.event_type))
           AND e.payload->>'reading_id' IN (SELECT reading_id FROM live_readings(now()))
           AND e.event_id NOT IN (SELECT resolves FROM resolution_history)
         ORDER BY e.seq
         """,
-        {"drafts": [c.__name__ for c in DRAFT_STATEMENTS], "open": [c.__name__ for c in OPEN_STATEMENTS]},
+        {"drafts": [c.__name__ for c in DRAFT_STATEMENTS], "open": [c.__name__ for c in OPEN_STATEMENTS],
+         "extended": SilenceProcedureExtended.__name__},
     ).fetchall()
     import json
 
@@ -272,6 +275,38 @@ def resolve_draft(event_id: str, statement, drafts: list[Draft], taken: dict[str
     return [statement.model_copy(update=update)], None
 
 
+def at_the_same_hour(con: duckdb.DuckDBPyConnection, extensions: list) -> tuple[list, tuple | None]:
+    """"Extended until 6 March 2024, at the same hour": the new day at the time of day (in its zone) of the
+    deadline in force when the extension was circulated, as the record states it; the zone's rules for the
+    new day apply (18:00 Astana is 12:00 UTC on 28 February 2024 and 13:00 UTC on 6 March 2024)."""
+    done = []
+    for extension in extensions:
+        row = con.execute(
+            """
+            SELECT d.deadline_utc, e.payload->>'timezone' FROM decision_history d
+            JOIN live_readings(now()) USING (reading_id) JOIN events e ON e.event_id = d.event_id
+            WHERE d.symbol = ? AND d.change IN ('silence_opened', 'silence_extended') AND d.deadline_utc IS NOT NULL
+              AND d.valid_at <= ?
+            ORDER BY d.valid_at DESC, d.seq DESC LIMIT 1
+            """,
+            [extension.draft_symbol, extension.valid_at],
+        ).fetchone()
+        if row is None:
+            return [], ("timing_not_understood",
+                        f"extended until {extension.deadline_on.day} {extension.deadline_on:%B %Y} \"at the same hour\", "
+                        f"but the record holds no earlier deadline of {extension.draft_symbol} to take the hour from",
+                        [extension.draft_symbol])
+        previous_utc, zone = row
+        zone = zone or "Asia/Almaty"
+        previous = previous_utc.astimezone(ZoneInfo(zone))
+        local = datetime.combine(extension.deadline_on, previous.time(), ZoneInfo(zone))
+        evidence = [*extension.evidence,
+                    f"the deadline extended was {previous:%d %B %Y %H:%M} ({zone}): the same hour on the new day"]
+        done.append(extension.model_copy(update={"deadline_local": local, "deadline_utc": local.astimezone(UTC),
+                                                 "timezone": zone, "evidence": evidence}))
+    return done, None
+
+
 # --- plans: "in item 8, replace 'X' with 'Y'" -----------------------------------------------------------
 
 
@@ -289,8 +324,9 @@ def _replace(value: str, before: str, after: str) -> str | None:
 
 
 def _item_fields(con, year: int, item_no: int, at: datetime):
+    """The item as the documents state it (a person's correction aside: a circular amends what was printed)."""
     row = con.execute(
-        "SELECT title, organizers, timing_text FROM plan_items_as_of(?) WHERE plan_year = ? AND item_no = ? LIMIT 1",
+        "SELECT title, organizers, timing_text FROM plan_items_read_as_of(?) WHERE plan_year = ? AND item_no = ? LIMIT 1",
         [at, year, item_no],
     ).fetchone()
     return row
@@ -353,8 +389,27 @@ def resolve_organizers_added(con, event_id: str, statement):
 
 
 def resolve_correction(con, event_id: str, statement) -> tuple[list[DomainEvent], tuple | None]:
+    """The line or item a "for X read Y" acts on: where X is printed, in the document it names; when X
+    is printed nowhere there, in another document the statement names (the decision that amends and the
+    budget it amends are both named), if exactly one of them holds it."""
+    events, problem = _resolve_correction_in(con, event_id, statement, statement.corrects_symbol)
+    if problem is None or problem[0] != "no_target":
+        return events, problem
+    own = {statement.corrects_symbol, statement.corrected_by}
+    others = [s for s in dict.fromkeys(find_document_symbols(statement.text)) if s not in own]
+    found = [(s, r) for s in others if (r := _resolve_correction_in(con, event_id, statement, s))[1] is None]
+    if len(found) == 1:
+        symbol, (events, _) = found[0]
+        for event in events:
+            if getattr(event, "evidence", None) is not None and event.resolves == event_id:
+                event.evidence.append(f"{symbol} is named in the statement, and {statement.corrects_symbol} "
+                                      f"does not print {statement.before}")
+        return events, None
+    return events, problem
+
+
+def _resolve_correction_in(con, event_id: str, statement, target: str | None) -> tuple[list[DomainEvent], tuple | None]:
     before_amount, after_amount = parse_amount(statement.before), parse_amount(statement.after)
-    target = statement.corrects_symbol
     if before_amount is not None and after_amount is not None:
         rows = con.execute(
             """
@@ -371,9 +426,11 @@ def resolve_correction(con, event_id: str, statement) -> tuple[list[DomainEvent]
             symbol, year, position, line_no, title, amount, _kind, budget_valid_at, line_event = rows[0]
             where = f"line {line_no}" if line_no else f"the {title} line"
             evidence = [f"{statement.before} is printed only on {where} ({title}) of {symbol}"]
-            common = {"circular_sha256": statement.circular_sha256, "page": statement.page, "valid_at": budget_valid_at,
+            # a corrigendum says what the budget always said; an amendment changes it from its own date
+            valid_at = statement.valid_at if statement.amends else budget_valid_at
+            common = {"circular_sha256": statement.circular_sha256, "page": statement.page, "valid_at": valid_at,
                       "reading_id": statement.reading_id, "budget_symbol": symbol, "budget_year": year,
-                      "corrected_by": statement.corrected_by}
+                      "corrected_by": statement.corrected_by, "amends": statement.amends}
             events: list[DomainEvent] = [BudgetLineCorrected(
                 **common, position=position, line_no=line_no, title=title, amount_usd=after_amount,
                 amount_before=amount, resolves=event_id, evidence=evidence)]
@@ -415,8 +472,10 @@ def resolve_correction(con, event_id: str, statement) -> tuple[list[DomainEvent]
         new_value = _replace(value, statement.before, statement.after)
         evidence = [f"\"{statement.before}\" is printed only in the {name.replace('_text', '')} of item {item_no} of the {year} plan"]
         common = {"circular_sha256": statement.circular_sha256, "page": statement.page, "reading_id": statement.reading_id,
-                  "text": statement.text, "valid_at": plan_valid_at, "plan_symbol": target,
-                  "amended_by": statement.corrected_by, "resolves": event_id, "evidence": evidence, "correction": True}
+                  "text": statement.text, "valid_at": statement.valid_at if statement.amends else plan_valid_at,
+                  "plan_symbol": target,
+                  "amended_by": statement.corrected_by, "resolves": event_id, "evidence": evidence,
+                  "correction": not statement.amends}
         return [_plan_change(common, year, item_no, name, new_value)], None
     if hits:
         return [], ("several_candidates", f"\"{statement.before}\" is printed in several places",
@@ -459,7 +518,12 @@ def link(con: duckdb.DuckDBPyConnection) -> list[PendingEvent]:
     for event_id, statement in open_statements:
         stream = stream_for(statement.circular_sha256)
         if isinstance(statement, DRAFT_STATEMENTS):
-            resolved, failure = resolve_draft(event_id, statement, drafts, taken)
+            if statement.draft_symbol is not None:  # an extension "at the same hour" that names its draft
+                resolved, failure = [statement.model_copy(update={"resolves": event_id})], None
+            else:
+                resolved, failure = resolve_draft(event_id, statement, drafts, taken)
+            if isinstance(statement, SilenceProcedureExtended) and statement.deadline_utc is None and resolved:
+                resolved, failure = at_the_same_hour(con, resolved)
         elif isinstance(statement, PLAN_STATEMENTS):
             resolve = resolve_text_replaced if isinstance(statement, PlanItemTextReplaced) else resolve_organizers_added
             one, failure = resolve(con, event_id, statement)

@@ -73,6 +73,13 @@ def _valid_from(row: dict[str, Any], valid_from: date | None) -> datetime:
     return value if isinstance(value, datetime) else datetime(1970, 1, 1, tzinfo=UTC)
 
 
+def _read_value(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> str | None:
+    """What the reading (corrections aside) says of a fact now: kept with a correction, so that a later
+    reading saying something else again can be told from the one the person corrected."""
+    found = con.execute(sql, params).fetchone()
+    return None if found is None or found[0] is None else str(found[0])
+
+
 def _identity(*parts: Any) -> str:
     return "|".join("" if p is None else str(p) for p in parts)
 
@@ -96,7 +103,11 @@ def correct_plan(con: duckdb.DuckDBPyConnection, year: int, item: int, *, timing
         extra = {"starts_on": parsed.starts_on, "ends_on": parsed.ends_on, "timing_precision": parsed.precision}
     event = FactCorrected(circular_sha256=row.get("circular_sha256"), page=row.get("page"),
                           valid_at=_valid_from(row, valid_from), by=by, reason=reason, entity="plan_item",
-                          plan_year=year, item_no=item, field=field, value=value, review_item_id=review_item, **extra)
+                          plan_year=year, item_no=item, field=field, value=value, review_item_id=review_item,
+                          replaced=_read_value(con, "SELECT CASE ? WHEN 'timing' THEN timing_text WHEN 'title' THEN title "
+                                                    "ELSE status END FROM plan_items_read_as_of(now()) "
+                                                    "WHERE plan_year = ? AND item_no = ? LIMIT 1", [field, year, item]),
+                          **extra)
     return Recorded(PendingEvent(STREAM, _identity("plan", year, item, field, value, by, now.isoformat()), event), row,
                     f"plan {year} item {item} {field}")
 
@@ -116,7 +127,10 @@ def correct_budget(con: duckdb.DuckDBPyConnection, year: int, line: str, *, amou
         raise ReviewError(f"the budget for {year} has no line {line}: nothing to correct")
     event = FactCorrected(circular_sha256=row.get("circular_sha256"), page=row.get("page"),
                           valid_at=_valid_from(row, valid_from), by=by, reason=reason, entity="budget_line",
-                          budget_year=year, line=key, field="amount_usd", value=str(int(amount)), review_item_id=review_item)
+                          budget_year=year, line=key, field="amount_usd", value=str(int(amount)), review_item_id=review_item,
+                          replaced=_read_value(con, "SELECT CAST(amount_usd AS VARCHAR) FROM budget_lines_read_as_of(now()) "
+                                                    "WHERE budget_year = ? AND CASE WHEN line_kind = 'expenditure' "
+                                                    "THEN CAST(line_no AS VARCHAR) ELSE line_kind END = ? LIMIT 1", [year, key]))
     return Recorded(PendingEvent(STREAM, _identity("budget", year, key, amount, by, now.isoformat()), event), row,
                     f"budget {year} line {line} amount")
 
@@ -135,7 +149,10 @@ def correct_decision(con: duckdb.DuckDBPyConnection, symbol: str, *, status: str
         raise ReviewError(f"no decision {symbol} is in the record: nothing to correct")
     event = FactCorrected(circular_sha256=row.get("circular_sha256"), page=row.get("page"),
                           valid_at=_valid_from(row, valid_from), by=by, reason=reason, entity="decision", symbol=symbol,
-                          field=field, value=value, review_item_id=review_item)
+                          field=field, value=value, review_item_id=review_item,
+                          replaced=_read_value(con, "SELECT CASE ? WHEN 'status' THEN status ELSE adopted_symbol END "
+                                                    "FROM decisions_read_as_of(now()) WHERE symbol = ? "
+                                                    "ORDER BY silence_deadline NULLS LAST LIMIT 1", [field, symbol]))
     return Recorded(PendingEvent(STREAM, _identity("decision", symbol, field, value, by, now.isoformat()), event), row,
                     f"decision {symbol} {field}")
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 
 class _Typed:
@@ -273,11 +273,26 @@ class SilenceBroken(_ReadingEvent, _DraftReference):
 
 
 class SilenceProcedureExtended(_ReadingEvent, _DraftReference):
-    """The deadline of a silence procedure moves to a new date and time (Astana time unless stated)."""
+    """The deadline of a silence procedure moves to a new date and time (Astana time unless stated).
 
-    deadline_local: datetime
-    deadline_utc: datetime
+    "Until 6 March 2024, at the same hour" gives the day only (`deadline_on`, `same_time_as_before`):
+    the hour is the deadline's being extended, which the linker takes from the record and states in
+    a resolving copy; until then the deadline is unknown (never the end of the day).
+    """
+
+    deadline_local: datetime | None
+    deadline_utc: datetime | None
     timezone: str = "Asia/Almaty"
+    deadline_on: date | None = None
+    same_time_as_before: bool = False
+
+    @model_validator(mode="after")
+    def _deadline_is_stated(self) -> SilenceProcedureExtended:
+        if (self.deadline_local is None) != (self.deadline_utc is None):
+            raise ValueError("deadline_local and deadline_utc are both set or both empty")
+        if self.deadline_local is None and not (self.same_time_as_before and self.deadline_on):
+            raise ValueError("an extension without its deadline must say its day and that the hour is the previous one")
+        return self
 
 
 class DecisionSuperseded(_ReadingEvent):
@@ -420,10 +435,13 @@ class CorrectionStated(_ReadingEvent):
     totals: dict[str, int] = Field(default_factory=dict, description="totals the corrigendum states outright, by line kind")
     item_no: int | None = None
     text: str = ""
+    amends: bool = Field(default=False, description="an amendment, valid from its own date; else a corrigendum, "
+                         "valid from the corrected document's date")
 
 
 class BudgetLineCorrected(_ReadingEvent, _Resolution):
-    """A budget line's amount as corrected by a corrigendum (retroactive to the budget's own date)."""
+    """A budget line's amount as corrected by a corrigendum (retroactive to the budget's own date), or as
+    amended by a later decision (`amends`: from that decision's date on)."""
 
     budget_symbol: str
     budget_year: int
@@ -433,6 +451,7 @@ class BudgetLineCorrected(_ReadingEvent, _Resolution):
     amount_usd: int
     amount_before: int
     corrected_by: str | None = None
+    amends: bool = False
 
 
 # --- what could not be read ------------------------------------------------------------------
@@ -501,6 +520,8 @@ class FactCorrected(_PersonEvent):
     ends_on: date | None = None
     timing_precision: TimingPrecision | None = None
     review_item_id: str | None = Field(default=None, description="the review item this settles, if any")
+    replaced: str | None = Field(default=None, description="what the reading said when the person corrected it: "
+                                 "a later reading that says something else again is put to a person")
 
 
 class ReviewItemDismissed(_PersonEvent):

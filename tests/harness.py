@@ -102,27 +102,39 @@ def _compare(where: str, row: dict | None, wanted: dict, problems: list[str], *,
 
 
 def check_facts(state: State, facts: dict, *, unchanged: bool = False) -> list[str]:
-    """Every disagreement between the tables and `facts` (empty when they agree)."""
+    """Every disagreement between the tables and `facts` (empty when they agree).
+
+    `as_of: {DATE: facts}` checks the same kinds of facts as they stood on that date (the
+    `*_as_of` macros), e.g. a budget line before the amendment that changed it.
+    """
+    problems: list[str] = []
+    for day, wanted in (facts.get("as_of") or {}).items():
+        tables = {t: f"{t}_as_of(DATE '{day.isoformat()}')" for t in ("decisions", "plan_items", "budget_lines")}
+        problems += [f"as of {day}: {p}" for p in _check(state, wanted, unchanged, tables)]
+    return problems + _check(state, facts, unchanged, {t: t for t in ("decisions", "plan_items", "budget_lines")})
+
+
+def _check(state: State, facts: dict, unchanged: bool, table: dict[str, str]) -> list[str]:
     problems: list[str] = []
     for symbol, wanted in (facts.get("decisions") or {}).items():
-        rows = state.rows("SELECT * FROM decisions WHERE symbol = ? ORDER BY silence_deadline NULLS LAST", [symbol])
+        rows = state.rows(f"SELECT * FROM {table['decisions']} WHERE symbol = ? ORDER BY silence_deadline NULLS LAST", [symbol])
         _compare(f"decision {symbol}", rows[0] if rows else None, wanted, problems, absent_ok_if_null=unchanged)
     for key, wanted in (facts.get("plan_items") or {}).items():
         year, item = key
-        rows = state.rows("SELECT * FROM plan_items WHERE plan_year = ? AND item_no = ?", [year, item])
+        rows = state.rows(f"SELECT * FROM {table['plan_items']} WHERE plan_year = ? AND item_no = ?", [year, item])
         _compare(f"plan {year} item {item}", rows[0] if rows else None, wanted, problems, absent_ok_if_null=unchanged)
     for year, count in (facts.get("plan_item_count") or {}).items():
-        got = state.rows("SELECT count(*) AS n FROM plan_items WHERE plan_year = ?", [year])[0]["n"]
+        got = state.rows(f"SELECT count(*) AS n FROM {table['plan_items']} WHERE plan_year = ?", [year])[0]["n"]
         if got != count:
             problems.append(f"plan {year}: {got} items, wanted {count}")
     for key, wanted in (facts.get("budget_lines") or {}).items():
         year, line = key
         if line in ("total", "grand_total"):
-            rows = state.rows("SELECT * FROM budget_lines WHERE budget_year = ? AND line_kind = ? ORDER BY position",
+            rows = state.rows(f"SELECT * FROM {table['budget_lines']} WHERE budget_year = ? AND line_kind = ? ORDER BY position",
                               [year, line])
         else:
-            rows = state.rows("SELECT * FROM budget_lines WHERE budget_year = ? AND line_no = ? AND line_kind = 'expenditure'",
-                              [year, line])
+            rows = state.rows(f"SELECT * FROM {table['budget_lines']} WHERE budget_year = ? AND line_no = ? "
+                              "AND line_kind = 'expenditure'", [year, line])
         _compare(f"budget {year} line {line}", rows[0] if rows else None, wanted, problems, absent_ok_if_null=unchanged)
     for link in facts.get("links") or []:
         found = state.rows("SELECT 1 FROM document_links WHERE from_symbol = ? AND to_symbol = ? AND link = ?", list(link))

@@ -147,7 +147,7 @@ def test_the_daemon_ingests_queues_and_schedules(deployed):
     evaluations = _check_evaluations(instance, run.run_id)
     assert len(evaluations) >= 50 and all(e.passed for e in evaluations)
     assert {e.asset_key.to_user_string() for e in evaluations} == {
-        "events", "circulars", "documents", "decisions", "plan_items", "budget_lines"}
+        "events", "circulars", "documents", "decisions", "plan_items", "budget_lines", "unread_statements", "circular_files"}
     recorded = query_rows(home, "SELECT count(*) AS n, bool_and(passed) AS ok FROM quality_results WHERE run_id = ?", [run.run_id])
     assert recorded == [{"n": len(evaluations), "ok": True}]
 
@@ -220,5 +220,5 @@ def test_a_killed_run_is_marked_failed_and_the_next_run_finishes_its_work(deploy
     owed = query_rows(home, "SELECT asset, checked_seq FROM check_checkpoints ORDER BY asset")
     last = query_rows(home, "SELECT max(seq) AS s FROM events")[0]["s"]
     assert owed == [{"asset": a, "checked_seq": last} for a in
-                    ("budget_lines", "circulars", "decisions", "documents", "events", "plan_items")]
+                    ("budget_lines", "circulars", "decisions", "documents", "events", "plan_items", "unread_statements")]
     assert list(home.inbox.iterdir()) == []

@@ -68,6 +68,22 @@ COVER_RU = """**СЕКРЕТАРИАТ СОВЕЩАНИЯ ПО ВЗАИМОДЕ�
 СОВЕЩАНИЯ ПО ВЗАИМОДЕЙСТВИЮ И
 МЕРАМ ДОВЕРИЯ В АЗИИ**
 """
+COVER_KK = """**АЗИЯДАҒЫ ӨЗАРА ІС-ҚИМЫЛ ЖӘНЕ СЕНІМ ШАРАЛАРЫ
+ЖӨНІНДЕГІ КЕҢЕСТІҢ ХАТШЫЛЫҒЫ**
+
+**№DOC/1900**
+
+{body}
+
+Хатшылық осы мүмкіндікті пайдалана отырып, АӨСШК мүше мемлекеттеріне өзінің жоғары құрметін тағы да растайды.
+
+Астана қаласы, {date}
+
+**АЗИЯДАҒЫ ӨЗАРА ІС-ҚИМЫЛ ЖӘНЕ СЕНІМ ШАРАЛАРЫ
+ЖӨНІНДЕГІ КЕҢЕСКЕ МҮШЕ МЕМЛЕКЕТТЕР**
+"""
+KK_MONTHS = ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан",
+             "қараша", "желтоқсан"]
 RU_MONTHS = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
              "ноября", "декабря"]
 
@@ -127,6 +143,8 @@ def circular(corpus: dict, text: str, language: str = "en") -> str:
     if frame == "note":
         if language == "ru":
             return COVER_RU.format(body=text, date=f"{day.day} {RU_MONTHS[day.month - 1]} {day.year} г.")
+        if language == "kk":
+            return COVER_KK.format(body=text, date=f"{day.year} жылғы {day.day} {KK_MONTHS[day.month - 1]}")
         return COVER.format(body=text, date=_long(day))
     cover = COVER.format(body=FORWARD, date=_long(day))
     if frame == "enclosure":

@@ -7,6 +7,7 @@ results are asserted with real values of the seed and the faulty fixtures.
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date
 
@@ -105,6 +106,20 @@ def test_correcting_a_plan_items_timing(home):
     (now_known,) = query_rows(home, "SELECT timing_text, source FROM plan_items_as_of(DATE '2024-05-01') "
                                     "WHERE plan_year = 2024 AND item_no = 8")
     assert now_known == {"timing_text": "First half of April", "source": "correction"}
+    # the change feed and the item's history say who changed it and why
+    (change,) = query_rows(home, "SELECT field, before, after, source, changed_by, why, event_id, sentence FROM changes "
+                                 "WHERE source = 'correction'")
+    assert change == {
+        "field": "timing", "before": "Second half of February", "after": "First half of April", "source": "correction",
+        "changed_by": "A. Officer", "why": "amended by DOC/1588, which the reader could not read",
+        "event_id": event["event_id"],
+        # where the corrected fact was read, then who corrected it and why
+        "sentence": "Plan 2024 item 8 corrected: Second half of February → First half of April (DOC/1497, p. 1; correction "
+                    "by A. Officer: amended by DOC/1588, which the reader could not read)",
+    }
+    history = cli("history", "plan", "2024", "8", "--json")
+    assert history.exit_code == 0, history.output
+    assert "First half of April" in history.output and "A. Officer" in history.output
 
 
 def test_correcting_a_budget_amount_and_a_decisions_adoption(home):
@@ -119,6 +134,15 @@ def test_correcting_a_budget_amount_and_a_decisions_adoption(home):
     assert cli("correct", "decision", "SOC/2023-III/DRAFT/3", "--status", "adopted", "--reason", "confirmed").exit_code == 0
     (draft,) = query_rows(home, "SELECT status FROM decisions WHERE symbol = 'SOC/2023-III/DRAFT/3'")
     assert draft["status"] == "adopted"
+    corrected = query_rows(home, "SELECT entity_kind, field, before, after, why FROM changes WHERE source = 'correction' "
+                                 "ORDER BY seq, field")
+    assert corrected == [
+        {"entity_kind": "budget_line", "field": "amount_usd", "before": "1629598", "after": "1639598", "why": "misread digit"},
+        {"entity_kind": "decision", "field": "adopted_symbol", "before": None, "after": "SOC/2023-III/DEC/4",
+         "why": "confirmed by DOC/1503 on paper"},
+        # valid from when the draft was circulated (as the correction is): then, it was pending
+        {"entity_kind": "decision", "field": "status", "before": "pending_silence", "after": "adopted", "why": "confirmed"},
+    ]
 
 
 def test_dismissing_a_misprinted_grand_total_keeps_the_figures_and_records_who(home):
@@ -144,6 +168,8 @@ def test_reverting_a_correction_by_a_new_event(home):
     (row,) = query_rows(home, "SELECT timing_text, source FROM plan_items WHERE plan_year = 2024 AND item_no = 8")
     assert row == {"timing_text": "Second half of February", "source": "reading"}
     assert [e["event_type"] for e in events_of(home)] == ["FactCorrected", "CorrectionReverted"]
+    # a reverted correction no longer stands in the change feed
+    assert query_rows(home, "SELECT count(*) AS n FROM changes WHERE source = 'correction'") == [{"n": 0}]
     twice = cli("revert", correction["event_id"], "--reason", "again")
     assert twice.exit_code == 2 and "already reverted" in twice.output
 
@@ -204,3 +230,34 @@ def test_settling_an_unread_statement_with_a_correction_closes_it(home):
     checked = query_rows(home, "SELECT passed FROM quality_results WHERE check_name = 'unread_statements_none_open' "
                                "ORDER BY checked_at DESC LIMIT 1")
     assert checked == [{"passed": True}]
+
+
+FOLLOWUPS = TEXTS.parent / "followups"
+
+
+def test_a_later_reading_that_disagrees_with_a_correction_is_put_to_a_person(home):
+    # the person believes item 8 moved to March; the amendment DOC/1515, read later, says April
+    assert cli("correct", "plan", "2024", "8", "--timing", "First half of March", "--reason", "told by phone",
+               "--by", "A. Officer").exit_code == 0
+    (correction,) = events_of(home)
+    assert json.loads(correction["payload"])["replaced"] == "Second half of February"
+    copy_into_inbox(home, [FOLLOWUPS / "10_plan_amendment_prose.txt"])
+    assert run_ingestion(home, now=NOW).success
+    (row,) = query_rows(home, "SELECT timing_text, source FROM plan_items WHERE plan_year = 2024 AND item_no = 8")
+    assert row == {"timing_text": "First half of March", "source": "correction"}  # the correction stands
+    (disputed,) = query_rows(home, "SELECT id, kind, text, settle FROM review_items WHERE kind = 'correction_disputed'")
+    assert disputed["text"] == ('plan 2024 item 8: the reading now says "First half of April"; the correction (by A. Officer: '
+                                'told by phone) says "First half of March", over "Second half of February"')
+    assert f"circulars revert {correction['event_id']}" in disputed["settle"]
+    # a person keeps the correction: the item closes, the correction still stands
+    assert cli("dismiss", disputed["id"], "--reason", "the phone call came after the decision").exit_code == 0
+    assert query_rows(home, "SELECT count(*) AS n FROM review_items WHERE kind = 'correction_disputed'") == [{"n": 0}]
+
+
+def test_a_later_reading_that_agrees_with_a_correction_changes_nothing(home):
+    assert cli("correct", "plan", "2024", "8", "--timing", "First half of April", "--reason", "seen early").exit_code == 0
+    copy_into_inbox(home, [FOLLOWUPS / "10_plan_amendment_prose.txt"])
+    assert run_ingestion(home, now=NOW).success
+    (row,) = query_rows(home, "SELECT timing_text FROM plan_items WHERE plan_year = 2024 AND item_no = 8")
+    assert row == {"timing_text": "First half of April"}
+    assert query_rows(home, "SELECT count(*) AS n FROM review_items WHERE kind = 'correction_disputed'") == [{"n": 0}]

@@ -186,7 +186,7 @@ ALLOWED_IN_SQL = {
     # constants themselves; every value is bound as a parameter.
     "_TOUCHED", "CHANGE_COLUMNS", "STATE_COLUMNS", "states_sql", "bits_sql", "excluded_sql", "field_sql",
     "before_sql", "after_sql", "where_sql", "mode_sql", "kind_sql", "field_no_sql", "scope_table_sql",
-    "delete_where_sql", "statement_sql", "columns_sql", "join_sql", "order_sql",
+    "delete_where_sql", "statement_sql", "columns_sql", "join_sql", "order_sql", "compared_sql",
 }
 
 

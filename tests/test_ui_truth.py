@@ -104,6 +104,10 @@ def test_each_partition_lists_what_its_circular_changed(ingested):
     empty = _latest(instance, "circular_files", f"empty_{EMPTY_SHA[:12]}")
     assert (empty["status"], empty["log_events"]) == ("quarantined", 2)
     assert empty["changes"].startswith("_quarantined: nothing could be read from it")
+    # what is open for a person, on the circular it concerns
+    assert (seed["statements_not_read"], seed["open_review_items"], seed["review"]) == (0, 0, "none")
+    assert empty["open_review_items"] == 1
+    assert "quarantined_file: empty.pdf: empty_file: the file has no bytes" in empty["review"]
 
 
 def test_previews_show_the_rows_the_run_changed_with_symbol_page_and_astana_time(ingested):

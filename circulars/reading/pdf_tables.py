@@ -12,6 +12,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
+from circulars.reading import lexicon
 from circulars.reading.pdf_geometry import SETTINGS, Line, Word, group_lines, join_cell_lines, words_text
 from models.document import Block, TableRow
 
@@ -31,6 +32,10 @@ class TableDraft:
     size: float = 0.0  # its font size
 
 
+FUNCTION_WORDS = frozenset(lexicon.data()["function_words"]["all"])
+"""Words a line can start with after a wrap between words (never the tail of a word broken at the edge)."""
+
+
 def cell_text(words: list[Word], limit: float | None = None) -> str:
     """The text of one table cell from its words; `limit` is the right edge text may reach."""
     if not words:
@@ -44,7 +49,8 @@ def cell_text(words: list[Word], limit: float | None = None) -> str:
             first = nxt.words[0]
             char = (first.x1 - first.x0) / max(1, len(first.text))
             single = len(line.words) == 1 and texts[i][-1:].isalnum()
-            forced[i] = single and limit - line.x1 < 1.5 * char
+            standalone = first.text.lower().strip(".,;:") in FUNCTION_WORDS
+            forced[i] = single and not standalone and limit - line.x1 < 1.5 * char
     return join_cell_lines(texts, forced)
 
 

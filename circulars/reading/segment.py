@@ -24,6 +24,7 @@ from circulars.reading import lexicon
 from circulars.reading.vocabulary import (
     DOCUMENT_SYMBOL_RE,
     NOTE_SYMBOL_RE,
+    REFERENCE_LINE_RE,
     SILENCE_RE,
     SYMBOL_KINDS,
     FoundDate,
@@ -161,14 +162,19 @@ def is_letterhead(block: Block) -> bool:
 
 def is_symbol_line(block: Block) -> bool:
     first = block.text.strip().split("\n", 1)[0].strip()
-    return block.kind in ("paragraph", "heading") and bool(
+    return block.kind in ("paragraph", "heading") and not REFERENCE_LINE_RE.match(first) and bool(
         DOCUMENT_SYMBOL_RE.match(first) or NOTE_SYMBOL_RE.match(first)
     )
 
 
+def is_reference_line(block: Block) -> bool:
+    """"Reference: DOC/1497" under a note's number: another note it refers to."""
+    return block.kind in ("paragraph", "heading") and bool(REFERENCE_LINE_RE.match(block.text.strip()))
+
+
 def date_line(block: Block) -> FoundDate | None:
     """The date of a short line that is only a (place and) date: "Astana, 12 December 2023"."""
-    if block.kind not in ("paragraph", "heading"):
+    if block.kind not in ("paragraph", "heading") or is_reference_line(block):
         return None
     text = block.text.strip()
     if len(text) > 120:
@@ -204,6 +210,7 @@ def is_preamble(block: Block) -> bool:
     return (
         is_letterhead(block)
         or is_symbol_line(block)
+        or is_reference_line(block)
         or date_line(block) is not None
         or is_body_line(block)
         or bool(DISTRIBUTION_RE.match(text))
@@ -229,6 +236,8 @@ def _anchor_kind(block: Block) -> str | None:
 
 def _note_number(block: Block) -> str | None:
     if block.kind not in ("paragraph", "heading"):
+        return None
+    if is_reference_line(block):
         return None
     match = NOTE_SYMBOL_RE.match(block.text.strip())
     return normalise_symbol(match.group("symbol")) if match else None
@@ -372,9 +381,13 @@ def _cover(blocks: list[Block]) -> CoverNote:
             by_language[current].append(block)
     versions = [_version(language, by_language[language]) for language in languages]
 
-    symbol = next(
-        (normalise_symbol(m.group("symbol")) for b in blocks if (m := NOTE_SYMBOL_RE.search(b.text))), None
-    )
+    # the note's own number; a reference mark ("Reference: DOC/1497") only when the note prints no other
+    # (a number line is short: "No. DOC/1497" inside a sentence is a note the text speaks of)
+    lines = [line for b in blocks if b.kind in ("paragraph", "heading") for line in b.text.split("\n") if len(line) <= 80]
+    numbers = [m for line in lines for m in NOTE_SYMBOL_RE.finditer(line)] or \
+        [m for b in blocks for m in NOTE_SYMBOL_RE.finditer(b.text)]
+    chosen = next((m for m in numbers if not m.group("reference")), numbers[0] if numbers else None)
+    symbol = normalise_symbol(chosen.group("symbol")) if chosen else None
     first = next((v for v in versions if v.issued_on), None)
     return CoverNote(
         symbol=symbol,
@@ -398,6 +411,9 @@ def _version(language: str, blocks: list[Block]) -> CoverVersion:
         found = date_line(block)
         if found and issued_on is None and not is_symbol_line(block):
             issued_on, place, dated_at = found.value, place_before(block.text.strip(), found), index
+        elif found and place is None and found.value == issued_on:
+            # "Исх. №DOC/1519 от 27.02.2024" dates the note; "Астана, 27 февраля 2024 г." says where
+            place = place_before(block.text.strip(), found)
         if pages is None and (match := ENCLOSURE_PAGES_RE.search(block.text)):
             pages = int(next(g for g in match.groups() if g))
     candidates = [b for b in blocks if is_addressee(b)]

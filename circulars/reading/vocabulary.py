@@ -28,10 +28,16 @@ DOCUMENT_SYMBOL_RE = re.compile(
 )
 """An enclosed document's symbol: BODY/YEAR[-SESSION]/KIND/N[/Rev.N][/Corr.N][/Add.N]."""
 
+_NOTE_NUMBER = r"(?P<symbol>[A-ZА-ЯЁ][A-ZА-ЯЁ0-9-]*(?:/[A-Za-zА-Яа-я0-9.\-]+)+)"
+_REFERENCE_MARK = (r"(?:Ref\.?\s*:|Ref\.|Reference\s*:|Your\s+ref(?:erence)?\.?\s*:?|Ваш\s+(?:исх\.?\s*)?№|"
+                   r"На\s+(?:Ваш\w*\s+)?№|Ссылка\s*:|Сілтеме\s*:)")
 NOTE_SYMBOL_RE = re.compile(
-    r"(?:№|Nº|N°|No\.|Ref\.?\s*:|Ref\.|Our\s+ref\.?\s*:?|Reference\s*:)\s*(?P<symbol>[A-ZА-ЯЁ][A-ZА-ЯЁ0-9-]*(?:/[A-Za-zА-Яа-я0-9.\-]+)+)"
+    rf"(?:№|Nº|N°|No\.|Our\s+ref\.?\s*:?|(?P<reference>{_REFERENCE_MARK}))\s*{_NOTE_NUMBER}"
 )
-"""A cover note's own number, after the number sign: №DOC/1497, No. DOC/1497."""
+"""A note's number after a number sign or a reference mark: №DOC/1497, No. DOC/1497, Ref.: DOC/1497."""
+REFERENCE_LINE_RE = re.compile(rf"^\W*{_REFERENCE_MARK}\s*{_NOTE_NUMBER}", re.I)
+"""A line that names another note ("Reference: DOC/1497", "Your ref.: ...", "На №..."): a reference, never the
+note's own number when the note prints one, never its date, never the start of a document."""
 
 SUFFIX_RE = re.compile(r"/(Rev|Corr|Add)\.\s?(\d+)")
 
@@ -207,31 +213,46 @@ def place_before(text: str, found: FoundDate) -> str | None:
 # --- times and deadlines -----------------------------------------------------------
 
 TIME_RE = re.compile(
-    r"(?:(?P<noon>12\s*noon|noon|полдень)|(?P<midnight>midnight|полночь)"
-    r"|(?:сағат\s*)?(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)(?:\s*(?P<ampm1>[ap])\.?\s?m\.?)?"
-    r"|(?P<hour12>1[0-2]|[1-9])\s*(?P<ampm2>[ap])\.?\s?m\.?)",
+    r"(?<![\w.:/-])(?:(?P<noon>12(?:[:.]00)?\s*noon|noon|midday|полдень|полудня)|(?P<midnight>midnight|полночь|полуночи)"
+    r"|(?P<h4>[01]\d|2[0-3])(?P<m4>[0-5]\d)\s*(?:hours|hrs|h)\b"
+    r"|(?:сағат\s*)?(?P<hour>[01]?\d|2[0-3])\s*(?:[:.]|h\s?|ч\.?\s?)(?P<minute>[0-5]\d)(?!\d|\.\d)"
+    r"(?:\s*(?P<ampm1>[ap])\.?\s?m\.?(?!\w))?"
+    r"|(?P<hour12>1[0-2]|[1-9])\s*(?:o['’]clock\s*)?(?P<ampm2>[ap])\.?\s?m\.?(?!\w)"
+    r"|(?P<h5>[01]?\d|2[0-3])\s*(?:o['’]clock|hours|hrs|h|часов|часа|час|ч\.)(?!\w)"
+    r"|сағат\s*(?P<h6>[01]?\d|2[0-3])(?![\d:.]))",
     re.IGNORECASE,
 )
+"""A time of day: 18:00, 18.00, 18h00, 1800 hours, 6 p.m., 6 o'clock p.m., 18 hours, в 18 часов, сағат 18, 12 noon."""
 
+TIMEZONE_PHRASE_RE = lexicon.pattern("timezone_phrase")
 TIMEZONES: list[tuple[re.Pattern[str], str]] = list(lexicon.mapped("timezone"))
+UTC_OFFSET_RE = re.compile(r"\b(?:UTC|GMT)\s*(?P<sign>[+\-−–])\s*(?P<hours>\d{1,2})(?:[:.]?(?P<minutes>\d{2}))?", re.I)
 DEFAULT_TIMEZONE = "Asia/Almaty"
 """The Secretariat sits in Astana: a time given without a zone is Astana time."""
 
 
 def parse_time(text: str) -> time | None:
     match = TIME_RE.search(text)
-    if not match:
-        return None
+    return time_of(match) if match else None
+
+
+def time_of(match: re.Match[str]) -> time:
+    """The time of day a TIME_RE match says."""
     if match.group("noon"):
         return time(12, 0)
     if match.group("midnight"):
         return time(0, 0)
+    ampm = None
     if match.group("hour") is not None:
         hour, minute = int(match.group("hour")), int(match.group("minute"))
         ampm = match.group("ampm1")
-    else:
+    elif match.group("h4") is not None:
+        hour, minute = int(match.group("h4")), int(match.group("m4"))
+    elif match.group("hour12") is not None:
         hour, minute = int(match.group("hour12")), 0
         ampm = match.group("ampm2")
+    else:
+        hour, minute = int(match.group("h5") or match.group("h6")), 0
     if ampm and ampm.lower() == "p" and hour < 12:
         hour += 12
     if ampm and ampm.lower() == "a" and hour == 12:
@@ -239,11 +260,52 @@ def parse_time(text: str) -> time | None:
     return time(hour, minute)
 
 
-def timezone_named(text: str) -> str:
+@dataclass(frozen=True)
+class ZoneNamed:
+    """A phrase naming a time zone, and the IANA zone it names (None: a zone the reader does not know)."""
+
+    phrase: str
+    zone: str | None
+    start: int
+    end: int
+
+
+def zone_of(phrase: str) -> str | None:
+    """The IANA zone a phrase names: "UTC+5" -> Etc/GMT-5, "by Astana time" -> Asia/Almaty; None if unknown
+    (a place no entry knows, "local time", an offset that is no whole hour)."""
+    offset = UTC_OFFSET_RE.search(phrase)
+    if offset:
+        if offset.group("minutes") and offset.group("minutes") != "00":
+            return None
+        hours = int(offset.group("hours"))
+        if hours > 14:
+            return None
+        if hours == 0:
+            return "UTC"
+        sign = "-" if offset.group("sign") == "+" else "+"  # the Etc/ zones count the other way round
+        return f"Etc/GMT{sign}{hours}"
     for pattern, zone in TIMEZONES:
-        if pattern.search(text):
+        if pattern.search(phrase):
             return zone
+    return None
+
+
+def zones_named(text: str) -> list[ZoneNamed]:
+    """Every phrase of `text` naming a time zone, in order."""
+    return [ZoneNamed(m.group(0), zone_of(m.group(0)), m.start(), m.end()) for m in TIMEZONE_PHRASE_RE.finditer(text)]
+
+
+def timezone_named(text: str) -> str:
+    """The zone the first zone phrase of `text` names, else Astana's (an unknown zone is for the caller to flag)."""
+    for found in zones_named(text):
+        if found.zone:
+            return found.zone
     return DEFAULT_TIMEZONE
+
+
+SAME_TIME_RE = lexicon.pattern("time_of_day", ("same_as_before",))
+END_OF_DAY_RE = lexicon.pattern("time_of_day", ("end_of_day",))
+TIME_PRINTED_RE = lexicon.pattern("time_of_day", ("printed",))
 
 
 SILENCE_RE = lexicon.pattern("silence")

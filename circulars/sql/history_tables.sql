@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS correction_history (
     symbol VARCHAR, field VARCHAR, value VARCHAR, starts_on DATE, ends_on DATE, timing_precision VARCHAR,
     review_item_id VARCHAR, item_id VARCHAR, reverted_event_id VARCHAR, kind VARCHAR, text VARCHAR,
     "by" VARCHAR, reason VARCHAR, circular_sha256 VARCHAR, page INTEGER, seq BIGINT, valid_at TIMESTAMPTZ,
-    recorded_at TIMESTAMPTZ, event_id VARCHAR);
+    recorded_at TIMESTAMPTZ, event_id VARCHAR, replaced VARCHAR);
 
 CREATE TABLE IF NOT EXISTS resolution_history (
     reading_id VARCHAR, resolves VARCHAR, event_type VARCHAR, evidence VARCHAR[], seq BIGINT, event_id VARCHAR);

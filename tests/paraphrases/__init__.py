@@ -27,6 +27,8 @@ KINDS = (
     "plan_item_rescheduled_prose",
     "corrigendum_budget",
     "corrigendum_plan",
+    "plan_amendment_table_note",
+    "budget_amendment_prose",
     "decision_list_item",
     "timing",
 )

@@ -13,8 +13,10 @@ could not be read.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
+from circulars.reading import lexicon
 from circulars.reading.derive.base import Statement, at_midnight, statement_id
 from circulars.reading.derive.budgets import BudgetReader
 from circulars.reading.derive.decisions import DecisionReader, decision_item_id
@@ -24,7 +26,7 @@ from circulars.reading.derive.organizers import split_organizers
 from circulars.reading.derive.plans import PlanReader
 from circulars.reading.errors import ReadError
 from circulars.reading.segment import CoverNote, EnclosedDocument, SegmentedCircular, segment
-from circulars.reading.vocabulary import find_dates, symbol_suffix_kind
+from circulars.reading.vocabulary import find_dates, squash, strip_markup, symbol_suffix_kind
 from models.document import ReadDocument
 from models.events import CircularIdentified, DocumentIdentified, DomainEvent
 
@@ -75,6 +77,19 @@ def _holding_page(documents: list[EnclosedDocument], page: int) -> EnclosedDocum
     return begun[-1] if begun else None
 
 
+_CORRECTION_LINE = re.compile(
+    r"^\W*(?:(?:annex|page|item|line|paragraph|column|приложение|страница|пункт|строка)\b[^.]{0,80}?[:,]|"
+    r"(?:for|delete|insert|after|before|replace|substitute|вместо|исключить|после|дополнить)\b)", re.I)
+
+
+def _lists_corrections(document: EnclosedDocument) -> bool:
+    """Does a corrigendum list corrections (a location, "for ... read", "delete", "after ... insert")
+    rather than reissue the document? Then it corrects, it does not replace."""
+    return any(b.kind != "table" and b.text and (_CORRECTION_LINE.match(squash(strip_markup(b.text)))
+                                                 or lexicon.pattern("corrigendum").search(squash(strip_markup(b.text))))
+               for b in document.blocks[document.heading_index + 1:] if document.heading_index is not None)
+
+
 def _circular_date(doc: ReadDocument, circular: SegmentedCircular) -> date:
     cover = circular.cover
     candidates = [cover.issued_on] + [d.issued_on or d.meeting_on for d in circular.documents]
@@ -91,6 +106,7 @@ def _circular_date(doc: ReadDocument, circular: SegmentedCircular) -> date:
 class _Deriver(NoticeReader, DecisionReader, PlanReader, BudgetReader):
     def run(self) -> list[DomainEvent]:
         self.deferred = []
+        self.note_consumed: set[int] = set()
         self.drafts_opened_in_documents = {}
         for document in self.circular.documents:
             self.drafts_opened_in_documents.update(self.drafts_opened_by(document))
@@ -103,6 +119,7 @@ class _Deriver(NoticeReader, DecisionReader, PlanReader, BudgetReader):
                 language=cover.languages[0] if cover.languages else "en",
             ))
             self.read_note(cover.blocks, cover.issued_on, document_symbol=cover.symbol, own_symbol=cover.symbol)
+            self.note_tables(cover.blocks, cover.issued_on, cover.symbol)
         for document in self.circular.documents:
             self._document(document)
         for statement, key in self.deferred:
@@ -171,7 +188,9 @@ class _Deriver(NoticeReader, DecisionReader, PlanReader, BudgetReader):
             self.read_note(document.blocks, when, document_symbol=document.symbol, own_symbol=document.symbol)
             return
         corrected = self.corrigendum(document)
-        self.suffix_links(document, bool(corrected))
+        # a corrigendum replaces its document only when it reissues it; one that lists corrections, read or
+        # not ("Annex, item 24: after X insert Y"), corrects what it names and leaves the rest in force
+        self.suffix_links(document, bool(corrected) or _lists_corrections(document))
         if corrected and kind == "corrigendum":
             return  # a corrigendum lists corrections: it decides nothing of its own
         decision_id = self.doc_id(document)

@@ -241,7 +241,8 @@ class DecisionReader(DeriverBase):
         # A paragraph that amends, or names an item of a plan, is read as a change: if no rule reads it, it is
         # not read; it is never taken for part of the decision's own act.
         changes = [b for b in paragraphs if amends(squash(strip_markup(b.text))) or ITEM_REF_RE.search(squash(b.text))]
-        acts = [b for b in paragraphs if b not in changes]
+        # "Decision SOC/2023-III/DEC/3 is hereby repealed.": what it says of another decision (`supersessions`)
+        acts = [b for b in paragraphs if b not in changes and not self._acts_on_another(document, b)]
         chosen = None
         for block in acts:
             phrase = classify_action(_NUMBERED.sub("", squash(strip_markup(block.text))))
@@ -390,15 +391,36 @@ class DecisionReader(DeriverBase):
             elif CORRECTS_RE.search(text) and not lexicon.search("corrigendum", text):
                 how, link = "corrected", "corrects"
             elif WITHDRAWN_RE.search(text):
-                self.emit(DecisionSuperseded(**common, symbol=others[0], by_symbol=document.symbol, how="withdrawn"),
-                          key=("superseded", others[0], document.symbol))
+                # "Decision SOC/2023-III/DEC/3 is hereby repealed.", "Revokes decision ...", "утратившим силу"
+                index = self.emit(DecisionSuperseded(**common, symbol=others[0], by_symbol=document.symbol, how="withdrawn"),
+                                  key=("superseded", others[0], document.symbol))
+                self._book(document, text, [index])
                 continue
             else:
                 continue
-            self.emit(DocumentLinked(**common, from_symbol=document.symbol, to_symbol=others[0], link=link),
-                      key=("link", document.symbol, others[0]))
-            self.emit(DecisionSuperseded(**common, symbol=others[0], by_symbol=document.symbol, how=how),
-                      key=("superseded", others[0], document.symbol))
+            link_index = self.emit(DocumentLinked(**common, from_symbol=document.symbol, to_symbol=others[0], link=link),
+                                   key=("link", document.symbol, others[0]))
+            index = self.emit(DecisionSuperseded(**common, symbol=others[0], by_symbol=document.symbol, how=how),
+                              key=("superseded", others[0], document.symbol))
+            self._book(document, text, [link_index, index])
+
+    @staticmethod
+    def _acts_on_another(document: EnclosedDocument, block: Block) -> bool:
+        """Does a paragraph supersede, withdraw or repeal another decision (rather than state this one's act)?"""
+        text = squash(strip_markup(block.text))
+        others = [s for s in find_document_symbols(text) if s != document.symbol and s != symbol_base(document.symbol or "")]
+        return bool(others) and bool(SUPERSEDES_RE.search(text) or WITHDRAWN_RE.search(text)) and \
+            not re.match(r"^\W*(?:recalling|ссылаясь|напоминая)", text, re.I) and \
+            classify_action(_NUMBERED.sub("", text)).action == "other"  # "Approves X, which supersedes Y" acts itself
+
+    def _book(self, document: EnclosedDocument, text: str, events: list[int]) -> None:
+        """Book events read from a paragraph to that paragraph's statement in the ledger (opened if none is)."""
+        for statement in self.ledger.statements:
+            if statement.document_symbol == document.symbol and statement.text and text.endswith(statement.text[-80:]):
+                statement.events.extend(i for i in events if i not in statement.events)
+                return
+        statement = self.statement("operative_paragraph", text, document.page, document.symbol, self.doc_date(document))
+        statement.events.extend(events)
 
 
 def _silence_subject(text: str, symbol: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from circulars.reading import lexicon
@@ -17,13 +17,18 @@ from circulars.reading.derive.base import ASTANA, END_OF_DAY
 from circulars.reading.vocabulary import (
     DEADLINE_RE,
     DOCUMENT_SYMBOL_RE,
+    END_OF_DAY_RE,
     NOTE_SYMBOL_RE,
+    SAME_TIME_RE,
+    TIME_PRINTED_RE,
+    TIME_RE,
+    TIMEZONE_PHRASE_RE,
     body_named,
     find_dates,
     normalise_symbol,
-    parse_time,
     squash,
-    timezone_named,
+    time_of,
+    zones_named,
 )
 
 
@@ -194,34 +199,124 @@ def note_references(text: str, own: str | None) -> list[str]:
 # --- deadlines and dates ----------------------------------------------------------------------------
 
 
-def _deadline_at(text: str, found) -> tuple[datetime, str]:
-    """The date `found` with its time of day: printed just after it ("26 December 2023, 12 noon by Astana
-    time") or just before it ("18:00 hours (Astana time) on 7 March 2024", "до 12:00 по времени Астаны 5 марта")."""
-    every = find_dates(text)
-    later = [d for d in every if d.start > found.start]
-    window = text[found.end: found.end + 60]
-    if later and later[0].start - found.end < 60:
-        window = window[: later[0].start - found.end]
-    clock = parse_time(window)
-    if clock is None:
-        earlier = [d for d in every if d.end <= found.start]
-        start = max(found.start - 60, earlier[-1].end if earlier else 0)
-        before = text[start: found.start]
-        if parse_time(before) is not None and not re.search(r"[.;]", before):
-            window = before
-            clock = parse_time(before)
-    zone = timezone_named(window) if clock is not None else ASTANA
-    return datetime.combine(found.value, clock or END_OF_DAY, ZoneInfo(zone)), zone
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline as printed: its day, its zone, and its time of day when the reader is sure of it.
 
-
-def parse_deadline(text: str) -> tuple[datetime, str] | None:
-    """The deadline of a silence procedure: (aware local datetime, IANA zone), or None if none is stated.
-
-    The date is the first one after a deadline word ("deadline", "срок", "до", "until");
-    the time of day and its zone are read just after it ("12 noon by Astana time",
-    "(18:00 by Astana time)"). A time given without a zone is Astana time; a date without
-    a time runs to the end of the day. Kazakh "... дейін" follows its date.
+    `local` is None when the time of day is that of the deadline being extended ("until
+    6 March 2024, at the same hour": `same_time_as_before`, for the record to supply), or
+    when a time of day or a zone is printed that the reader does not understand (`unread`
+    says which); the end of the day is never put in its place.
     """
+
+    on: date
+    zone: str
+    local: datetime | None
+    same_time_as_before: bool = False
+    unread: str | None = None
+
+    def pair(self) -> tuple[datetime, str] | None:
+        return (self.local, self.zone) if self.local is not None else None
+
+
+_AFTER = 80
+"""How far after a date its time of day may be printed ("6 March 2024, 12.00 hrs Astana time (07:00 UTC)")."""
+_BEFORE = 80
+_CLAUSE_END = re.compile(r";|(?<![ap]\.m)(?<!\b[гчж])(?<!\bhrs)(?<!\bi\.e)(?<!\bNo)\.\s+(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])")
+_WEEKDAYS = (r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|понедельник|вторник|сред[аы]|среду|четверг|пятниц[аы]|пятницу"
+             r"|суббот[аы]|субботу|воскресень[ея]|дүйсенбі|сейсенбі|сәрсенбі|бейсенбі|жұма|сенбі|жексенбі")
+_GAP = re.compile(
+    r"(?:[\s,()\[\]\-–—]|\b(?:hours?|hrs?|h|o[’']clock|on|of|the|by|at|в|на|г|час\w*|ч|сағат\w*|бойынша|"
+    + _WEEKDAYS + r")\b\.?)*",
+    re.I,
+)
+"""What may stand between a time of day and the date it belongs to ("18:00 hours (Astana time) on 7 March")."""
+
+
+def _zone_for(zones, span_start: int, span_end: int) -> tuple[str | None, str | None]:
+    """(zone, unread reason) of the first zone phrase inside the span; (None, None) if none is named there."""
+    for found in zones:
+        if span_start <= found.start < span_end:
+            if found.zone is None:
+                return None, _unknown_zone(found.phrase)
+            return found.zone, None
+    return None, None
+
+
+def _unknown_zone(phrase: str) -> str:
+    if re.search(r"local|местн|жергілікті", phrase, re.I):
+        return f"\"{phrase}\" does not say which place's time"
+    return f"\"{phrase}\" is a time zone the reader does not know"
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _attached(gap: str) -> bool:
+    """Is a time of day printed just before a date its time ("до 18.00 (по времени Астаны) 5 марта")?"""
+    bare = TIMEZONE_PHRASE_RE.sub(" ", gap)
+    return len(gap) <= 60 and _GAP.fullmatch(bare) is not None
+
+
+def _deadline_at(text: str, found) -> Deadline:
+    """The date `found` with its time of day: printed just after it ("26 December 2023, 12 noon by Astana
+    time") or just before it ("18:00 hours (Astana time) on 7 March 2024", "до 18.00 (по времени Астаны)
+    5 марта"), or "at the same hour" as the deadline extended. A time of day or a zone printed there that
+    the reader does not understand makes the deadline unread; no time printed is the end of the day."""
+    every = find_dates(text)
+    limit = min([found.end + _AFTER] + [d.start for d in every if d.start >= found.end])
+    after = text[found.end:limit]
+    cut = _CLAUSE_END.search(after)
+    if cut:
+        after = after[: cut.start()]
+    start = max([found.start - _BEFORE, 0] + [d.end for d in every if d.end <= found.start])
+    before = text[start: found.start]
+    cuts = list(_CLAUSE_END.finditer(before))
+    if cuts:
+        before = before[cuts[-1].end():]
+    after_zones, before_zones = zones_named(after), zones_named(before)
+
+    def dated(clock: time, zone: str | None, unread: str | None) -> Deadline:
+        if unread:
+            return Deadline(found.value, zone or ASTANA, None, unread=f"the deadline {_day(found.value)}: {unread}")
+        return Deadline(found.value, zone or ASTANA, datetime.combine(found.value, clock, ZoneInfo(zone or ASTANA)))
+
+    clock = TIME_RE.search(after)
+    same = SAME_TIME_RE.search(after)
+    if clock is not None and (same is None or clock.start() < same.start()):
+        zone, unread = _zone_for(after_zones, clock.start(), len(after))
+        if zone is None and unread is None:
+            zone, unread = _zone_for(after_zones, 0, clock.start())
+        if zone is None and unread is None:
+            abbreviation = re.match(r"\s*\(?([A-Z]{2,5})\)?(?!\w)", after[clock.end():])
+            if abbreviation:
+                unread = f"\"{abbreviation.group(1)}\" after the time is a time zone the reader does not know"
+        return dated(time_of(clock), zone, unread)
+    if same is not None:
+        return Deadline(found.value, ASTANA, None, same_time_as_before=True)
+    clocks = [m for m in TIME_RE.finditer(before) if _attached(before[m.end():])]
+    if clocks:
+        clock = clocks[-1]
+        zone, unread = _zone_for(before_zones, clock.start(), len(before))
+        if zone is None and unread is None:
+            zone, unread = _zone_for(after_zones, 0, len(after))
+        return dated(time_of(clock), zone, unread)
+    if any(_attached(before[m.end():]) for m in SAME_TIME_RE.finditer(before)):
+        return Deadline(found.value, ASTANA, None, same_time_as_before=True)
+    zone, unread = _zone_for(after_zones, 0, len(after))
+    if zone is None and unread is None:
+        zone, unread = _zone_for([z for z in before_zones if _attached(before[z.end:])], 0, len(before))
+    printed = [m for m in TIME_PRINTED_RE.finditer(after) if not END_OF_DAY_RE.search(after[max(0, m.start() - 20): m.end() + 20])]
+    printed += [m for m in TIME_PRINTED_RE.finditer(before) if _attached(before[m.end():])]
+    if printed and unread is None:
+        unread = f"the time of day printed with it (\"{printed[0].group(0)}\") is not one the reader reads"
+    return dated(END_OF_DAY, zone, unread)
+
+
+def read_deadline(text: str) -> Deadline | None:
+    """The deadline a text states: the first date after a deadline word ("deadline", "срок", "до",
+    "until", "... дейін" after its date), with its time of day and zone; None if no date is stated."""
     text = squash(text)
     keyword = DEADLINE_RE.search(text)
     start = keyword.start() if keyword else 0
@@ -232,16 +327,46 @@ def parse_deadline(text: str) -> tuple[datetime, str] | None:
     return _deadline_at(text, dates[0])
 
 
-def deadline_after(text: str, position: int) -> tuple[datetime, str] | None:
-    """The first date (with its time) after `position`: the new deadline after "extended until"."""
+def parse_deadline(text: str) -> tuple[datetime, str] | None:
+    """The deadline of a silence procedure: (aware local datetime, IANA zone), or None if none is stated
+    or its time of day is not one the reader is sure of (see `read_deadline` for why).
+
+    A time given without a zone is Astana time; a date without a time runs to the end of the day.
+    """
+    found = read_deadline(text)
+    return found.pair() if found else None
+
+
+def read_deadline_after(text: str, position: int) -> Deadline | None:
+    """The first date (with its time) after `position`: the new deadline after "extended until".
+
+    "At the same hour" takes the time of day (and zone) of the deadline the text states before
+    `position` ("originally set for 28 February 2024 at 18:00 hours, ... extended until 6 March 2024
+    at the same hour"); when the text states none, the Deadline says so, for the record to supply it.
+    """
     text = squash(text)
-    dates = [d for d in find_dates(text) if d.start >= position]
+    every = find_dates(text)
+    dates = [d for d in every if d.start >= position]
     if not dates:
-        before = [d for d in find_dates(text) if d.start < position]
+        before = [d for d in every if d.start < position]
         if not before or not re.search(r"дейін|ұзарт", text[before[-1].end: position + 40]):
             return None
         dates = before[-1:]
-    return _deadline_at(text, dates[0])
+    found = _deadline_at(text, dates[0])
+    if found.same_time_as_before:
+        earlier = [d for d in every if d.end <= position and d is not dates[0]]
+        timed = [r for d in earlier if (r := _deadline_at(text, d)).local is not None and r.local.time() != END_OF_DAY]
+        if timed:
+            previous = timed[-1]
+            local = datetime.combine(found.on, previous.local.time(), ZoneInfo(previous.zone))
+            return Deadline(found.on, previous.zone, local)
+    return found
+
+
+def deadline_after(text: str, position: int) -> tuple[datetime, str] | None:
+    """`read_deadline_after` as (aware local datetime, IANA zone), or None when it is not fully read."""
+    found = read_deadline_after(text, position)
+    return found.pair() if found else None
 
 
 def date_on(text: str, *, before: int | None = None, skip: set[date] | None = None) -> date | None:

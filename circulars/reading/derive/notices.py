@@ -22,16 +22,18 @@ from circulars.reading.derive.base import END_OF_DAY, DeriverBase, Sentence, Sta
 from circulars.reading.derive.mentions import (
     body_in,
     date_on,
-    deadline_after,
     is_draft,
     note_references,
     parse_deadline,
+    read_deadline,
+    read_deadline_after,
     states_in,
     subject_in,
     subject_similarity,
     symbol_series,
     without_article,
 )
+from circulars.reading.derive.plans import PLAN_WORD_RE, plan_named_in
 from circulars.reading.vocabulary import (
     DEADLINE_RE,
     DOCUMENT_SYMBOL_RE,
@@ -94,6 +96,14 @@ def is_operative(text: str) -> bool:
     if not (OPERATIVE_RE.search(text) or speaks_of_silence_or_change(text) or named):
         return False
     return not (FORWARDING_RE.search(text) and not speaks_of_silence_or_change(text))
+
+
+def _speaks_of_silence(text: str) -> bool:
+    return bool(SILENCE_RE.search(text) or SILENCE_CONCLUDED_RE.search(text) or SILENCE_BROKEN_RE.search(text)
+                or SILENCE_EXTENDED_RE.search(text))
+
+
+ITEM_REF_RE = re.compile(lexicon.expand(r"\b(?:{ITEM})\s*(?:No\.?\s*|№\s*)?\d{1,3}\b"), re.I)
 
 
 def speaks_of_silence_or_change(text: str) -> bool:
@@ -165,8 +175,16 @@ class NoticeReader(DeriverBase):
         opening: list[tuple[Statement, Sentence]] = []
         leftovers: list[Statement] = []
         outcomes: list[Statement] = []
+        item_changes: list[tuple[Statement, Sentence]] = []
+        speaks_of_plan = bool(PLAN_WORD_RE.search(note_text))
         for sentence in note_sentences:
             text = sentence.text
+            if speaks_of_plan and ITEM_REF_RE.search(text) and not _speaks_of_silence(text):
+                # "Item 12 of the Plan ... is rescheduled to October": what a note says of a plan's item is read
+                # as an amendment, or flagged; never skipped for its wording
+                item_changes.append((self.statement("note_sentence", text, sentence.page, document_symbol, note_date),
+                                     sentence))
+                continue
             if not is_operative(text):
                 continue
             statement = self.statement("note_sentence", text, sentence.page, document_symbol, note_date)
@@ -195,12 +213,37 @@ class NoticeReader(DeriverBase):
                                                  how="withdrawn"), key=("superseded", symbol, None), statement=statement)
             else:
                 leftovers.append(statement)
+        if item_changes:
+            plan_symbol, year = plan_named_in(note_text, own_symbol)
+            if plan_symbol and own_symbol:
+                self.emit(DocumentLinked(**self.common(item_changes[0][1].page, note_date), from_symbol=own_symbol,
+                                         to_symbol=plan_symbol, link="amends"), key=("link", own_symbol, plan_symbol))
+            for statement, sentence in item_changes:
+                self.prose_amendment(blocks, sentence.block, note_date, document_symbol, plan_symbol, year,
+                                     self.note_consumed, statement=statement, text=sentence.text)
         if concluding:
             self._concluded(concluding, note_date, references)
         if opening:
             self._opened(opening, note_date, outcomes)
         outcome_subjects = [subject_in(o.text) for o in outcomes]
+        corrections = [i for st in self.ledger.statements if st.kind == "note_sentence" and st.document_symbol == document_symbol
+                       for i in st.events if isinstance(self.events[i], CorrectionStated)]
+        introduced = [i for statement, _ in item_changes for i in statement.events]
         for statement in leftovers:
+            if introduced and statement.text.rstrip().endswith(":"):
+                # "... has the honour to inform of the following changes to the Plan ...:" says what they say
+                statement.events.extend(i for i in introduced if i not in statement.events)
+                continue
+            if corrections and ACCORDINGLY_RE.search(statement.text) and not CORRIGENDUM_RE.search(statement.text):
+                # "Итого и Общий итог изменяются соответственно.": the note's figure changes carry the totals along
+                kinds = accordingly_kinds(ACCORDINGLY_RE.search(statement.text).group(0))
+                for index in corrections:
+                    event = self.events[index]
+                    merged = list(dict.fromkeys([*event.accordingly, *kinds, *stated_totals(statement.text)]))
+                    totals = {**event.totals, **stated_totals(statement.text)}
+                    self.events[index] = event.model_copy(update={"accordingly": merged, "totals": totals})
+                    statement.events.append(index)
+                continue
             # "The silence procedure expired on ...", "Accordingly, the draft has not been adopted": what the note's
             # outcome rests on or leads to, read with it; alone, or about another subject, it is not understood.
             subject = subject_in(statement.text)
@@ -257,8 +300,10 @@ class NoticeReader(DeriverBase):
         if not fresh:
             return
         if deadline is None:
+            why = next((found.unread for text in texts if (found := read_deadline(text)) and found.unread), None)
             for statement in statements:
                 self.not_read(statement, "timing_not_understood",
+                              f"{', '.join(fresh)} placed under silence procedure: {why}" if why else
                               f"{', '.join(fresh)} placed under silence procedure without a deadline the reader can read")
             return
         for draft in fresh:
@@ -296,14 +341,21 @@ class NoticeReader(DeriverBase):
         deadlines = {d for s, _ in concluding if (d := parse_deadline(s.text))}
         for statement, sentence in concluding:
             named = False
-            for clause in clauses(sentence.text):
-                if clause.symbol is None:
-                    continue
+            parts = [c for c in clauses(sentence.text) if c.symbol is not None]
+            sentence_drafts = [c for c in parts if is_draft(c.symbol)]
+            if _respectively(sentence.text, parts):
+                # "drafts A and B ... adopted as C and D respectively": paired in the order printed
+                news = [c for c in parts if not is_draft(c.symbol)]
+                for draft, new in zip(sentence_drafts, news):
+                    drafts.append(Mention(draft.symbol, subject_in(draft.text), body_in(draft.text), statement, sentence,
+                                          adopted_as=new.symbol))
+                continue
+            for clause in parts:
                 named = True
                 mention = Mention(clause.symbol, subject_in(clause.text), body_in(clause.text), statement, sentence)
                 if is_draft(clause.symbol):
                     drafts.append(mention)
-                elif drafts and drafts[-1].adopted_as is None and drafts[-1].sentence is sentence and \
+                elif len(sentence_drafts) == 1 and drafts and drafts[-1].adopted_as is None and drafts[-1].sentence is sentence and \
                         re.search(r"\bas\b|в\s+качестве|ретінде", clause.text[: clause.text.find(clause.symbol)]) and \
                         not subject_in(clause.text[: clause.text.find(clause.symbol)]):
                     drafts[-1].adopted_as = clause.symbol  # "the draft X (…/DRAFT/3) ... adopted as …/DEC/4"
@@ -403,15 +455,21 @@ class NoticeReader(DeriverBase):
 
     def _extended(self, statement: Statement, text: str, note_date: date | None, references: list[str]) -> None:
         verb = SILENCE_EXTENDED_RE.search(text)
-        deadline = deadline_after(text, verb.start())
+        deadline = read_deadline_after(text, verb.start())
         if deadline is None:
             self.not_read(statement, "timing_not_understood", "an extension without a new deadline the reader can read")
             return
-        local, zone = deadline
+        if deadline.unread:
+            self.not_read(statement, "timing_not_understood", f"an extension: {deadline.unread}")
+            return
+        local = deadline.local
         drafts = [s for s in find_document_symbols(text) if is_draft(s)]
         common = self.common(statement.page, note_date)
-        fields = {"deadline_local": local, "deadline_utc": local.astimezone(UTC), "timezone": zone,
-                  "note_references": references, "text": text}
+        fields = {"deadline_local": local, "deadline_utc": local.astimezone(UTC) if local else None,
+                  "timezone": deadline.zone, "note_references": references, "text": text}
+        if local is None:  # "until 6 March 2024, at the same hour": the linker takes the hour from the record
+            fields.update(deadline_on=deadline.on, same_time_as_before=True)
+            local = deadline.on
         if not drafts:
             self.emit(SilenceProcedureExtended(**common, draft_symbol=None, draft_subject=subject_in(text),
                                                body=body_in(text), **fields),
@@ -446,10 +504,15 @@ class NoticeReader(DeriverBase):
                     **self.common(statement.page, valid_on), corrects_symbol=corrects, corrected_by=corrected_by,
                     before=match.group("before").strip(), after=match.group("after").strip(), accordingly=kinds,
                     totals=stated, item_no=int(item.group(1)) if item else item_no, text=text,
+                    amends=bool(_AMENDS.search(text)) and not _CORRECTS.search(text),
                 ), statement=statement)
             return True
         return False
 
+
+_AMENDS = re.compile(r"\bamend|\brevis|внес\w*\s+(?:следующие\s+)?изменени|изменени\w*\s+в\s|өзгеріс|өзгерт", re.I)
+_CORRECTS = re.compile(r"correct|corrigend|исправлен|опечатк|түзет", re.I)
+"""An amendment changes a document from its own date on; a corrigendum says what it always said."""
 
 _TOTALS_SET = re.compile(
     r"(?P<what>(?:the\s+)?(?:sub-?\s*total|grand\s+total|total)(?:\s+and\s+(?:the\s+)?(?:sub-?\s*total|grand\s+total|total))?)"
@@ -501,6 +564,22 @@ def _note_deadline(note_sentences: list[Sentence]) -> tuple[datetime, str] | Non
 def _body_of(symbol: str | None) -> str | None:
     series = symbol_series(symbol) if symbol else None
     return series[0] if series else None
+
+
+_RESPECTIVELY = re.compile(r"\brespectively\b|соответственно|тиісінше", re.I)
+
+
+def _respectively(text: str, parts: list[Clause]) -> bool:
+    """Do drafts and new symbols pair in the order printed ("... as C and D respectively")? Only when the
+    sentence says so, names as many of each, every draft before every new symbol, and each pair shares a body."""
+    if not _RESPECTIVELY.search(text):
+        return False
+    kinds = [is_draft(c.symbol) for c in parts]
+    drafts = [c.symbol for c in parts if is_draft(c.symbol)]
+    news = [c.symbol for c in parts if not is_draft(c.symbol)]
+    if len(drafts) < 2 or len(drafts) != len(news) or kinds != sorted(kinds, reverse=True):
+        return False
+    return all(symbol_series(d)[0] == symbol_series(n)[0] for d, n in zip(drafts, news))
 
 
 def _partner(mention: Mention, drafts: list[Mention]) -> Mention | None:

@@ -10,6 +10,7 @@ StatementNotRead, never silence.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from circulars.reading import lexicon
 from circulars.reading.derive.base import DeriverBase, Statement
@@ -18,9 +19,11 @@ from circulars.reading.derive.organizers import split_organizers
 from circulars.reading.segment import EnclosedDocument
 from circulars.reading.timing import parse_timing
 from circulars.reading.vocabulary import (
+    DOCUMENT_SYMBOL_RE,
     change_kind,
     column_role,
     find_document_symbols,
+    normalise_symbol,
     squash,
     strip_markup,
     year_of_title,
@@ -85,6 +88,45 @@ def blank_row(row: TableRow) -> bool:
 def number(text: str) -> int | None:
     match = re.match(r"^\s*(\d{1,4})\s*[.)]?\s*$", text)
     return int(match.group(1)) if match else None
+
+
+PLAN_WORD_RE = re.compile(r"\b(?:plan|план|жоспар)", re.I)
+_PLAN_YEAR = (
+    # "the Plan ... for 2024", "План ... на 2024 год", "2024 жылға арналған ... жоспар", "the 2024 CICA Plan"
+    re.compile(r"\b(?:plan|план|жоспар)\w*[^.;:]{0,200}?\b(?:for|на)\s+(20\d\d)\b", re.I),
+    re.compile(r"\b(20\d\d)\s+(?:жыл\w*\s+)?(?:\S+\s+){0,3}(?:plan|план|жоспар)", re.I),
+)
+
+
+def plan_named_in(text: str, own: str | None) -> tuple[str | None, int | None]:
+    """The plan a note's text names (the decision symbol printed after the word "plan"), and its year."""
+    symbols = [(m.start(), m.group(0)) for m in DOCUMENT_SYMBOL_RE.finditer(text)]
+    candidates = [(start, normalise_symbol(sym)) for start, sym in symbols
+                  if normalise_symbol(sym) != own and symbol_kind(normalise_symbol(sym)) in ("DEC", "PLAN")]
+    near_plan = [sym for start, sym in candidates if PLAN_WORD_RE.search(text[max(0, start - 200):start])]
+    plan_symbol = near_plan[0] if near_plan else (candidates[0][1] if len(candidates) == 1 else None)
+    plain = DOCUMENT_SYMBOL_RE.sub(" ", text)  # "SOC/2023-III/DEC/2" names a session's year, not the plan's
+    year = next((m for pattern in _PLAN_YEAR if (m := pattern.search(plain))), None)
+    return plan_symbol, int(year.group(1)) if year else None
+
+
+_CHANGE_LEAD = re.compile(r"^\W*(?:to|until|till|for|into|in|на|до|в|по)\s+", re.I)
+
+
+def timing_after_change(change_text: str) -> str:
+    """The timing a change cell names after its change word ("Postponed to November" -> "November"); else ""."""
+    matches = [m for compiled, _ in lexicon.mapped("change") if (m := compiled.search(change_text))]
+    if not matches:
+        return ""
+    match = min(matches, key=lambda m: m.start())
+    rest = re.sub(r"^\w*", "", change_text[match.end():])  # the rest of the word ("postpon|ed")
+    rest = _CHANGE_LEAD.sub("", rest.strip(" :,–—-")).strip(" .;")
+    return rest if rest and parse_timing(rest, 2000).precision != "unspecified" else ""
+
+
+def _no_value(text: str) -> bool:
+    """A cell that holds nothing: blank, or a dash standing for "no change" / "none"."""
+    return not text.strip() or set(text.strip()) <= set("-–—_/.")
 
 
 def clean_timing(text: str) -> str:
@@ -240,35 +282,85 @@ class PlanReader(DeriverBase):
             index = document.blocks.index(block)
             if index in consumed:
                 continue
-            self._prose_amendment(document, index, amendment_symbol, plan_symbol, year, consumed)
+            self.prose_amendment(document.blocks, index, when, amendment_symbol, plan_symbol, year, consumed)
         if document.annex_index is not None and document.annex_kind == "amendment" and document.annex_index not in consumed:
-            self._amendment_table(document, amendment_symbol, plan_symbol, year)
+            self.amendment_table(document.blocks[document.annex_index], self.doc_date(document), amendment_symbol,
+                                 plan_symbol, year)
 
-    def _common_change(self, page: int, document: EnclosedDocument, plan_symbol: str | None, year: int,
+    def note_tables(self, blocks: list[Block], when: date | None, note_symbol: str | None) -> None:
+        """Tables printed in a cover note itself: a table of changes to a plan the note names is read as
+        an amendment table; any other table's rows are statements the reader cannot read (never skipped)."""
+        tables = [b for b in blocks if b.kind == "table"]
+        if not tables:
+            return
+        note_text = " ".join(squash(b.text) for b in blocks if b.kind != "table" and b.text)
+        plan_symbol, year = plan_named_in(note_text, note_symbol)
+        for table in tables:
+            if blocks.index(table) in self.note_consumed:  # the items a sentence of the note wrote out
+                continue
+            found = {column_role(c) for c in table.header or []}
+            if "number" in found and found & {"change", "new_timing"}:
+                if plan_symbol and note_symbol:
+                    self.emit(DocumentLinked(**self.common(table.page, when), from_symbol=note_symbol,
+                                             to_symbol=plan_symbol, link="amends"), key=("link", note_symbol, plan_symbol))
+                before = len(self.events)
+                self.amendment_table(table, when, note_symbol, plan_symbol, year)
+                self._book_lead_in(blocks, table, list(range(before, len(self.events))))
+                continue
+            header = " | ".join(table.header or []) or "no header"
+            for row in table.rows:
+                if blank_row(row):
+                    continue
+                statement = self.statement("note_table_row", "\t".join(row.cells), row.page, note_symbol, when)
+                self.not_read(statement, "not_understood",
+                              f"a table in the note whose columns ({header}) no rule reads")
+
+    def _book_lead_in(self, blocks: list[Block], table: Block, events: list[int]) -> None:
+        """The sentence that introduces a table read ("... the following changes to the Plan ...:") says
+        what the table's rows say: booked to their events, not flagged on its own."""
+        index = blocks.index(table)
+        lead = next((b for b in reversed(blocks[:index]) if b.kind != "table" and (b.text or "").strip()), None)
+        if lead is None or not events or not squash(lead.text).rstrip().endswith(":"):
+            return
+        last = squash(strip_markup(lead.text)).rstrip()
+        for statement in self.ledger.statements:
+            if not statement.events and not statement.unread and last.endswith(statement.text.rstrip()[-60:]):
+                statement.events.extend(events)
+
+    def _common_change(self, page: int, when: date | None, plan_symbol: str | None, year: int,
                        amendment_symbol: str, text: str) -> dict:
-        return {**self.common(page, self.doc_date(document)), "plan_symbol": plan_symbol, "plan_year": year,
+        return {**self.common(page, when), "plan_symbol": plan_symbol, "plan_year": year,
                 "amended_by": amendment_symbol, "text": squash(text)[:2000]}
 
-    def _amendment_table(self, document: EnclosedDocument, amendment_symbol: str, plan_symbol: str | None,
-                         year: int | None) -> None:
-        table = document.blocks[document.annex_index]
+    def amendment_table(self, table: Block, when: date | None, amendment_symbol: str | None, plan_symbol: str | None,
+                        year: int | None) -> None:
+        """Rows that change a plan's items, one per row: a change word, the item's number, what it becomes."""
         columns = roles(table, AMENDMENT_COLUMNS)
         timing_role = "new_timing" if "new_timing" in columns else "timing"
         for row in table.rows:
             if blank_row(row):
                 continue
             text = "\t".join(row.cells)
-            statement = self.statement("amendment_row", text, row.page, amendment_symbol, self.doc_date(document))
+            statement = self.statement("amendment_row", text, row.page, amendment_symbol, when)
             if year is None:
-                self.not_read(statement, "no_target", "the amended plan's year is named nowhere in the decision")
+                self.not_read(statement, "no_target", "the amended plan's year is named nowhere")
                 continue
             item_no = number(cell(row, columns.get("number")))
+            timing_cell = cell(row, columns.get(timing_role))
             fields = plan_fields(cell(row, columns.get("title")), cell(row, columns.get("organizers")),
-                                 cell(row, columns.get(timing_role)), year)
+                                 "" if _no_value(timing_cell) else timing_cell, year)
             change_text = cell(row, columns.get("change"))
+            if not change_text:
+                # "Remarks: Cancelled": a change word in a column whose header names no role
+                change_text = next((c.strip() for i, c in enumerate(row.cells)
+                                    if i not in columns.values() and change_kind(c)), "")
             change = change_kind(change_text) if change_text else (
                 "rescheduled" if "new_timing" in columns and fields["timing_text"] else change_kind(text))
-            common = self._common_change(row.page, document, plan_symbol, year, amendment_symbol, text)
+            if change == "rescheduled" and not fields["timing_text"]:
+                # "Postponed to November": the new timing written in the change cell itself
+                fields = plan_fields(fields["title"], cell(row, columns.get("organizers")), timing_after_change(change_text),
+                                     year) if change_text else fields
+            common = self._common_change(row.page, when, plan_symbol, year, amendment_symbol, text)
             if change is None:
                 self.not_read(statement, "unknown_change",
                               f"the change \"{change_text or text}\" is in no list of change words (vocabulary.toml [[change]])")
@@ -278,6 +370,10 @@ class PlanReader(DeriverBase):
                 continue
             if change == "cancelled":
                 self.emit(PlanItemCancelled(**common, item_no=item_no), statement=statement)
+            elif change == "rescheduled" and not fields["timing_text"]:
+                self.not_read(statement, "timing_not_understood", "the item is rescheduled, but no new timing is printed")
+            elif change == "rescheduled" and not self._new_timing_read(statement, fields):
+                continue
             elif change == "rescheduled":
                 self.emit(PlanItemRescheduled(**common, item_no=item_no, timing_text=fields["timing_text"],
                                               starts_on=fields["starts_on"], ends_on=fields["ends_on"],
@@ -290,14 +386,23 @@ class PlanReader(DeriverBase):
                 self.emit(PlanItemAmended(**common, item_no=item_no, title=fields["title"] or None,
                                           organizers=fields["organizers"] or None,
                                           lead_organizer=fields["lead_organizer"]), statement=statement)
-                if fields["timing_text"]:
+                if fields["timing_text"] and self._new_timing_read(statement, fields):
                     self.emit(PlanItemRescheduled(**common, item_no=item_no, timing_text=fields["timing_text"],
                                                   starts_on=fields["starts_on"], ends_on=fields["ends_on"],
                                                   timing_precision=fields["timing_precision"]), statement=statement)
 
+    def _new_timing_read(self, statement: Statement, fields: dict) -> bool:
+        """A new timing is recorded only when understood: "held in abeyance pending consultations" is no
+        timing, and recording it would erase the item's dates. Not understood: flagged, nothing changed."""
+        if fields["timing_precision"] != "unspecified":
+            return True
+        self.not_read(statement, "timing_not_understood",
+                      f"the new timing \"{fields['timing_text']}\" is not a timing the reader understands; the item is left as it was")
+        return False
+
     # -- prose -------------------------------------------------------------------------------------------
 
-    def _payload(self, document: EnclosedDocument, index: int, inline: str, consumed: set[int]) -> list:
+    def _payload(self, blocks: list[Block], index: int, inline: str, consumed: set[int]) -> list:
         """The item(s) written out after "shall read as follows:" / "is added after item 27:": the rest of
         the paragraph, else the table (its rows, read by their header) or the quoted paragraphs that follow."""
         inline = re.sub(r"^[,;]?\s*(?:of|to|in)\s+the\s+(?:annex|plan|list)\b[^,:]*[,:]?\s*", "", inline.strip(), flags=re.I)
@@ -305,8 +410,8 @@ class PlanReader(DeriverBase):
         if inline:
             return [inline]
         items: list = []
-        for k in range(index + 1, len(document.blocks)):
-            block = document.blocks[k]
+        for k in range(index + 1, len(blocks)):
+            block = blocks[k]
             if block.kind == "table":
                 consumed.add(k)
                 columns = roles(block, PLAN_COLUMNS)
@@ -329,18 +434,21 @@ class PlanReader(DeriverBase):
                 break
         return items
 
-    def _prose_amendment(self, document: EnclosedDocument, index: int, amendment_symbol: str,
-                         plan_symbol: str | None, year: int | None, consumed: set[int]) -> None:
-        block = document.blocks[index]
-        text = squash(strip_markup(block.text))
-        statement = self.statement("operative_paragraph", text, block.page, amendment_symbol, self.doc_date(document))
+    def prose_amendment(self, blocks: list[Block], index: int, when: date | None, amendment_symbol: str | None,
+                        plan_symbol: str | None, year: int | None, consumed: set[int], *,
+                        statement: Statement | None = None, text: str | None = None) -> None:
+        """One operative paragraph (or a note's sentence, `statement` and `text` given) that amends a plan's items."""
+        block = blocks[index]
+        text = text if text is not None else squash(strip_markup(block.text))
+        if statement is None:
+            statement = self.statement("operative_paragraph", text, block.page, amendment_symbol, when)
         if year is None:
-            self.not_read(statement, "no_target", "the amended plan's year is named nowhere in the decision")
+            self.not_read(statement, "no_target", "the amended plan's year is named nowhere")
             return
-        common = self._common_change(block.page, document, plan_symbol, year, amendment_symbol, text)
+        common = self._common_change(block.page, when, plan_symbol, year, amendment_symbol, text)
         if (match := lexicon.search("shall_read", text)) is not None:
             item_no = int(match.group("n"))
-            for payload in self._payload(document, index, text[match.end():], consumed) or [""]:
+            for payload in self._payload(blocks, index, text[match.end():], consumed) or [""]:
                 parsed = parse_item_text(payload)
                 if parsed is None or not parsed[1]:
                     if payload:
@@ -373,7 +481,7 @@ class PlanReader(DeriverBase):
         if (match := lexicon.search("added_after", text)) is not None:
             after = int(match.group("n")) if match.groupdict().get("n") else None
             explicit = int(match.group("n2")) if match.groupdict().get("n2") else None
-            payloads = self._payload(document, index, text[match.end():], consumed)
+            payloads = self._payload(blocks, index, text[match.end():], consumed)
             if not payloads:
                 self.not_read(statement, "not_understood", "an item is added, but its text was not found")
                 return
@@ -392,6 +500,8 @@ class PlanReader(DeriverBase):
         if (match := lexicon.search("timing_changed", text)) is not None:
             timing_text = clean_timing(match.group("timing"))
             fields = plan_fields("", "", timing_text, year)
+            if not self._new_timing_read(statement, fields):
+                return
             self.emit(PlanItemRescheduled(**common, item_no=int(match.group("n")), timing_text=timing_text,
                                           starts_on=fields["starts_on"], ends_on=fields["ends_on"],
                                           timing_precision=fields["timing_precision"]), statement=statement)
@@ -401,7 +511,7 @@ class PlanReader(DeriverBase):
             for item_no in self._item_numbers(text, match):
                 self.emit(PlanItemCancelled(**common, item_no=item_no, how="deleted"), statement=statement)
             return
-        if self.correction_stated(statement, text, plan_symbol, amendment_symbol, self.doc_date(document)):
+        if self.correction_stated(statement, text, plan_symbol, amendment_symbol, when):
             return
         self.not_read(statement, "not_understood", "an amending paragraph whose change the reader does not know")
 

@@ -56,6 +56,39 @@ items AS (
            'read it by hand and record its facts as corrections, or dismiss it (circulars dismiss '
            || 'rv-' || substr(sha256('quarantined|' || sha256), 1, 12) || ' --reason ...)', received_at
     FROM circulars WHERE status = 'quarantined'
+    UNION ALL
+    -- A correction stands over the readings; a later reading that says something else again (neither what
+    -- the person wrote nor what the reading said when they wrote it) is put to a person.
+    SELECT 'rv-' || substr(sha256('disputed|' || c.event_id || '|' || m.value), 1, 12), 'correction_disputed',
+           m.circular_sha256, m.page, m.symbol,
+           m.what || ': the reading now says "' || m.value || '"; the correction (by ' || coalesce(c."by", '?')
+           || ': ' || coalesce(c.reason, '') || ') says "' || c.value || '", over "' || c.replaced || '"',
+           'correction_disputed', 'the correction stands until a person decides', CAST([] AS VARCHAR[]),
+           'keep the correction (circulars dismiss ' || 'rv-' || substr(sha256('disputed|' || c.event_id || '|' || m.value), 1, 12)
+           || ' --reason ...), or take the reading (circulars revert ' || c.event_id || ' --reason ...)', c.recorded_at
+    FROM live_corrections(now()) c
+    JOIN (
+        SELECT 'plan_item' AS entity, plan_year AS y, CAST(item_no AS VARCHAR) AS k, f.field,
+               CASE f.field WHEN 'timing' THEN timing_text WHEN 'title' THEN title ELSE status END AS value,
+               circular_sha256, page, plan_symbol AS symbol, 'plan ' || plan_year || ' item ' || item_no AS what
+        FROM plan_items_read_as_of(CAST($now AS TIMESTAMPTZ)), (SELECT unnest(['timing', 'title', 'status']) AS field) f
+        UNION ALL
+        SELECT 'budget_line', budget_year, CASE WHEN line_kind = 'expenditure' THEN CAST(line_no AS VARCHAR) ELSE line_kind END,
+               'amount_usd', CAST(amount_usd AS VARCHAR), circular_sha256, page, budget_symbol,
+               'budget ' || budget_year || ' ' || coalesce('line ' || line_no, line_kind)
+        FROM budget_lines_read_as_of(CAST($now AS TIMESTAMPTZ))
+        UNION ALL
+        SELECT 'decision', NULL, symbol, f.field, CASE f.field WHEN 'status' THEN status ELSE adopted_symbol END,
+               circular_sha256, page, symbol, 'decision ' || symbol
+        FROM decisions_read_as_of(CAST($now AS TIMESTAMPTZ)), (SELECT unnest(['status', 'adopted_symbol']) AS field) f
+        WHERE symbol IS NOT NULL
+    ) m ON m.entity = c.entity AND m.field = c.field
+        AND m.k = coalesce(CAST(c.item_no AS VARCHAR), c.line, c.symbol)
+        AND m.y IS NOT DISTINCT FROM coalesce(c.plan_year, c.budget_year)
+    WHERE c.change = 'corrected' AND c.replaced IS NOT NULL
+      AND m.value IS DISTINCT FROM c.value AND m.value IS DISTINCT FROM c.replaced
+      -- the clock passing a deadline is no new reading
+      AND NOT (c.replaced = 'pending_silence' AND m.value = 'presumed_adopted')
 )
 SELECT i.*, c.symbol AS circular_symbol, c.file_names[1] AS file_name
 FROM items i LEFT JOIN circulars c ON c.sha256 = i.circular_sha256

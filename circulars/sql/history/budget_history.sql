@@ -1,6 +1,7 @@
 INSERT INTO budget_history
 SELECT e.payload->>'reading_id',
-       $labels[list_position($types, e.event_type)],
+       -- an amendment (`amends`) changes a line from its own date; a corrigendum, from the budget's
+       CASE WHEN CAST(e.payload->>'amends' AS BOOLEAN) THEN 'amended' ELSE $labels[list_position($types, e.event_type)] END,
        e.payload->>'budget_symbol', CAST(e.payload->>'budget_year' AS INTEGER), e.payload->>'supersedes',
        CAST(e.payload->>'line_no' AS INTEGER), CAST(e.payload->>'position' AS INTEGER), e.payload->>'section',
        e.payload->>'title', CAST(e.payload->>'amount_usd' AS BIGINT), e.payload->>'line_kind',

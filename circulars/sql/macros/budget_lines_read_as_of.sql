@@ -9,10 +9,11 @@ CREATE OR REPLACE MACRO budget_lines_read_as_of("at", known_at := NULL) AS TABLE
                               row_number() OVER (PARTITION BY budget_year ORDER BY valid_at DESC, seq DESC) AS rn
                        FROM h WHERE change = 'approved') WHERE rn = 1
     ),
-    -- A corrigendum corrects a line of the budget it names, from that budget's own date.
+    -- A corrigendum corrects a line of the budget it names, from that budget's own date; an amendment
+    -- changes it from the amending decision's date.
     corrections AS (
         SELECT * FROM (SELECT h.*, row_number() OVER (PARTITION BY budget_symbol, position ORDER BY valid_at DESC, seq DESC) AS rn
-                       FROM h WHERE change = 'corrected') WHERE rn = 1
+                       FROM h WHERE change IN ('corrected', 'amended')) WHERE rn = 1
     )
     SELECT l.budget_year, l.line_no, l.section, l.title, coalesce(c.amount_usd, l.amount_usd) AS amount_usd, l.line_kind,
            l.budget_symbol, coalesce(c.circular_sha256, l.circular_sha256) AS circular_sha256,

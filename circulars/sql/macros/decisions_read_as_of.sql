@@ -20,7 +20,7 @@ CREATE OR REPLACE MACRO decisions_read_as_of("at", known_at := NULL) AS TABLE
     -- An extension moves the deadline from the day it was circulated (the latest extension wins).
     extended AS (
         SELECT * FROM (SELECT h.*, row_number() OVER (PARTITION BY symbol ORDER BY valid_at DESC, seq DESC) AS rn
-                       FROM h WHERE change = 'silence_extended' AND symbol IS NOT NULL) WHERE rn = 1),
+                       FROM h WHERE change = 'silence_extended' AND symbol IS NOT NULL AND deadline_utc IS NOT NULL) WHERE rn = 1),
     superseded AS (
         SELECT * FROM (SELECT h.*, row_number() OVER (PARTITION BY symbol ORDER BY valid_at DESC, seq DESC) AS rn
                        FROM h WHERE change = 'superseded' AND symbol IS NOT NULL) WHERE rn = 1),
@@ -61,6 +61,8 @@ CREATE OR REPLACE MACRO decisions_read_as_of("at", known_at := NULL) AS TABLE
            m.silence_deadline,
            CASE
                WHEN m.under_silence AND b.seq IS NOT NULL THEN NULL
+               -- withdrawn before its deadline, a draft was never adopted
+               WHEN m.under_silence AND c.seq IS NULL AND s.how = 'withdrawn' AND s.valid_at < m.silence_deadline THEN NULL
                WHEN m.under_silence AND c.seq IS NOT NULL THEN coalesce(c.adopted_on, CAST(timezone('Asia/Almaty', m.silence_deadline) AS DATE))
                WHEN m.under_silence AND m.silence_deadline <= CAST("at" AS TIMESTAMPTZ) THEN CAST(timezone('Asia/Almaty', m.silence_deadline) AS DATE)
                WHEN m.under_silence THEN NULL
