@@ -41,7 +41,9 @@ PROBLEMS = {
                   string_agg(coalesce(u.why, 'not read'), '; ' ORDER BY u.page) FILTER (WHERE u.why IS NOT NULL)
            FROM unread_statements u LEFT JOIN circulars c ON c.sha256 = u.circular_sha256
            WHERE u.settled_how IS NULL
-           GROUP BY u.circular_sha256, c.symbol, c.file_names[1], c.received_at ORDER BY c.received_at""",
+           GROUP BY u.circular_sha256, c.symbol, c.file_names[1], c.received_at
+           -- a batch's files share one received_at: the name, then the bytes, make the order stable
+           ORDER BY c.received_at, c.file_names[1], u.circular_sha256""",
     ),
 }
 
