@@ -42,6 +42,8 @@ from datetime import datetime
 
 import duckdb
 
+from models.constants import ASTANA
+
 # Display helpers, also for people's own queries: `SELECT astana_utc(silence_deadline) FROM decisions`.
 MACROS = """
 CREATE OR REPLACE MACRO astana_utc(ts) AS
@@ -729,8 +731,6 @@ PROJECTION_TABLES = ("entity_states", "changes_checkpoint")
 
 # --- reading them back (the CLI, the calendar and the Dagster metadata) -------------------------------------
 
-ASTANA = "Asia/Almaty"
-"""Kazakhstan's official time; IANA has no `Asia/Astana` (UTC+6 until 29 Feb 2024, UTC+5 from 1 Mar 2024)."""
 
 
 def astana_utc(value: datetime | None) -> str:

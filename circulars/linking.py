@@ -34,6 +34,7 @@ from circulars.reading.derive.mentions import subject_similarity, symbol_series
 from circulars.reading.derive.organizers import split_organizers
 from circulars.reading.timing import parse_timing
 from circulars.reading.vocabulary import find_dates, find_document_symbols, parse_amount, squash
+from models.constants import ASTANA_ZONE as ASTANA
 from models.events import (
     BudgetLineCorrected,
     CorrectionStated,
@@ -49,7 +50,6 @@ from models.events import (
     event_from_payload,
 )
 
-ASTANA = ZoneInfo("Asia/Almaty")
 SUBJECT_MATCH = 0.6
 SUBJECT_MISMATCH = 0.5
 STALE_DEADLINE = timedelta(days=14)

@@ -17,7 +17,6 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import duckdb
 
@@ -25,10 +24,10 @@ from circulars import eventlog
 from circulars.db import has_table
 from circulars.eventlog import PendingEvent
 from circulars.reading.timing import parse_timing
+from models.constants import ASTANA_ZONE as ASTANA
 from models.events import CorrectionReverted, FactCorrected, ReviewItemDismissed
 
 STREAM = "review"
-ASTANA = ZoneInfo("Asia/Almaty")
 PLAN_STATUSES = ("planned", "rescheduled", "amended", "corrected", "cancelled")
 DECISION_STATUSES = ("noted", "adopted", "approved", "recommended", "decided", "supported", "agreed", "endorsed",
                      "welcomed", "requested", "recorded", "pending_silence", "presumed_adopted", "rejected",

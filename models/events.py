@@ -23,6 +23,8 @@ from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
+from models.constants import ASTANA
+
 
 class _Typed:
     """Gives every concrete event class (no leading underscore) its `event_type`: the class name, as a
@@ -240,7 +242,7 @@ class SilenceProcedureOpened(_ReadingEvent):
     subject: str
     deadline_local: datetime
     deadline_utc: datetime
-    timezone: str = "Asia/Almaty"
+    timezone: str = ASTANA
     other_subjects: list[str] = Field(default_factory=list, description="the subject in the note's other languages")
 
 
@@ -282,7 +284,7 @@ class SilenceProcedureExtended(_ReadingEvent, _DraftReference):
 
     deadline_local: datetime | None
     deadline_utc: datetime | None
-    timezone: str = "Asia/Almaty"
+    timezone: str = ASTANA
     deadline_on: date | None = None
     same_time_as_before: bool = False
 

@@ -14,6 +14,7 @@ from dagster import DefaultScheduleStatus, RunRequest, ScheduleEvaluationContext
 from assets.resources import CircularsHome
 from circulars import intake, quality
 from circulars.db import DatabaseBusy, connect, has_table
+from models.constants import ASTANA
 from pipelines import runs as dead_runs
 
 from .jobs import ingest_job
@@ -45,7 +46,7 @@ def checks_owed(home) -> list[quality.Owed]:
     name="daily_ingest",
     job=ingest_job,
     cron_schedule="15 6 * * *",
-    execution_timezone="Asia/Almaty",
+    execution_timezone=ASTANA,
     default_status=DefaultScheduleStatus.RUNNING,
     description=(
         "Every day at 06:15 Astana time: ingests anything left in the inbox and, when a silence deadline "

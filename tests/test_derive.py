@@ -8,7 +8,6 @@ import sys
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,13 +18,13 @@ from circulars.reading.derive import decision_item_id, derive_events, parse_dead
 from circulars.reading.errors import ReadError
 from circulars.reading.text import read_text
 from circulars.reading.vocabulary import classify_action, parse_amount
+from models.constants import ASTANA_ZONE as ASTANA
 
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 TEXT_DIR = FIXTURES_DIR / "text"
 PDF_DIR = FIXTURES_DIR / "pdf"
 BAD_DIR = FIXTURES_DIR / "bad"
 UTC = UTC
-ASTANA = ZoneInfo("Asia/Almaty")
 
 
 def _load_expected():

@@ -14,14 +14,13 @@ import calendar
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from models.constants import ASTANA_ZONE as ASTANA
 from tests.fixtures.followups import scenarios as sc
 from tests.paraphrases import KINDS, load
 
-ASTANA = ZoneInfo("Asia/Almaty")
 FOLLOWUPS = Path(sc.__file__).resolve().parent
 
 SCENARIO_KEYS = {"name", "files", "now", "decisions", "plan_items", "plan_item_count", "budget_lines", "links", "unread"}

@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 
 from circulars.reading.segment import SegmentedCircular
 from circulars.reading.vocabulary import DOCUMENT_SYMBOL_RE, squash, strip_markup
+from models.constants import ASTANA
 from models.document import Block, ReadDocument
 from models.events import DomainEvent, StatementNotRead, UnreadReason
 
-ASTANA = "Asia/Almaty"
 END_OF_DAY = time(23, 59, 59)
 """A deadline printed without a time of day runs to the end of that day."""
 
