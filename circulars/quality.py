@@ -128,9 +128,6 @@ class Owed:
     def events(self) -> str:
         return f"events {self.after + 1}–{self.last}" if self.last > self.after + 1 else f"event {self.last}"
 
-    def as_dict(self) -> dict:
-        return {"asset": self.table, "after_seq": self.after, "last_seq": self.last}
-
 
 def checks_owed(con: duckdb.DuckDBPyConnection) -> list[Owed]:
     """Tables whose checks are behind what they should have judged: the integrity check behind

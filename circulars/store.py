@@ -35,11 +35,6 @@ class ContentStore:
     def __contains__(self, sha256: str) -> bool:
         return self.path_for(sha256).exists()
 
-    def put_file(self, source: Path) -> tuple[str, bool]:
-        """Store a file's bytes; returns (sha256, newly_stored). Safe against crashes at any point."""
-        data = Path(source).read_bytes()
-        return self.put_bytes(data)
-
     def put_bytes(self, data: bytes) -> tuple[str, bool]:
         sha256 = hashlib.sha256(data).hexdigest()
         target = self.path_for(sha256)
