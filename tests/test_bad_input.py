@@ -10,7 +10,6 @@ monkeypatching the reader in this process: workers are forked, so they inherit i
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -32,12 +31,9 @@ from circulars.store import ContentStore
 from pipelines.instance import prepare
 from tests.conftest import BAD, PDFS, SEED_TEXT, TEXTS
 from tests.fixtures.expected import BAD_FILES, FIXTURES, OWNER_ONLY_SAME_AS, SEED_PLAN_ITEMS
+from tests.processes import sha_of
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-def sha_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def ingest_core(home: Home, *, workers: int = 2, time_limit: float = 60.0, memory_limit: int = readpool.DEFAULT_MEMORY_LIMIT):

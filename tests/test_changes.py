@@ -10,7 +10,6 @@ the amendment's items are on pages 5 and 6 of DOC/1532, the revised budget on pa
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import shutil
 import sys
@@ -27,6 +26,7 @@ from circulars.cli import app, copy_into_inbox, run_ingestion
 from circulars.home import resolve_home
 from pipelines.instance import prepare
 from tests.conftest import PDFS, SEED_TEXT, query_rows
+from tests.fixtures import expected as E
 
 FIXTURES_DIR = Path(__file__).parent / "fixtures"
 FOLLOW_UPS = [
@@ -41,15 +41,6 @@ UNOCT = "SOC/2023-III/DRAFT/3"
 FUND = "SOC/2024-I/DRAFT/1"
 
 
-def _load_expected():
-    spec = importlib.util.spec_from_file_location("fixtures_expected_changes", FIXTURES_DIR / "expected.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-E = _load_expected()
 SEED_ITEMS = {i["item_no"]: i for i in E.FIXTURES["000_seed_DOC-1497"]["plans"][0]["items"]}
 AMENDMENT = E.FIXTURES["020_plan_amendment_DOC-1532"]["plan_amendments"][0]["changes"]
 SEED_BUDGET = E.FIXTURES["000_seed_DOC-1497"]["budgets"][0]["lines"]

@@ -22,7 +22,7 @@ from circulars.home import resolve_home
 from circulars.store import ContentStore
 from pipelines.instance import prepare
 from tests.conftest import BAD, SEED_TEXT, TEXTS
-from tests.test_crash_recovery import (
+from tests.processes import (
     CIRCULARS,
     DRIVER,
     EXPECTED_STATUS,

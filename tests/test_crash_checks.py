@@ -21,7 +21,7 @@ from circulars.db import connect
 from circulars.home import Home, resolve_home
 from pipelines.instance import prepare
 from tests.conftest import SEED_TEXT, TEXTS
-from tests.test_crash_recovery import drop, run_driver
+from tests.processes import drop, run_driver
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 

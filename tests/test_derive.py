@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import sys
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
@@ -19,6 +17,7 @@ from circulars.reading.errors import ReadError
 from circulars.reading.text import read_text
 from circulars.reading.vocabulary import classify_action, parse_amount
 from models.constants import ASTANA_ZONE as ASTANA
+from tests.fixtures import expected as E
 
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 TEXT_DIR = FIXTURES_DIR / "text"
@@ -27,15 +26,6 @@ BAD_DIR = FIXTURES_DIR / "bad"
 UTC = UTC
 
 
-def _load_expected():
-    spec = importlib.util.spec_from_file_location("fixtures_expected", FIXTURES_DIR / "expected.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-E = _load_expected()
 SOURCES = [TEXT_DIR / f"{stem}.txt" for stem in E.FIXTURES if (TEXT_DIR / f"{stem}.txt").exists()]
 SOURCES += sorted(PDF_DIR.glob("*.pdf"))
 IDS = [p.name for p in SOURCES]

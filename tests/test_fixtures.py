@@ -8,9 +8,7 @@ that the rendered PDFs really differ in the ways they are meant to.
 from __future__ import annotations
 
 import calendar
-import importlib.util
 import re
-import sys
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -20,21 +18,14 @@ import pdfplumber
 import pytest
 from pdfplumber.utils.exceptions import PdfminerException
 
+from tests.fixtures import expected as E
+
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 TEXT_DIR = FIXTURES_DIR / "text"
 PDF_DIR = FIXTURES_DIR / "pdf"
 BAD_DIR = FIXTURES_DIR / "bad"
 
 
-def _load_expected():
-    spec = importlib.util.spec_from_file_location("fixtures_expected", FIXTURES_DIR / "expected.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-E = _load_expected()
 STEMS = list(E.FIXTURES)
 PDFS = [(stem, layout) for stem in STEMS for layout in E.LAYOUTS]
 PRODUCED = [(stem, producer) for stem in STEMS for producer in E.PRODUCERS]
