@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from circulars import ingest, intake
 from circulars.db import connect
@@ -33,6 +34,8 @@ from tests.processes import (
     sha_of,
     subprocess_env,
 )
+
+pytestmark = pytest.mark.slow  # real subprocesses, killed and run again
 
 # Names no file should be stored, recorded or looked up under as they are.
 HOSTILE_NAMES = {

@@ -39,6 +39,8 @@ from tests.processes import (
     subprocess_env,
 )
 
+pytestmark = pytest.mark.slow  # real subprocesses, killed and run again
+
 # The batch: three circulars and one bad file (a quarantine is part of the batch too).
 BATCH = [
     SEED_TEXT,
