@@ -473,12 +473,12 @@ _WORDING = ("title", "subject")
 
 
 def _differs(spec) -> str:
-    def compared(column: str, prefix: str = "") -> str:
+    def compared_sql(column: str, prefix: str = "") -> str:
         if column in _WORDING:
             return f"lower(regexp_replace({prefix}{column}, '\\s+', ' ', 'g'))"
         return prefix + column
 
-    return "(" + " OR ".join(f"{compared(c)} IS DISTINCT FROM {compared(c, 'prev_')}" for c in spec[1]) + ")"
+    return "(" + " OR ".join(f"{compared_sql(c)} IS DISTINCT FROM {compared_sql(c, 'prev_')}" for c in spec[1]) + ")"
 
 
 def _store_sql(kind: str, states_sql: str) -> str:

@@ -40,6 +40,7 @@ from models.events import (
     CorrectionStated,
     DomainEvent,
     PlanItemAmended,
+    PlanItemCancelled,
     PlanItemOrganizersAdded,
     PlanItemRescheduled,
     PlanItemTextReplaced,
@@ -59,6 +60,8 @@ DRAFT_STATEMENTS = (SilenceProcedureConcluded, SilenceBroken, SilenceProcedureEx
 PLAN_STATEMENTS = (PlanItemTextReplaced, PlanItemOrganizersAdded)
 OPEN_STATEMENTS = (*PLAN_STATEMENTS, CorrectionStated)
 """Statements whose target is always found in the record (the field holding the words, the line printed so)."""
+NAMED_ITEM_STATEMENTS = (PlanItemRescheduled, PlanItemCancelled, PlanItemAmended)
+"""Plan changes that name their item by number and title: open until the linker finds the two agree."""
 
 
 @dataclass
@@ -139,13 +142,15 @@ def _open_statements(con: duckdb.DuckDBPyConnection) -> list[tuple[str, DomainEv
                AND e.payload->>'draft_symbol' IS NULL AND e.payload->>'resolves' IS NULL
                OR e.event_type = $extended AND e.payload->>'deadline_utc' IS NULL
                AND e.payload->>'resolves' IS NULL
-               OR list_contains($open, e.event_type))
+               OR list_contains($open, e.event_type)
+               OR list_contains($named, e.event_type)
+               AND e.payload->>'named_title' IS NOT NULL AND e.payload->>'resolves' IS NULL)
           AND e.payload->>'reading_id' IN (SELECT reading_id FROM live_readings(now()))
           AND e.event_id NOT IN (SELECT resolves FROM resolution_history)
         ORDER BY e.seq
         """,
         {"drafts": [c.__name__ for c in DRAFT_STATEMENTS], "open": [c.__name__ for c in OPEN_STATEMENTS],
-         "extended": SilenceProcedureExtended.__name__},
+         "extended": SilenceProcedureExtended.__name__, "named": [c.__name__ for c in NAMED_ITEM_STATEMENTS]},
     ).fetchall()
     import json
 
@@ -370,6 +375,32 @@ def resolve_text_replaced(con, event_id: str, statement):
                         name, new_value), None
 
 
+def resolve_named_item(con, event_id: str, statement):
+    """A change naming its item by number and title ("item 12 (CICA Seminar on ...)") applies when the number's
+    item bears that title (or, written in another script, cannot be compared); when another item's title fits
+    the printed one better, the two disagree and a person decides which was meant."""
+    at = statement.valid_at
+    row = _item_fields(con, statement.plan_year, statement.item_no, at)
+    if row is None:
+        return None, ("no_target", f"the plan for {statement.plan_year} has no item {statement.item_no} "
+                      f"(\"{statement.named_title}\")", [])
+    own = subject_similarity(statement.named_title, row[0])
+    others = con.execute(
+        "SELECT item_no, title FROM plan_items_read_as_of(?) WHERE plan_year = ? AND item_no <> ? ORDER BY item_no",
+        [at, statement.plan_year, statement.item_no],
+    ).fetchall()
+    scored = [(subject_similarity(statement.named_title, title) or 0.0, item_no, title) for item_no, title in others]
+    best = max(scored, default=(0.0, None, None))
+    if own is not None and best[1] is not None and best[0] > own:
+        return None, ("several_candidates",
+                      f"item {statement.item_no} of the {statement.plan_year} plan is \"{row[0]}\", but the title printed "
+                      f"beside the number, \"{statement.named_title}\", is item {best[1]}'s (\"{best[2]}\"); "
+                      "nothing was changed", [f"item {statement.item_no}", f"item {best[1]}"])
+    evidence = [f"item {statement.item_no} of the {statement.plan_year} plan is \"{row[0]}\"" + (
+        "" if own is not None else " (the title printed is in another script)")]
+    return statement.model_copy(update={"resolves": event_id, "evidence": evidence}), None
+
+
 def resolve_organizers_added(con, event_id: str, statement):
     row = _item_fields(con, statement.plan_year, statement.item_no, statement.valid_at)
     if row is None:
@@ -524,6 +555,9 @@ def link(con: duckdb.DuckDBPyConnection) -> list[PendingEvent]:
                 resolved, failure = resolve_draft(event_id, statement, drafts, taken)
             if isinstance(statement, SilenceProcedureExtended) and statement.deadline_utc is None and resolved:
                 resolved, failure = at_the_same_hour(con, resolved)
+        elif isinstance(statement, NAMED_ITEM_STATEMENTS):
+            one, failure = resolve_named_item(con, event_id, statement)
+            resolved = [one] if one is not None else []
         elif isinstance(statement, PLAN_STATEMENTS):
             resolve = resolve_text_replaced if isinstance(statement, PlanItemTextReplaced) else resolve_organizers_added
             one, failure = resolve(con, event_id, statement)

@@ -56,7 +56,7 @@ from models.events import (
     StatementNotRead,
 )
 
-PROJECTION_VERSION = 6
+PROJECTION_VERSION = 7
 """Bump when a history table's columns change: projections are then dropped and rebuilt from seq 0."""
 
 HISTORY_EVENTS: dict[str, dict[type, str]] = {

@@ -340,6 +340,9 @@ class _PlanChange(_ReadingEvent, _Resolution):
     amended_by: str | None = Field(default=None, description="symbol of the amending or correcting document")
     text: str = ""
     correction: bool = Field(default=False, description="a corrigendum's correction of what was printed, not a change of plan")
+    named_title: str | None = Field(
+        default=None, description="the title printed beside the item's number ('item 12 (CICA Seminar on ...)'): "
+        "the change applies once the linker finds that number's item bears that title, else it is put to a person")
 
 
 class PlanItemRescheduled(_PlanChange):

@@ -29,6 +29,8 @@ KINDS = (
     "corrigendum_plan",
     "plan_amendment_table_note",
     "budget_amendment_prose",
+    "silence_table_opened",
+    "silence_table_outcome",
     "decision_list_item",
     "timing",
 )

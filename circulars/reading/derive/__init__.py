@@ -107,6 +107,8 @@ class _Deriver(NoticeReader, DecisionReader, PlanReader, BudgetReader):
     def run(self) -> list[DomainEvent]:
         self.deferred = []
         self.note_consumed: set[int] = set()
+        self.memo_subject: str | None = None
+        self.memo_body: str | None = None
         self.drafts_opened_in_documents = {}
         for document in self.circular.documents:
             self.drafts_opened_in_documents.update(self.drafts_opened_by(document))

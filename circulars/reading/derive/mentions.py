@@ -55,7 +55,7 @@ _SUBJECT_RES = [
         r"\s*,?\s+(?:on|about|regarding|concerning|related\s+to|relating\s+to|entitled|titled|on\s+the\s+subject\s+of)\s+(?P<subject>.+)$",
         re.I,
     ),
-    re.compile(r"\b(?:проект\w*\s+)?решени\w*\s+(?:[^\s,]+\s+){0,3}?(?:о|об|по)\s+(?P<subject>.+)$", re.I),
+    re.compile(r"\b(?:проект\w*\s+)?решени\w*\s+(?:[^\s,]+\s+){0,5}?(?:о|об|по)\s+(?P<subject>.+)$", re.I),
     re.compile(r"(?P<subject>.+?)\s+туралы\s+(?:\S+\s+){0,2}шешім", re.I),
 ]
 _SUBJECT_END = re.compile(

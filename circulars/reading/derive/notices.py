@@ -33,7 +33,7 @@ from circulars.reading.derive.mentions import (
     symbol_series,
     without_article,
 )
-from circulars.reading.derive.plans import PLAN_WORD_RE, plan_named_in
+from circulars.reading.derive.plans import PLAN_WORD_RE, blank_row, plan_named_in
 from circulars.reading.vocabulary import (
     DEADLINE_RE,
     DOCUMENT_SYMBOL_RE,
@@ -47,6 +47,7 @@ from circulars.reading.vocabulary import (
     detect_language,
     find_document_symbols,
     normalise_symbol,
+    squash,
 )
 from models.document import Block
 from models.events import (
@@ -171,14 +172,28 @@ class NoticeReader(DeriverBase):
                 self.emit(DocumentLinked(**self.common(blocks[0].page if blocks else 1, note_date), from_symbol=own_symbol,
                                          to_symbol=reference, link="references"), key=("link", own_symbol, reference))
         self.note_deadline = _note_deadline(note_sentences)
+        # A memo's "Subject: Draft decision ... on X – outcome of the silence procedure" line names what its
+        # sentences ("the above-mentioned draft", "No delegation broke the silence.") speak of.
+        memo = next(((s, m) for s in note_sentences if (m := MEMO_SUBJECT_RE.search(s.text))), None)
+        headline = re.split(r"\s[–—-]\s", memo[1].group("subject"))[0] if memo else ""  # "... on X – outcome of ..."
+        self.memo_subject = subject_in(headline) if memo else None
+        self.memo_body = body_in(headline) if memo else None
+        if memo and not self.memo_subject:
+            self.memo_subject = squash(headline).strip(" .;") or None
+        memo_statement = None
         concluding: list[tuple[Statement, Sentence]] = []
         opening: list[tuple[Statement, Sentence]] = []
         leftovers: list[Statement] = []
-        outcomes: list[Statement] = []
+        # a table of drafts (one per row: opened with its deadline, or its outcome) says what the note's
+        # sentences introduce ("... the outcome of the silence procedures on the draft decisions:")
+        outcomes: list[Statement] = self._draft_tables(blocks, note_date, document_symbol, references)
         item_changes: list[tuple[Statement, Sentence]] = []
         speaks_of_plan = bool(PLAN_WORD_RE.search(note_text))
         for sentence in note_sentences:
             text = sentence.text
+            if memo and sentence is memo[0]:
+                memo_statement = self.statement("note_sentence", text, sentence.page, document_symbol, note_date)
+                continue
             if speaks_of_plan and ITEM_REF_RE.search(text) and not _speaks_of_silence(text):
                 # "Item 12 of the Plan ... is rescheduled to October": what a note says of a plan's item is read
                 # as an amendment, or flagged; never skipped for its wording
@@ -225,6 +240,15 @@ class NoticeReader(DeriverBase):
             self._concluded(concluding, note_date, references)
         if opening:
             self._opened(opening, note_date, outcomes)
+        if memo_statement is not None:
+            # the memo's heading says what its sentences say: booked to their events; alone, it is flagged
+            said = [i for st in self.ledger.statements if st.document_symbol == document_symbol and st is not memo_statement
+                    for i in st.events]
+            if said:
+                memo_statement.events.extend(dict.fromkeys(said))
+            elif SILENCE_RE.search(memo_statement.text) or is_operative(memo_statement.text):
+                self.not_read(memo_statement, "not_understood",
+                              "the memo's subject line speaks of an act no sentence of the note reads")
         outcome_subjects = [subject_in(o.text) for o in outcomes]
         corrections = [i for st in self.ledger.statements if st.kind == "note_sentence" and st.document_symbol == document_symbol
                        for i in st.events if isinstance(self.events[i], CorrectionStated)]
@@ -257,6 +281,59 @@ class NoticeReader(DeriverBase):
                 self.not_read(statement, "not_understood",
                               "it speaks of a silence procedure but is no opening (no deadline), conclusion, objection "
                               "or extension the reader can read")
+
+    # -- tables of drafts --------------------------------------------------------------------------------
+
+    def _draft_tables(self, blocks: list[Block], note_date: date | None, document_symbol: str | None,
+                      references: list[str]) -> list[Statement]:
+        """A note's table with one draft per row, read row by row by what its cells hold: a deadline (the
+        header may give its zone: "Deadline for breaking silence (Astana time)") opens a silence procedure;
+        an outcome ("Silence not broken; adopted ... as SOC/2024-I/DEC/2", "Silence broken by ...") concludes
+        or breaks it. A row whose cells say neither is flagged. Returns the rows' statements."""
+        read: list[Statement] = []
+        for index, table in enumerate(blocks):
+            if table.kind != "table" or index in self.note_consumed:
+                continue
+            rows = [row for row in table.rows if not blank_row(row)]
+            drafts = [list(dict.fromkeys(s for c in row.cells for s in find_document_symbols(c) if is_draft(s))) for row in rows]
+            if not rows or any(len(found) != 1 for found in drafts):
+                continue
+            self.note_consumed.add(index)
+            header = list(table.header or [])
+            for row, (draft,) in zip(rows, drafts):
+                statement = self.statement("note_table_row", "\t".join(row.cells), row.page, document_symbol, note_date)
+                read.append(statement)
+                others = [(header[i] if i < len(header) else "", c.strip()) for i, c in enumerate(row.cells)
+                          if c.strip() and draft not in find_document_symbols(c)]
+                kept_cell = next((c for _, c in others if OUTCOME_KEPT_RE.search(c)), None)
+                broken_cell = next((c for _, c in others if OUTCOME_BROKEN_RE.search(c)), None)
+                outcome = broken_cell or kept_cell
+                deadline = None if outcome else next(
+                    (d for h, c in others if DEADLINE_OR_DATE_RE.search(c) and (d := parse_deadline(f"{c} {h}"))), None)
+                subject = next((c for _, c in others if c != outcome and not DEADLINE_OR_DATE_RE.search(c)), "")
+                if broken_cell:
+                    states = states_in(broken_cell)
+                    broken_on = date_on(broken_cell)
+                    self.emit(SilenceBroken(**self.common(row.page, broken_on or note_date), draft_symbol=draft,
+                                            broken_by=without_article(states[0].text) if states else None,
+                                            broken_on=broken_on, text=statement.text, note_references=references),
+                              key=("silence_broken", draft), statement=statement)
+                elif kept_cell:
+                    adopted_as = next((s for s in find_document_symbols(kept_cell) if not is_draft(s)), None)
+                    adopted_on = date_on(kept_cell)
+                    valid_at = at_midnight(adopted_on) if adopted_on else at_midnight(note_date or self.issued_on)
+                    self.emit(SilenceProcedureConcluded(
+                        **self.common(row.page, valid_at), draft_symbol=draft, adopted_symbol=adopted_as,
+                        adopted_on=adopted_on, draft_subject=subject or None, body=_body_of(draft),
+                        note_references=references, text=statement.text,
+                    ), key=("silence_concluded", draft), statement=statement)
+                elif deadline is not None:
+                    self.silence_opened(draft, subject, deadline, row.page, note_date, statement)
+                else:
+                    self.not_read(statement, "not_understood",
+                                  f"a row of a table of drafts ({' | '.join(header) or 'no header'}) that states neither a "
+                                  "deadline the reader can read nor an outcome it knows")
+        return read
 
     # -- opened ----------------------------------------------------------------------------------------
 
@@ -362,7 +439,8 @@ class NoticeReader(DeriverBase):
                 else:
                     adopted.append(mention)
             if not named:
-                subjectless.append(Mention(None, subject_in(sentence.text), body_in(sentence.text), statement, sentence))
+                subjectless.append(Mention(None, subject_in(sentence.text) or self.memo_subject,
+                                           body_in(sentence.text) or self.memo_body, statement, sentence))
         # "... the draft on X ... was not broken. The decision is issued as SOC/2024-I/DEC/3.": a new symbol
         # named without a subject is adopted from the subject the note spoke of just before.
         ordered = sorted(drafts + adopted + subjectless, key=lambda m: (concluding.index((m.statement, m.sentence)),))
@@ -442,9 +520,11 @@ class NoticeReader(DeriverBase):
         drafts = [s for s in find_document_symbols(text) if is_draft(s)]
         common = self.common(statement.page, broken_on or note_date)
         if not drafts:
-            self.emit(SilenceBroken(**common, draft_symbol=None, draft_subject=subject_in(text), body=body_in(text),
+            subject = subject_in(text) or self.memo_subject
+            self.emit(SilenceBroken(**common, draft_symbol=None, draft_subject=subject,
+                                    body=body_in(text) or self.memo_body,
                                     note_references=references, text=text, broken_by=by, broken_on=broken_on),
-                      key=("silence_broken_subject", subject_in(text)), statement=statement)
+                      key=("silence_broken_subject", subject), statement=statement)
             return
         for draft in drafts:
             self.emit(SilenceBroken(**common, draft_symbol=draft, broken_by=by, broken_on=broken_on, text=text,
@@ -548,6 +628,13 @@ def accordingly_kinds(text: str) -> list[str]:
     if re.search(r"\btotals\b", lower) or not kinds:
         kinds = ["total", "grand_total"]
     return kinds
+
+
+MEMO_SUBJECT_RE = re.compile(r"(?:^|\s)(?:Subject|Subj\.|Re|Тема|Предмет|Тақырыбы)\s*:\s*(?P<subject>.{8,})$", re.I)
+OUTCOME_KEPT_RE = lexicon.pattern("outcome_cell_kept")
+OUTCOME_BROKEN_RE = lexicon.pattern("outcome_cell_broken")
+DEADLINE_OR_DATE_RE = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\b\d{1,2}\s+\w+\s+\d{4}|\b\d{4}-\d{2}-\d{2}\b|\d{1,2}[:.]\d{2}")
+"""A cell that prints a date or a time of day (a deadline's cell, not a subject)."""
 
 
 def _note_deadline(note_sentences: list[Sentence]) -> tuple[datetime, str] | None:

@@ -124,6 +124,27 @@ def timing_after_change(change_text: str) -> str:
     return rest if rest and parse_timing(rest, 2000).precision != "unspecified" else ""
 
 
+_NAMED_TITLE = re.compile(lexicon.expand(
+    r"\b(?:{ITEM})\s*(?:No\.?\s*|№\s*)?(?P<n>\d{1,3})\s*[,:]?\s*"
+    r"(?:\(\s*[\"“«„]?(?P<paren>[^()]{6,240}?)[\"”»“]?\s*\)|[\"“«„](?P<quoted>[^\"“”«»„]{6,240})[\"”»“])"), re.I)
+
+
+def title_named_beside(text: str, item_no: int) -> str | None:
+    """The title printed beside "item N" — "item 12 (CICA Seminar on ...)", "пункт 12 «...»" — or None.
+
+    A parenthesis that is a timing or a page/paragraph reference names no title."""
+    for match in _NAMED_TITLE.finditer(text or ""):
+        if int(match.group("n")) != item_no:
+            continue
+        named = squash(match.group("paren") or match.group("quoted") or "").strip(" ,;.")
+        words = re.findall(r"[^\W\d_]{3,}", named)
+        if len(words) < 2 or not named[:1].isupper() and not named[:1].isdigit() \
+                or parse_timing(named, 2000).precision != "unspecified":
+            continue
+        return named
+    return None
+
+
 def _no_value(text: str) -> bool:
     """A cell that holds nothing: blank, or a dash standing for "no change" / "none"."""
     return not text.strip() or set(text.strip()) <= set("-–—_/.")
@@ -327,6 +348,15 @@ class PlanReader(DeriverBase):
             if not statement.events and not statement.unread and last.endswith(statement.text.rstrip()[-60:]):
                 statement.events.extend(events)
 
+    @staticmethod
+    def _named(change, title_cell: str = ""):
+        """The change with the title printed beside its item's number, for the linker to check against the plan."""
+        item_no = getattr(change, "item_no", None)
+        if item_no is None or isinstance(change, PlanItemAdded):
+            return change
+        named = title_cell.strip() or title_named_beside(change.text, item_no)
+        return change.model_copy(update={"named_title": named}) if named else change
+
     def _common_change(self, page: int, when: date | None, plan_symbol: str | None, year: int,
                        amendment_symbol: str, text: str) -> dict:
         return {**self.common(page, when), "plan_symbol": plan_symbol, "plan_year": year,
@@ -368,16 +398,18 @@ class PlanReader(DeriverBase):
             if change != "added" and item_no is None:
                 self.not_read(statement, "no_target", "an amendment row without the number of the item it changes")
                 continue
+            title_cell = cell(row, columns.get("title"))
             if change == "cancelled":
-                self.emit(PlanItemCancelled(**common, item_no=item_no), statement=statement)
+                self.emit(self._named(PlanItemCancelled(**common, item_no=item_no), title_cell), statement=statement)
             elif change == "rescheduled" and not fields["timing_text"]:
                 self.not_read(statement, "timing_not_understood", "the item is rescheduled, but no new timing is printed")
             elif change == "rescheduled" and not self._new_timing_read(statement, fields):
                 continue
             elif change == "rescheduled":
-                self.emit(PlanItemRescheduled(**common, item_no=item_no, timing_text=fields["timing_text"],
-                                              starts_on=fields["starts_on"], ends_on=fields["ends_on"],
-                                              timing_precision=fields["timing_precision"]), statement=statement)
+                self.emit(self._named(PlanItemRescheduled(**common, item_no=item_no, timing_text=fields["timing_text"],
+                                                          starts_on=fields["starts_on"], ends_on=fields["ends_on"],
+                                                          timing_precision=fields["timing_precision"]), title_cell),
+                          statement=statement)
                 self._check_timing(statement, fields)
             elif change == "added":
                 self.emit(PlanItemAdded(**common, item_no=item_no, **fields), statement=statement)
@@ -502,14 +534,14 @@ class PlanReader(DeriverBase):
             fields = plan_fields("", "", timing_text, year)
             if not self._new_timing_read(statement, fields):
                 return
-            self.emit(PlanItemRescheduled(**common, item_no=int(match.group("n")), timing_text=timing_text,
-                                          starts_on=fields["starts_on"], ends_on=fields["ends_on"],
-                                          timing_precision=fields["timing_precision"]), statement=statement)
+            self.emit(self._named(PlanItemRescheduled(**common, item_no=int(match.group("n")), timing_text=timing_text,
+                                                      starts_on=fields["starts_on"], ends_on=fields["ends_on"],
+                                                      timing_precision=fields["timing_precision"])), statement=statement)
             self._check_timing(statement, fields)
             return
         if (match := lexicon.search("deleted", text)) is not None:
             for item_no in self._item_numbers(text, match):
-                self.emit(PlanItemCancelled(**common, item_no=item_no, how="deleted"), statement=statement)
+                self.emit(self._named(PlanItemCancelled(**common, item_no=item_no, how="deleted")), statement=statement)
             return
         if self.correction_stated(statement, text, plan_symbol, amendment_symbol, when):
             return

@@ -8,3 +8,5 @@ SELECT e.payload->>'reading_id',
        e.payload->>'amended_by', CAST(e.payload->>'after_item_no' AS INTEGER),
        e.payload->>'text', coalesce(from_json(e.payload->'evidence', '["VARCHAR"]'), []), e.circular_sha256, CAST(e.payload->>'page' AS INTEGER), e.seq, e.valid_at, e.recorded_at, e.event_id
 FROM events e WHERE e.seq > $after AND list_contains($types, e.event_type)
+  -- a change naming its item by number and title applies once the linker found the two agree
+  AND (e.payload->>'named_title' IS NULL OR e.payload->>'resolves' IS NOT NULL)
