@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS check_checkpoints (
 );
 """
 
-CHECKED_TABLES = ("events", "circulars", "documents", "decisions", "plan_items", "budget_lines")
+CHECKED_TABLES = ("events", "circulars", "documents", "decisions", "plan_items", "budget_lines", "unread_statements")
 """The tables whose checks run on every materialisation (`events`: the integrity check)."""
 
 
@@ -106,7 +106,8 @@ def projected_seq(con: duckdb.DuckDBPyConnection) -> int:
     """Up to which log position the state tables reflect the log."""
     if not has_table(con, "projection_checkpoints"):
         return 0
-    found = con.execute("SELECT last_seq FROM projection_checkpoints WHERE name = 'history'").fetchone()
+    # the current tables' checkpoint: the history tables move with every append (the linker reads them)
+    found = con.execute("SELECT last_seq FROM projection_checkpoints WHERE name = 'state'").fetchone()
     return found[0] if found else 0
 
 

@@ -28,6 +28,18 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 # The seed and two faulty circulars: failing rows in the budget and the decisions are part of the verdicts.
 BATCH = [SEED_TEXT, TEXTS / "900_faulty_budget_total.txt", TEXTS / "902_faulty_unknown_action.txt"]
 TABLES = ["events", "circulars", "documents", "decisions", "plan_items", "budget_lines", "unread_statements"]
+FAILING = [
+    ("budget_lines", "budget_totals_add_up"),  # 900's lines do not reach its printed total
+    # 902's item "The SOC deliberated on ..." has a verb in no list: an unknown action, so a statement not read,
+    # so 902 is not read in full, and the review queue holds it (and 900's total)
+    ("decisions", "decisions_action_known"),
+    ("unread_statements", "unread_statements_none_open"),
+    ("circular_files", "circular_files_read_in_full"),
+    ("circulars", "review_queue"),
+]
+"""The checks the batch fails, by asset: the rows they name are kept as printed, and flagged."""
+EVERY_RUN = ["circular_files_read_in_full", "review_queue"]
+"""Checks of what waits for a person (files not read in full, the review queue): judged on every run."""
 
 DRIVER = r'''
 """Run the ingestion job in this process (as the CLI does) and SIGKILL it at CRASH_AT."""
@@ -130,9 +142,7 @@ def clean(tmp_path_factory, driver) -> set[tuple]:
     verdicts = [_verdict(r) for r in rows]
     assert len(verdicts) == len(set(verdicts)) >= 50
     failed = sorted((v[0], v[1]) for v in verdicts if not v[2])
-    # 902's item "The SOC deliberated on ..." has a verb in no list: an unknown action, and so a statement not read.
-    assert failed == [("budget_lines", "budget_totals_add_up"), ("decisions", "decisions_action_known"),
-                      ("unread_statements", "unread_statements_none_open")]
+    assert failed == sorted(FAILING)
     return set(verdicts)
 
 
@@ -170,9 +180,8 @@ def test_checks_a_killed_run_never_finished_are_run_by_the_next(tmp_path, monkey
     assert {o["asset"] for o in summary["owed_checks"]} == owed
     last = max(int(o["events"].rsplit("–", 1)[-1].split()[-1]) for o in summary["owed_checks"])
     assert all(o["events"] == f"events 1–{last}" for o in summary["owed_checks"])
-    expected_failures = sorted(name for table, name in (
-        ("budget_lines", "budget_totals_add_up"), ("decisions", "decisions_action_known"),
-        ("unread_statements", "unread_statements_none_open")) if table in unchecked)
+    # a table's suite runs again only when owed; the checks of what waits for a person run on every run
+    expected_failures = sorted({name for table, name in FAILING if table in unchecked} | set(EVERY_RUN))
     assert sorted(c["check"] for c in summary["failed_checks"]) == expected_failures
 
     # quality_results now holds what a clean run holds: same checks, verdicts and failing rows.

@@ -119,3 +119,24 @@ def test_a_circular_without_enclosures_is_all_cover_note():
     circular = segment(read_text(text.encode()))
     assert circular.documents == []
     assert (circular.cover.symbol, circular.cover.place, circular.cover.issued_on) == ("DOC/77", "Astana", date(2024, 6, 1))
+
+
+@pytest.mark.parametrize("body_line", ["Комитет старших должностных лиц", "Совет министров иностранных дел",
+                                       "Аға лауазымды тұлғалар комитеті"])
+def test_an_enclosure_in_russian_or_kazakh_keeps_its_symbol(body_line):
+    """A body's name in sentence case ("Комитет старших должностных лиц") is preamble, like "Senior Officials
+    Committee": walking back from the heading passes over it to the symbol and the letterhead."""
+    text = (
+        "**№DOC/1606**\n\nСекретариат имеет честь препроводить решение Комитета старших должностных лиц.\n\n"
+        "г. Астана, 18 декабря 2024 года\n\n**ГОСУДАРСТВАМ-ЧЛЕНАМ СВМДА**\n\n"
+        "**СОВЕЩАНИЕ ПО ВЗАИМОДЕЙСТВИЮ И  \nМЕРАМ ДОВЕРИЯ В АЗИИ**\n\n"
+        "SOC/2024-III/DEC/4  \n16 декабря 2024 года\n\n---\n\n"
+        f"**{body_line}**\n\n**г. Астана, 16 декабря 2024 года**\n\n"
+        "**РЕШЕНИЕ КОМИТЕТА СТАРШИХ ДОЛЖНОСТНЫХ ЛИЦ**\n\n**о Плане реализации мер доверия СВМДА на 2025 год**\n\n"
+        "Комитет старших должностных лиц\n\nУтверждает План реализации мер доверия СВМДА на 2025 год.\n"
+    )
+    circular = segment(read_text(text.encode()))
+    (decision,) = circular.documents
+    assert (decision.symbol, decision.issued_on, decision.meeting_on) == (
+        "SOC/2024-III/DEC/4", date(2024, 12, 16), date(2024, 12, 16))
+    assert decision.blocks[0].text.startswith("СОВЕЩАНИЕ ПО ВЗАИМОДЕЙСТВИЮ")

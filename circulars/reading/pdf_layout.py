@@ -426,7 +426,9 @@ def _may_start_paragraph(prev: Line, line: Line) -> bool:
     opens with no capital: a Russian sentence wrapped before its "(SOC/2023-III/DRAFT/3)." goes on."""
     if prev.text.rstrip("”\"’)»").endswith((".", ":", ";", "!", "?")):
         return True
-    first = line.text.lstrip("«“\"'")[:1]
+    if line.text[:1] in "«“„\"'":
+        return False  # "... исключить слова" / «Anti-Smuggling ...»: a sentence going on into what it quotes
+    first = line.text[:1]
     return first.isalpha() and first.isupper()
 
 

@@ -197,6 +197,8 @@ def is_body_line(block: Block) -> bool:
     if ACTOR_LINE_RE.match(text) or text.endswith((".", ":", ";", ",")):
         return False
     words = text.split()
+    if len(words) <= 10 and body_named(text) and not heading_kind(text):
+        return True  # "Комитет старших должностных лиц": a body's name, written in sentence case in Russian and Kazakh
     small = {"of", "the", "and", "for", "on", "in", "to", "at"}
     return len(words) <= 10 and all(w[:1].isupper() or w.lower() in small or not w[:1].isalpha() for w in words)
 

@@ -53,6 +53,7 @@ LINK_MIN_OVERLAP = 0.9
 
 PREAMBLE_RE = lexicon.pattern("preamble")
 ACTOR_LINE_RE = lexicon.pattern("actor_line")
+FORMULA_RE = lexicon.pattern("formula")
 ADOPTED_BY_SILENCE_RE = lexicon.pattern("adopted_by_silence_heading")
 SILENCE_OPENED_RE = lexicon.pattern("silence_opened")
 OPERATIVE_RE = lexicon.pattern("operative")
@@ -221,7 +222,7 @@ class DecisionReader(DeriverBase):
             text = squash(strip_markup(block.text))
             bare = _NUMBERED.sub("", text)
             if not text or (title and text in title) or ACTOR_LINE_RE.search(text) or PREAMBLE_RE.search(bare) \
-                    or _names_the_actor(bare):
+                    or FORMULA_RE.search(bare) or _names_the_actor(bare):
                 continue
             if _is_capitals(bare) or re.fullmatch(r"\(.*\)", bare):
                 continue
@@ -247,7 +248,8 @@ class DecisionReader(DeriverBase):
         for block in acts:
             phrase = classify_action(_NUMBERED.sub("", squash(strip_markup(block.text))))
             if phrase.action != "other":
-                chosen = (block, phrase.action, phrase.subject)
+                # "The Annex to ... is amended as set out in the Annex": the act says no subject, the title does
+                chosen = (block, phrase.action, phrase.subject or without_on(document.title or document.heading or ""))
                 break
         statements = [self.statement("operative_paragraph", b.text, b.page, document.symbol, when) for b in acts]
         if chosen is None and acts:

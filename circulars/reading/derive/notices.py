@@ -226,6 +226,7 @@ class NoticeReader(DeriverBase):
                 for symbol in find_document_symbols(text):
                     self.emit(DecisionSuperseded(**self.common(sentence.page, note_date), symbol=symbol, by_symbol=None,
                                                  how="withdrawn"), key=("superseded", symbol, None), statement=statement)
+                outcomes.append(statement)  # "The silence procedure on that draft is thereby terminated." follows from it
             else:
                 leftovers.append(statement)
         if item_changes:
@@ -250,6 +251,9 @@ class NoticeReader(DeriverBase):
                 self.not_read(memo_statement, "not_understood",
                               "the memo's subject line speaks of an act no sentence of the note reads")
         outcome_subjects = [subject_in(o.text) for o in outcomes]
+        outcome_symbols = {getattr(self.events[i], name, None) for o in outcomes for i in o.events
+                           for name in ("symbol", "draft_symbol", "adopted_symbol", "by_symbol")} - {None}
+        outcome_symbols |= set(references)
         corrections = [i for st in self.ledger.statements if st.kind == "note_sentence" and st.document_symbol == document_symbol
                        for i in st.events if isinstance(self.events[i], CorrectionStated)]
         introduced = [i for statement, _ in item_changes for i in statement.events]
@@ -274,7 +278,10 @@ class NoticeReader(DeriverBase):
             same_subject = subject is None or any((subject_similarity(subject, o) or 0.0) >= 0.6 for o in outcome_subjects if o)
             speaks_of_outcome = SILENCE_RE.search(statement.text) or re.search(r"adopt|принят|қабылдан|draft|проект|жоба",
                                                                                statement.text, re.I)
-            if outcomes and speaks_of_outcome and same_subject:
+            # a sentence naming a document the outcomes do not (a revised draft "placed under a new silence
+            # procedure") says something of its own: never absorbed into them
+            named_elsewhere = set(find_document_symbols(statement.text)) - outcome_symbols
+            if outcomes and speaks_of_outcome and same_subject and not named_elsewhere:
                 for outcome in outcomes:
                     statement.events.extend(i for i in outcome.events if i not in statement.events)
             elif SILENCE_RE.search(statement.text):
@@ -579,10 +586,16 @@ class NoticeReader(DeriverBase):
             if not found:
                 continue
             for match in found:
-                item = re.search(r"\b(?:item|line|point|пункт|строк\w*)\s*(?:No\.?\s*|№\s*)?(\d{1,3})\b", text[: match.start()], re.I)
+                item = re.search(r"\b(?:item|line|point|пункт\w*|строк\w*)\s*(?:No\.?\s*|№\s*)?(\d{1,3})\b", text[: match.start()], re.I)
+                groups = match.groupdict()
+                if groups.get("anchor") is not None:  # "After X insert Y": X now reads X followed by Y
+                    before = groups["anchor"].strip()
+                    after = before + ("" if groups["insert"].startswith((",", ";")) else " ") + groups["insert"].strip()
+                else:  # "Delete X": X now reads nothing
+                    before, after = groups["before"].strip(), (groups.get("after") or "").strip()
                 self.emit(CorrectionStated(
                     **self.common(statement.page, valid_on), corrects_symbol=corrects, corrected_by=corrected_by,
-                    before=match.group("before").strip(), after=match.group("after").strip(), accordingly=kinds,
+                    before=before, after=after, accordingly=kinds,
                     totals=stated, item_no=int(item.group(1)) if item else item_no, text=text,
                     amends=bool(_AMENDS.search(text)) and not _CORRECTS.search(text),
                 ), statement=statement)

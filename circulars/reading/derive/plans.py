@@ -510,6 +510,14 @@ class PlanReader(DeriverBase):
             self.emit(PlanItemOrganizersAdded(**common, item_no=int(match.group("n")), organizers=organizers),
                       statement=statement)
             return
+        if (match := lexicon.search("item_added_described", text)) is not None:
+            organizer = match.group("org").strip()
+            organizer = organizer[:1].upper() + organizer[1:]  # "by the Republic of ..." names "The Republic of ..."
+            fields = plan_fields(match.group("title").strip(), organizer, clean_timing(match.group("timing")), year)
+            self.emit(PlanItemAdded(**common, item_no=int(match.group("n")), after_item_no=None, **fields),
+                      statement=statement)
+            self._check_timing(statement, fields)
+            return
         if (match := lexicon.search("added_after", text)) is not None:
             after = int(match.group("n")) if match.groupdict().get("n") else None
             explicit = int(match.group("n2")) if match.groupdict().get("n2") else None
