@@ -283,7 +283,8 @@ def resolve_draft(event_id: str, statement, drafts: list[Draft], taken: dict[str
 def at_the_same_hour(con: duckdb.DuckDBPyConnection, extensions: list) -> tuple[list, tuple | None]:
     """"Extended until 6 March 2024, at the same hour": the new day at the time of day (in its zone) of the
     deadline in force when the extension was circulated, as the record states it; the zone's rules for the
-    new day apply (18:00 Astana is 12:00 UTC on 28 February 2024 and 13:00 UTC on 6 March 2024)."""
+    new day apply (18:00 Astana is 12:00 UTC on 28 February 2024 and 13:00 UTC on 6 March 2024). "Extended by
+    one week" (`extended_by_days`): that deadline's day plus the period, at its hour."""
     done = []
     for extension in extensions:
         row = con.execute(
@@ -296,17 +297,21 @@ def at_the_same_hour(con: duckdb.DuckDBPyConnection, extensions: list) -> tuple[
             """,
             [extension.draft_symbol, extension.valid_at],
         ).fetchone()
+        days = extension.extended_by_days if extension.deadline_on is None else None
         if row is None:
+            said = (f"extended by {days} days" if days else
+                    f"extended until {extension.deadline_on.day} {extension.deadline_on:%B %Y} \"at the same hour\"")
             return [], ("timing_not_understood",
-                        f"extended until {extension.deadline_on.day} {extension.deadline_on:%B %Y} \"at the same hour\", "
-                        f"but the record holds no earlier deadline of {extension.draft_symbol} to take the hour from",
+                        f"{said}, but the record holds no earlier deadline of {extension.draft_symbol} to take it from",
                         [extension.draft_symbol])
         previous_utc, zone = row
         zone = zone or "Asia/Almaty"
         previous = previous_utc.astimezone(ZoneInfo(zone))
-        local = datetime.combine(extension.deadline_on, previous.time(), ZoneInfo(zone))
+        day = previous.date() + timedelta(days=days) if days else extension.deadline_on
+        local = datetime.combine(day, previous.time(), ZoneInfo(zone))
         evidence = [*extension.evidence,
-                    f"the deadline extended was {previous:%d %B %Y %H:%M} ({zone}): the same hour on the new day"]
+                    f"the deadline extended was {previous:%d %B %Y %H:%M} ({zone}): "
+                    + (f"{days} days later at the same hour" if days else "the same hour on the new day")]
         done.append(extension.model_copy(update={"deadline_local": local, "deadline_utc": local.astimezone(UTC),
                                                  "timezone": zone, "evidence": evidence}))
     return done, None

@@ -279,7 +279,9 @@ class SilenceProcedureExtended(_ReadingEvent, _DraftReference):
 
     "Until 6 March 2024, at the same hour" gives the day only (`deadline_on`, `same_time_as_before`):
     the hour is the deadline's being extended, which the linker takes from the record and states in
-    a resolving copy; until then the deadline is unknown (never the end of the day).
+    a resolving copy; until then the deadline is unknown (never the end of the day). "Extended by one
+    week" with no deadline in the note gives the period only (`extended_by_days`): the linker adds it
+    to the deadline in force, at the same hour.
     """
 
     deadline_local: datetime | None
@@ -287,13 +289,15 @@ class SilenceProcedureExtended(_ReadingEvent, _DraftReference):
     timezone: str = ASTANA
     deadline_on: date | None = None
     same_time_as_before: bool = False
+    extended_by_days: int | None = Field(default=None, ge=1)
 
     @model_validator(mode="after")
     def _deadline_is_stated(self) -> SilenceProcedureExtended:
         if (self.deadline_local is None) != (self.deadline_utc is None):
             raise ValueError("deadline_local and deadline_utc are both set or both empty")
-        if self.deadline_local is None and not (self.same_time_as_before and self.deadline_on):
-            raise ValueError("an extension without its deadline must say its day and that the hour is the previous one")
+        if self.deadline_local is None and not (self.same_time_as_before and self.deadline_on) and not self.extended_by_days:
+            raise ValueError("an extension without its deadline must say its day and that the hour is the previous one, "
+                             "or the period it adds")
         return self
 
 

@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from circulars.reading.pdf import read_pdf
 from circulars.reading.pdf_columns import find_flush_right
 from circulars.reading.pdf_geometry import Line, Word, join_at_line_break, words_text
-from circulars.reading.pdf_tables import merge_tables
+from circulars.reading.pdf_tables import cell_text, merge_tables
 from models.document import Block, TableRow
 
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
@@ -52,12 +53,13 @@ def _font() -> None:
 
 
 def _draw_rows(c: canvas.Canvas, xs: list[float], top: float, rows: list, ruled: bool, *,
-               open_top: bool, open_bottom: bool, header: bool) -> float:
-    """Draw rows at `top` (PDF y, downwards) between column lines `xs`; returns the y below them."""
+               open_top: bool, open_bottom: bool, header: bool, head: list[list[str]] | None = None) -> float:
+    """Draw rows at `top` (PDF y, downwards) between column lines `xs`; returns the y below them.
+    `head`: the header's cells, line by line (default `HEADER`, one line each)."""
     y = top
     bounds = [y]
     if header:
-        rows = [[[h] for h in HEADER], *rows]
+        rows = [head or [[h] for h in HEADER], *rows]
     for k, row in enumerate(rows):
         height = PAD * 2 + LEADING * max(1, max(len(cell) for cell in row))
         for col, cell in enumerate(row):
@@ -139,6 +141,48 @@ def test_a_table_split_over_two_pages_without_its_header_reads_as_one(ruled, fur
         "The Senior Officials Committee requests the Secretariat to report on the Plan."
     ]
     assert not any("plan-2025" in b.text or "11:24" in b.text for b in doc.blocks)  # furniture, all of it
+
+
+def _repeated_header_table(ruled: bool, head: list[list[str]]) -> bytes:
+    """The plan table over two pages, its header repeated on the second, its first cell set on
+    several lines ("№" / "п/п"); row 3 split by the page break."""
+    _font()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    width, height = A4
+    c.setFont("Sans-Bold", 11)
+    c.drawString(60, height - 80, "CICA PLAN OF IMPLEMENTATION OF CONFIDENCE BUILDING MEASURES FOR 2025")
+    xs = [60.0, 105.0, 280.0, 450.0, 545.0]  # a first column wide enough for "No. of"
+    rows_height = sum(PAD * 2 + LEADING * max(len(cell) for cell in row) for row in [head, *PAGE_1])
+    _draw_rows(c, xs, 60.0 + rows_height, PAGE_1, ruled, open_top=False, open_bottom=True, header=True, head=head)
+    c.showPage()
+    below = _draw_rows(c, xs, height - 70, PAGE_2, ruled, open_top=False, open_bottom=False, header=True, head=head)
+    c.setFont("Sans", SIZE)
+    c.drawString(60, below - 40, "The Senior Officials Committee requests the Secretariat to report on the Plan.")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+@pytest.mark.parametrize(("first", "label"), [
+    (["№", "п/п"], "№п/п"),
+    (["No. of", "item"], "No. of item"),
+    (["No.", "of", "item"], "No. of item"),
+    (["Sl.", "No."], "Sl. No."),
+    (["S/N"], "S/N"),
+])
+def test_a_header_repeated_on_the_next_page_with_a_first_cell_on_several_lines_keeps_every_row(ruled, first, label):
+    head = [first, ["Expected title", "of the event"], ["Organizer (s)"], ["Indicative timing"]]
+    doc = read_pdf(_repeated_header_table(ruled, head), file_name="repeated.pdf")
+    (table,) = [b for b in doc.blocks if b.kind == "table"]
+    assert table.header == [label, "Expected title of the event", "Organizer (s)", "Indicative timing"]
+    assert [r.cells[0] for r in table.rows] == ["1.", "2.", "3.", "4.", "5."]
+    assert table.rows[2].cells == WHOLE_ROW_3
+    assert [r.page for r in table.rows] == [1, 1, 1, 2, 2]
+    assert [b.text for b in doc.blocks if b.kind == "paragraph" and b.page == 2] == [
+        "The Senior Officials Committee requests the Secretariat to report on the Plan."
+    ]  # no label's second line ("п/п") left over as text
 
 
 def _table_then_next_document() -> bytes:
@@ -284,3 +328,63 @@ def test_a_justified_gap_after_numero_is_no_space_a_real_one_is():
     spaced = [Word("note", 0, 20, 0, 10, 10, False, False), Word("№", 23, 33, 0, 10, 10, False, False),
               Word("1519", 36, 56, 0, 10, 10, False, False), Word("of", 59, 68, 0, 10, 10, False, False)]
     assert words_text(spaced) == "note № 1519 of"
+
+
+def _wrapped_cell(text: str, width: float, font: str = "Sans", size: float = SIZE) -> list[Word]:
+    """The words of `text` as a renderer sets them in a cell `width` wide: wrapped between words,
+    and a word too long for any line broken after its last letter that fits (CSS break-word,
+    LibreOffice). Positions from the font's own widths."""
+    _font()
+    space = stringWidth(" ", font, size)
+    lines: list[list[str]] = [[]]
+    for word in text.split():
+        used = sum(stringWidth(w, font, size) for w in lines[-1]) + space * len(lines[-1])
+        if lines[-1] and used + stringWidth(word, font, size) > width:
+            lines.append([])
+        while stringWidth(word, font, size) > width:  # too long for a line of its own: broken at the edge
+            cut = max(k for k in range(1, len(word)) if stringWidth(word[:k], font, size) <= width)
+            lines[-1].append(word[:cut])
+            lines.append([])
+            word = word[cut:]
+        lines[-1].append(word)
+    words: list[Word] = []
+    for n, line in enumerate(lines):
+        x = 0.0
+        for w in line:
+            end = x + stringWidth(w, font, size)
+            words.append(Word(w, x, end, n * LEADING, n * LEADING + size, size, False, False))
+            x = end + space
+    return words
+
+
+def _fill(word: str, slack: float) -> float:
+    """A cell width where `word` fills its line, the room left being `slack` times the width of an "s"."""
+    _font()
+    return stringWidth(word, "Sans", SIZE) + slack * stringWidth("s", "Sans", SIZE)
+
+
+@pytest.mark.parametrize(("text", "width"), [
+    # words wrapped apart that happen to fill the line: a space between them
+    ("Online CICA seminar “Epidemiological security, public health and pharmaceuticals”", _fill("“Epidemiological", 0.9)),
+    ("Indicative timing", _fill("Indicative", 0.8)),
+    ("Amendment of the timing", _fill("Amendment", 0.5)),
+    ("Rescheduled to the first half of April", _fill("Rescheduled", 0.9)),  # "to" stands on its own
+    ("Семинар по безопасности информации", _fill("безопасности", 0.9)),
+    ("CICA Seminar on Information Technology", 60.0),
+    ("Қазақстан Республикасы Сыртқы істер министрлігі", _fill("Республикасы", 0.9)),  # no Kazakh word list: capitals tell
+    ("Министерство иностранных дел Республики Казахстан", _fill("Республики", 0.9)),
+    # a word too long for the cell, broken at its edge: no space where it was broken
+    ("Amendment", 45.0),
+    ("Rescheduled", 45.0),
+    ("Postponed to November", 40.0),
+    ("Организатор(ы)", 50.0),
+    ("Organization of the event", _fill("Organizati", 0.5)),  # broken before "on": a word standing alone too
+    ("Министерство иностранных дел", _fill("Министерст", 0.5)),  # broken before "во"
+    ("Ұйымдастырушылар", 60.0),
+    ("Counter-Terrorism Committee", 50.0),
+    ("UNESCAP-UNESCWA", 40.0),
+])
+def test_a_cell_reads_as_printed_whether_its_lines_wrap_between_words_or_break_a_word(text, width):
+    words = _wrapped_cell(text, width)
+    assert len({w.top for w in words}) > 1  # the cell does wrap
+    assert cell_text(words, limit=width) == text

@@ -192,6 +192,91 @@ OTHER_FORMS = [
 ]
 
 
+# Forms other drafting hands use (UN/EU "Timeframe" columns, CIS "Сроки проведения", Kazakh plans), in a
+# plan for 2025 unless the year is given; 2024 is a leap year and its 1 September was a Sunday.
+ODD_FORMS = [
+    # decades of a month: thirds, as in Russian "декада"
+    ("first decade of July", 2025, D(2025, 7, 1), D(2025, 7, 10), "part_month"),
+    ("the second decade of April 2026", 2025, D(2026, 4, 11), D(2026, 4, 20), "part_month"),
+    ("in the 3rd decade of February", 2024, D(2024, 2, 21), D(2024, 2, 29), "part_month"),
+    ("last decade of November", 2025, D(2025, 11, 21), D(2025, 11, 30), "part_month"),
+    ("first ten days of August", 2025, D(2025, 8, 1), D(2025, 8, 10), "part_month"),
+    ("1-я декада июля", 2025, D(2025, 7, 1), D(2025, 7, 10), "part_month"),
+    ("во второй декаде апреля", 2025, D(2025, 4, 11), D(2025, 4, 20), "part_month"),
+    ("последняя декада ноября", 2025, D(2025, 11, 21), D(2025, 11, 30), "part_month"),
+    ("шілденің бірінші онкүндігі", 2025, D(2025, 7, 1), D(2025, 7, 10), "part_month"),
+    ("қараша айының үшінші онкүндігі", 2025, D(2025, 11, 21), D(2025, 11, 30), "part_month"),
+    # the end or the middle of a month written with a hyphen
+    ("end-May", 2025, D(2025, 5, 21), D(2025, 5, 31), "part_month"),
+    ("End-February", 2024, D(2024, 2, 21), D(2024, 2, 29), "part_month"),
+    ("end May", 2025, D(2025, 5, 21), D(2025, 5, 31), "part_month"),
+    ("late-October", 2025, D(2025, 10, 21), D(2025, 10, 31), "part_month"),
+    ("mid-November 2025", 2024, D(2025, 11, 11), D(2025, 11, 20), "part_month"),
+    # weeks of a month: days counted from the 1st, whatever weekday it is
+    ("3rd week of March", 2025, D(2025, 3, 15), D(2025, 3, 21), "part_month"),
+    ("the first week of December", 2025, D(2025, 12, 1), D(2025, 12, 7), "part_month"),
+    ("second week of September", 2024, D(2024, 9, 8), D(2024, 9, 14), "part_month"),
+    ("during the fourth week of May", 2025, D(2025, 5, 22), D(2025, 5, 28), "part_month"),
+    ("last week of February", 2024, D(2024, 2, 23), D(2024, 2, 29), "part_month"),
+    ("last week of February", 2025, D(2025, 2, 22), D(2025, 2, 28), "part_month"),
+    ("третья неделя марта", 2025, D(2025, 3, 15), D(2025, 3, 21), "part_month"),
+    ("на второй неделе октября", 2025, D(2025, 10, 8), D(2025, 10, 14), "part_month"),
+    ("в последнюю неделю июня", 2025, D(2025, 6, 24), D(2025, 6, 30), "part_month"),
+    ("сәуірдің бірінші аптасы", 2025, D(2025, 4, 1), D(2025, 4, 7), "part_month"),
+    # seasons: whole months
+    ("Summer 2026", 2025, D(2026, 6, 1), D(2026, 8, 31), "months"),
+    ("in the spring", 2025, D(2025, 3, 1), D(2025, 5, 31), "months"),
+    ("Fall", 2024, D(2024, 9, 1), D(2024, 11, 30), "months"),
+    ("spring–summer", 2025, D(2025, 3, 1), D(2025, 8, 31), "months"),
+    ("летом", 2025, D(2025, 6, 1), D(2025, 8, 31), "months"),
+    ("осень 2025 года", 2024, D(2025, 9, 1), D(2025, 11, 30), "months"),
+    ("в весенний период", 2025, D(2025, 3, 1), D(2025, 5, 31), "months"),
+    ("жазда", 2025, D(2025, 6, 1), D(2025, 8, 31), "months"),
+    ("2026 жылдың көктемі", 2025, D(2026, 3, 1), D(2026, 5, 31), "months"),
+    # by the end of a period: from 1 January to that end
+    ("by the end of 2026", 2025, D(2026, 1, 1), D(2026, 12, 31), "year"),
+    ("before the end of the year", 2025, D(2025, 1, 1), D(2025, 12, 31), "year"),
+    ("by year-end", 2024, D(2024, 1, 1), D(2024, 12, 31), "year"),
+    ("no later than end-September", 2025, D(2025, 1, 1), D(2025, 9, 30), "quarters"),
+    ("by the end of the first quarter", 2025, D(2025, 1, 1), D(2025, 3, 31), "quarter"),
+    ("by the end of April", 2025, D(2025, 1, 1), D(2025, 4, 30), "months"),
+    ("до конца 2025 года", 2024, D(2025, 1, 1), D(2025, 12, 31), "year"),
+    ("к концу года", 2025, D(2025, 1, 1), D(2025, 12, 31), "year"),
+    ("не позднее конца III квартала", 2025, D(2025, 1, 1), D(2025, 9, 30), "quarters"),
+    ("жылдың соңына дейін", 2025, D(2025, 1, 1), D(2025, 12, 31), "year"),
+    ("мамырдың соңына дейін", 2025, D(2025, 1, 1), D(2025, 5, 31), "months"),
+    # quarters abbreviated
+    ("III кв.", 2025, D(2025, 7, 1), D(2025, 9, 30), "quarter"),
+    ("I–II кв. 2026 г.", 2025, D(2026, 1, 1), D(2026, 6, 30), "quarters"),
+    ("3Q", 2025, D(2025, 7, 1), D(2025, 9, 30), "quarter"),
+    # a timing marked as not yet confirmed: read without the mark, kept as printed
+    ("October (to be confirmed)", 2025, D(2025, 10, 1), D(2025, 10, 31), "month"),
+    ("9–11 April (provisional)", 2025, D(2025, 4, 9), D(2025, 4, 11), "day"),
+    ("Q3, TBC", 2025, D(2025, 7, 1), D(2025, 9, 30), "quarter"),
+    ("tentatively 2nd half of May", 2025, D(2025, 5, 16), D(2025, 5, 31), "half_month"),
+    ("September 2026 [TBD]", 2025, D(2026, 9, 1), D(2026, 9, 30), "month"),
+    ("март (предварительно)", 2025, D(2025, 3, 1), D(2025, 3, 31), "month"),
+    ("ориентировочно II квартал", 2025, D(2025, 4, 1), D(2025, 6, 30), "quarter"),
+    ("сәуір (нақтыланады)", 2025, D(2025, 4, 1), D(2025, 4, 30), "month"),
+    ("end of the year (tentative)", 2025, None, None, "unspecified"),
+    # vague: kept, flagged, never guessed
+    ("mid-2026", 2026, None, None, "unspecified"),
+    ("середина года", 2025, None, None, "unspecified"),
+    ("end of 2025", 2025, None, None, "unspecified"),
+    ("winter", 2025, None, None, "unspecified"),
+    ("зимой 2025 года", 2025, None, None, "unspecified"),
+    ("autumn–spring", 2025, None, None, "unspecified"),
+    ("early autumn", 2025, None, None, "unspecified"),
+    ("5th week of February", 2025, None, None, "unspecified"),
+    ("0 week of March", 2025, None, None, "unspecified"),
+    ("fourth decade of March", 2025, None, None, "unspecified"),
+    ("by the end of 15 March", 2025, None, None, "unspecified"),
+    ("до середины июня", 2025, None, None, "unspecified"),
+    ("June (online)", 2025, None, None, "unspecified"),
+    ("(tentative)", 2025, None, None, "tbc"),
+]
+
+
 def _assert_parses(text: str, starts_on: date | None, ends_on: date | None, precision: str, year: int = 2024) -> None:
     timing = parse_timing(text, year)
     assert (timing.starts_on, timing.ends_on, timing.precision) == (starts_on, ends_on, precision), text
@@ -206,6 +291,17 @@ def test_every_seed_timing(text, starts_on, ends_on, precision):
 @pytest.mark.parametrize(("text", "starts_on", "ends_on", "precision"), OTHER_FORMS)
 def test_other_forms(text, starts_on, ends_on, precision):
     _assert_parses(text, starts_on, ends_on, precision)
+
+
+@pytest.mark.parametrize(("text", "year", "starts_on", "ends_on", "precision"), ODD_FORMS)
+def test_odd_forms(text, year, starts_on, ends_on, precision):
+    _assert_parses(text, starts_on, ends_on, precision, year)
+
+
+def test_a_tentative_mark_stays_in_the_text():
+    timing = parse_timing("13 – 17 October (tentative)", 2025)
+    assert timing.text == "13 – 17 October (tentative)"
+    assert (timing.starts_on, timing.ends_on, timing.precision) == (D(2025, 10, 13), D(2025, 10, 17), "day")
 
 
 def test_text_is_kept_as_printed_but_stripped():
@@ -252,7 +348,9 @@ _PIECES = st.sampled_from(
     ["1", "7", "31", "29", "2024", "1999", "2100", "9999", "0000", " ", "–", "-", "to", ".", ",", "of", "the",
      "March", "February", "december", "марта", "февраль", "наурыз", "ақпанның", "half", "second", "1st", "Q",
      "Q4", "IV", "quarter", "квартал", "тоқсан", "половина", "полугодие", "жартысы", "year", "early", "mid",
-     "end", "T.B.C.", "в", "с", "по", "г.", "жылғы", "<sup>", "</sup>", "\u00a0"]
+     "end", "T.B.C.", "в", "с", "по", "г.", "жылғы", "<sup>", "</sup>", "\u00a0", "decade", "декада", "week",
+     "неделя", "аптасы", "last", "autumn", "spring", "(tentative)", "(TBC)", "by", "до", "конца", "соңына",
+     "дейін", "кв.", "5th", "0"]
 )
 
 

@@ -46,6 +46,8 @@ class LayoutSettings:
     table_pitch: float = 2.2
     """A table goes on while the next line is at most this far below (or 1.6 times the median
     pitch so far, or 2.6 ems after its first line)."""
+    header_wrap_pitch: float = 1.6
+    """A header label's next line lies at most this far below (in ems): a wrap, not a new row."""
     table_size_tolerance: float = 0.25
     """A line whose size differs from the table's by more than this (a ratio) is not in it."""
     continued_size_tolerance: float = 0.08

@@ -8,9 +8,11 @@ the tail of a row split by the page break joins that row instead of becoming an 
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from dataclasses import dataclass
+from typing import Any
 
 from circulars.reading import lexicon
 from circulars.reading.pdf_geometry import SETTINGS, Line, Word, group_lines, join_cell_lines, words_text
@@ -36,8 +38,52 @@ FUNCTION_WORDS = frozenset(lexicon.data()["function_words"]["all"])
 """Words a line can start with after a wrap between words (never the tail of a word broken at the edge)."""
 
 
+_LETTERS = re.compile(r"[^\w-]+")
+
+
+@functools.cache
+def _dictionaries() -> tuple[Any, ...]:
+    """Word lists of English and Russian (pyspellchecker's, shipped with the package; loaded once)."""
+    from spellchecker import SpellChecker
+
+    return tuple(SpellChecker(language=lang, distance=1) for lang in ("en", "ru"))
+
+
+def _known(word: str) -> bool:
+    return any(word in d for d in _dictionaries())
+
+
+def two_words(before: str, after: str) -> bool:
+    """Are "Epidemiological" / "security," two words wrapped apart, not one word broken at the cell edge?
+    Yes when the second starts a capitalised word after a lowercase letter (a broken word never
+    resumes in capitals: "Республикасы" / "Сыртқы", in any language), or when each half is a word
+    of the language (English, Russian) and the two run together are none."""
+    first, second = _LETTERS.sub("", before), _LETTERS.sub("", after)
+    if first[-1:].islower() and second[:1].isupper() and second[1:2].islower():
+        return True
+    a, b = first.casefold(), second.casefold()
+    if len(a) < 2 or len(b) < 2 or not a.isalpha() or not b.replace("-", "").isalpha():
+        return False
+    return _known(a) and _known(b) and not _known(a + b)
+
+
+def one_word(before: str, after: str) -> bool:
+    """Is "Министерст" / "во" one word broken at the cell edge? Yes when the two run together are
+    a word of the language (English, Russian) and the first alone is none."""
+    a, b = (_LETTERS.sub("", t).casefold() for t in (before, after))
+    return a.isalpha() and b.isalpha() and _known(a + b) and not _known(a)
+
+
 def cell_text(words: list[Word], limit: float | None = None) -> str:
-    """The text of one table cell from its words; `limit` is the right edge text may reach."""
+    """The text of one table cell from its words; `limit` is the right edge text may reach.
+
+    A line that is one word reaching the edge (within a character of the next line's first
+    letter: that letter did not fit) may be a word too long for the cell, broken there by the
+    renderer ("Amendm" / "ent"): the next line then continues it without a space. Not when the
+    next line starts with a word that stands on its own ("to"), nor when both halves are words
+    and their join is none ("Epidemiological" / "security,"): a wrap between words that happened
+    to fill the line.
+    """
     if not words:
         return ""
     lines = group_lines(words, 0)
@@ -49,8 +95,10 @@ def cell_text(words: list[Word], limit: float | None = None) -> str:
             first = nxt.words[0]
             char = (first.x1 - first.x0) / max(1, len(first.text))
             single = len(line.words) == 1 and texts[i][-1:].isalnum()
-            standalone = first.text.lower().strip(".,;:") in FUNCTION_WORDS
-            forced[i] = single and not standalone and limit - line.x1 < 1.5 * char
+            standalone = (first.text.lower().strip(".,;:") in FUNCTION_WORDS
+                          and not one_word(line.words[0].text, first.text))  # "Министерст" / "во"
+            forced[i] = (single and not standalone and limit - line.x1 < 1.5 * char
+                         and not two_words(line.words[0].text, first.text))
     return join_cell_lines(texts, forced)
 
 
@@ -201,17 +249,50 @@ def _split_rows(lines: list[Line], places: list[list[int]], cols: _Columns) -> l
     """
     pitches = [lines[i].baseline - lines[i - 1].baseline for i in range(1, len(lines))]
     size = cols.size
-    numbered = {i for i in range(1, len(lines)) if 0 in places[i]}
+    head = _header_height(lines, places)
+    numbered = {i for i in range(head, len(lines)) if 0 in places[i]}
     cut = _spacing_cut(pitches, SETTINGS.row_spacing * size)
     if cut is not None:
         spaced = {i for i in range(1, len(lines)) if pitches[i - 1] > cut}
         if numbered <= spaced or not spaced <= numbered:
             return _groups([0, *sorted(spaced)], len(lines))
     starts = [0]
-    for i in range(1, len(lines)):
+    for i in range(head, len(lines)):
         if i in numbered or _cannot_wrap(lines, places, starts[-1], i, cols):
             starts.append(i)
     return _groups(starts, len(lines))
+
+
+def _column_texts(line: Line, placed: list[int]) -> dict[int, str]:
+    texts: dict[int, list[str]] = {}
+    for w, c in zip(line.words, placed):
+        texts.setdefault(c, []).append(w.text)
+    return {c: " ".join(t) for c, t in texts.items()}
+
+
+def _labels_only(line: Line, placed: list[int]) -> bool:
+    """A line of labels (a header's line): no cell of it is a number."""
+    return not any(NUMERIC_CELL.match(t) for t in _column_texts(line, placed).values())
+
+
+def _header_height(lines: list[Line], places: list[list[int]]) -> int:
+    """How many lines the first row takes when it is a header whose first cell wraps ("№" / "п/п",
+    "No. of" / "item") in a table numbered in its first column: the label's second line is no
+    new row (a row starts with its number). Lines of labels at a wrapped line's pitch, below a
+    first line of at least two labels, until the first line that starts with a number. 1 otherwise."""
+    if len(lines) < 2 or len(set(places[0])) < 2 or not _labels_only(lines[0], places[0]):
+        return 1
+    k = 1
+    while k < len(lines) and _labels_only(lines[k], places[k]) and \
+            lines[k].baseline - lines[k - 1].baseline <= SETTINGS.header_wrap_pitch * lines[k].size:
+        k += 1
+    firsts = [_column_texts(ln, p).get(0) for ln, p in zip(lines[k:], places[k:])]
+    if k == 1 or not firsts or firsts[0] is None or not NUMERIC_CELL.match(firsts[0]):
+        return 1
+    numbers = [t for t in firsts if t is not None and NUMERIC_CELL.match(t)]
+    if len(numbers) * 2 <= sum(1 for t in firsts if t is not None):
+        return 1  # the first column is not a column of numbers: its entries start rows
+    return k
 
 
 def _spacing_cut(pitches: list[float], step: float) -> float | None:
@@ -311,7 +392,7 @@ def _grow_table(lines: list[Line], start: int, cols: _Columns, size: float, marg
         if abs(line.size - size) > tolerance * size:
             break
         placed = cols.place_loosely(line) if loose else cols.place(line)
-        if placed is None or (not margin_lines and set(placed) == {0}):
+        if placed is None or (not margin_lines and set(placed) == {0} and not _wraps_header(taken, places, line, placed)):
             break
         if taken:
             pitches.append(line.baseline - taken[-1].baseline)
@@ -319,6 +400,14 @@ def _grow_table(lines: list[Line], start: int, cols: _Columns, size: float, marg
         places.append(placed)
         i += 1
     return i, taken, places
+
+
+def _wraps_header(taken: list[Line], places: list[list[int]], line: Line, placed: list[int]) -> bool:
+    """Is a line with text in the first column only the second line of a repeated header's first
+    cell ("п/п" under "№")? Only right under lines of labels (no numbers) at a wrapped line's pitch."""
+    return (bool(taken) and len(set(places[0])) >= 2 and _labels_only(line, placed)
+            and all(_labels_only(ln, p) for ln, p in zip(taken, places))
+            and line.baseline - taken[-1].baseline <= SETTINGS.header_wrap_pitch * line.size)
 
 
 def _raw_rows(taken: list[Line], places: list[list[int]], cols: _Columns) -> list[RawRow]:

@@ -23,7 +23,17 @@ Rules a reader of the data should know:
   quarters/halves, are not understood.
 - Parts of a month are thirds, precision `part_month`: "early", "beginning of", "first
   decade" → days 1–10; "mid", "middle of", "second decade" → 11–20; "late", "end of",
-  "third decade" → 21 to the month's end.
+  "end-June", "third" or "last decade" → 21 to the month's end ("декада", "онкүндік" alike).
+- Weeks of a month count days from the 1st, precision `part_month`: "2nd week of
+  September" → 8–14, "last week of June" → 24–30 (calendar weeks differ from year to year).
+- Seasons are whole months, precision `months`: spring March–May, summer June–August,
+  autumn/fall September–November; winter straddles two years and is not read.
+- "By the end of" a year, half-year, quarter or month ("до конца года", "жыл соңына
+  дейін") runs from 1 January to that end; its precision is the span's (`year`,
+  `half_year`, `quarter(s)`, `month(s)`). "mid-2025", "end of 2025" stay unspecified.
+- A mark of a timing not yet confirmed ("June (TBC)", "13 – 17 October (tentative)",
+  "ноябрь (уточняется)", "tentatively June") leaves the timing it marks as read; the cell
+  is kept as printed, so the mark stays in `timing_text`. Alone it is `tbc`.
 - Lists and alternatives joined by "and", "or", "/", "и", "или", "және", "немесе"
   ("March and April", "September or October", "II and III quarters") give the interval
   spanning them (start of the first .. end of the last).
@@ -179,7 +189,33 @@ _HALF_MONTH = re.compile(
     rf"|(?P<m2>{_WORD}),?\s+(?P<o2>{_ORD})\s*-?\s*half"
     rf"|(?P<m3>{_WORD}){_KK_MONTH_OF}\s+(?P<o3>{_ORD})\s*-?\s*жарты\w*"
 )
-_DECADE = re.compile(rf"(?P<o>{_ORD})\s*-?\s*декад\w*\s+(?P<m1>{_WORD})")
+_LAST = r"(?:last|final|последн\w*|заключительн\w*|соңғы)"
+_DECADE = re.compile(
+    rf"(?P<o>{_ORD}|{_LAST})\s*-?\s*(?:декад\w*|decade|ten\s+days)\s+(?:of\s+)?(?:the\s+)?(?P<m1>{_WORD})"
+    rf"|(?P<m2>{_WORD}){_KK_MONTH_OF}\s+(?P<o2>{_ORD}|{_LAST})\s*-?\s*он\s*күнд\w*"
+)
+_WEEK = re.compile(
+    rf"(?P<o>{_ORD}|{_LAST})\s*-?\s*(?:week|недел\w*)\s+(?:of\s+)?(?:the\s+)?(?P<m1>{_WORD})"
+    rf"|(?P<m2>{_WORD}){_KK_MONTH_OF}\s+(?P<o2>{_ORD}|{_LAST})\s*-?\s*апта\w*"
+)
+_SEASON_MONTHS = {name: months for name, months in (("spring", (3, 5)), ("summer", (6, 8)), ("autumn", (9, 11)))}
+_SEASON_WORDS = [(re.compile("|".join(_WORDS[name])), months) for name, months in _SEASON_MONTHS.items()]
+_SEASON_WORD = "(?:" + "|".join(p for name in _SEASON_MONTHS for p in _WORDS[name]) + ")"
+_SEASONS = re.compile(
+    rf"(?P<s1>{_SEASON_WORD})(?:{_LIST_SEP}(?P<s2>{_SEASON_WORD}))?"
+    r"(?:\s+(?:period|season|период\w*|сезон\w*|кезең\w*|мезгіл\w*))?"
+)
+_QUALIFIER = "(?:" + "|".join(_WORDS["qualifier"]) + ")"
+_QUALIFIED = (
+    re.compile(rf"(?P<core>.+?)\s*[(\[]\s*{_QUALIFIER}\s*[)\]]"),  # "June (TBC)", "13 – 17 October (tentative)"
+    re.compile(rf"(?P<core>.+?)(?:\s*[,;:/]\s*|\s+-\s+|\s+){_QUALIFIER}"),  # "June, TBC", "June - tentative"
+    re.compile(rf"[(\[]?{_QUALIFIER}[)\]]?(?:\s*[,;:/]\s*|\s+-\s+|\s+)(?P<core>.+)"),  # "tentatively June", "TBC: June"
+)
+_BY_END = (
+    re.compile("(?:" + "|".join(_WORDS["by_end_before"]) + r")(?P<core>.+)"),
+    re.compile(r"(?P<core>.+?)(?:" + "|".join(_WORDS["by_end_after"]) + ")"),
+)
+_BY_YEAR_END = re.compile("|".join(_WORDS["by_year_end"]))
 _EN_RU_PARTS = [p for key in ("part_first", "part_middle", "part_last") for p in _WORDS[key] if not re.match(r"^[а-яё]*[әғқңөұүһі]|^(?:бас|орта|соң|аяғ|аяқ)", p)]
 _KK_PARTS = [p for key in ("part_first", "part_middle", "part_last") for p in _WORDS[key] if p not in _EN_RU_PARTS]
 _PART_OF_MONTH = re.compile(
@@ -193,10 +229,11 @@ _HALF_YEAR = re.compile(
     r"|h(?P<h>[12])"
 )
 _QUARTERS = re.compile(
-    rf"(?P<o1>{_ORD})(?:{_LIST_SEP}(?P<o2>{_ORD}))?\s*-?\s*(?:quarters?|квартал\w*|тоқсан\w*)"
+    rf"(?P<o1>{_ORD})(?:{_LIST_SEP}(?P<o2>{_ORD}))?\s*-?\s*(?:quarters?|квартал\w*|кв\.?|тоқсан\w*)"
     r"(?:\s+(?:of\s+)?(?:the\s+)?(?:year|года|жылдың|жыл))?"
     rf"|(?:quarters?|квартал\w*)\s+(?P<o3>{_ORD})(?:{_LIST_SEP}(?P<o4>{_ORD}))?"
     rf"|q(?P<q1>[1-4])(?:{_LIST_SEP}q?(?P<q2>[1-4]))?"
+    rf"|(?P<q3>[1-4])q(?:{_LIST_SEP}(?P<q4>[1-4])q)?"
 )
 _WHOLE_YEAR = re.compile(
     r"(?:the\s+)?(?:whole\s+|entire\s+|full\s+)?year(?:\s*-?\s*round)?|all\s+year(?:\s+round)?|annually|every\s+year"
@@ -332,11 +369,50 @@ def _third_of_month(y: int, month: int, third: int) -> Interval:
     return date(y, month, 21), _last_day(y, month), "part_month"
 
 
+def _nth(token: str, last: int) -> int | None:
+    """The ordinal of a token (1 and up), `last` for "last", "последняя", "соңғы"."""
+    if re.fullmatch(_LAST, token):
+        return last
+    number = _ordinal(token)
+    return number if number is not None and number >= 1 else None
+
+
 def _decade(m: re.Match[str], year: int, y_end: int | None) -> Interval | None:
-    month, decade = _month(m["m1"]), _ordinal(m["o"])
+    word, token = (m["m1"], m["o"]) if m["m1"] is not None else (m["m2"], m["o2"])
+    month, decade = _month(word), _nth(token, 3)
     if month is None or decade not in (1, 2, 3):
         return None
     return _third_of_month(y_end or year, month, decade)
+
+
+def _week(m: re.Match[str], year: int, y_end: int | None) -> Interval | None:
+    """The n-th week of a month counted in days from the 1st (the 2nd week is days 8–14), the last week its
+    last seven days: calendar weeks (Monday to Sunday) differ from year to year and straddle months, so a
+    reader who needs the exact days reads the text kept beside the interval."""
+    word, token = (m["m1"], m["o"]) if m["m1"] is not None else (m["m2"], m["o2"])
+    month, week = _month(word), _nth(token, 0)
+    if month is None or week is None or week > 5:
+        return None
+    y = y_end or year
+    end = _last_day(y, month)
+    if week == 0:
+        return date(y, month, end.day - 6), end, "part_month"
+    if week == 5:  # days 29 to the end: none in a February of 28 days (date() raises, so not understood)
+        return date(y, month, 29), end, "part_month"
+    return date(y, month, 7 * week - 6), date(y, month, 7 * week), "part_month"
+
+
+def _season_months(word: str) -> tuple[int, int] | None:
+    return next((months for pattern, months in _SEASON_WORDS if pattern.fullmatch(word)), None)
+
+
+def _seasons(m: re.Match[str], year: int, y_end: int | None) -> Interval | None:
+    """Spring (March–May), summer (June–August), autumn (September–November), or a run of them."""
+    first = _season_months(m["s1"])
+    last = _season_months(m["s2"]) if m["s2"] else first
+    if first is None or last is None or last[0] < first[0]:
+        return None
+    return *_month_span(y_end or year, first[0], last[1]), "months"
 
 
 def _part_index(part: str) -> int:
@@ -366,8 +442,8 @@ def _half_year(m: re.Match[str], year: int, y_end: int | None) -> Interval | Non
 
 
 def _quarters(m: re.Match[str], year: int, y_end: int | None) -> Interval | None:
-    first_token = m["o1"] or m["o3"] or m["q1"]
-    last_token = m["o2"] or m["o4"] or m["q2"]
+    first_token = m["o1"] or m["o3"] or m["q1"] or m["q3"]
+    last_token = m["o2"] or m["o4"] or m["q2"] or m["q4"]
     first = _ordinal(first_token)
     last = _ordinal(last_token) if last_token else first
     if first is None or last is None or not (1 <= first <= last <= 4):
@@ -392,6 +468,8 @@ _FORMS = (  # the most frequent forms first; no two forms read one phrase differ
     (_DAY_MD, _day),
     (_PART_OF_MONTH, _part_of_month),
     (_DECADE, _decade),
+    (_WEEK, _week),
+    (_SEASONS, _seasons),
     (_WHOLE_YEAR, _whole_year),
     (_NUMERIC_RANGE, _numeric_range),
     (_NUMERIC_DAY, _numeric_day),
@@ -439,6 +517,48 @@ def _interval(s: str, year: int) -> Interval | None:
     return interval
 
 
+def _span_precision(start: date, end: date) -> TimingPrecision:
+    """The precision of an interval of whole months from January: the year, its first half, quarters, months."""
+    if end.month == 12:
+        return "year"
+    if end.month == 6:
+        return "half_year"
+    if end.month == 3:
+        return "quarter"
+    if end.month % 3 == 0:
+        return "quarters"
+    return "month" if end.month == 1 else "months"
+
+
+def _by_end(s: str, year: int) -> Interval | None:
+    """"by the end of the year", "до конца II квартала", "маусымның соңына дейін": from the start of the year
+    to the end of the period named (a year, half-year, quarter or month; a day or a part of a month is not read)."""
+    if _BY_YEAR_END.fullmatch(s):
+        return *_month_span(year, 1, 12), "year"
+    for pattern in _BY_END:
+        m = pattern.fullmatch(s)
+        if m is None:
+            continue
+        period = _interval(m["core"].strip(), year)
+        if period is None or period[2] not in ("year", "half_year", "quarter", "quarters", "month", "months"):
+            return None
+        start = date(period[1].year, 1, 1)
+        return start, period[1], _span_precision(start, period[1])
+    return None
+
+
+def _qualified(s: str, year: int) -> Interval | None:
+    """A timing marked tentative ("June (TBC)", "13 – 17 October (tentative)", "предварительно июнь"): the
+    timing without its mark."""
+    for pattern in _QUALIFIED:
+        m = pattern.fullmatch(s)
+        if m is not None and not _TBC.fullmatch(m["core"]):
+            interval = _interval(m["core"].strip(), year) or _by_end(m["core"].strip(), year)
+            if interval is not None:
+                return interval
+    return None
+
+
 def parse_timing(text: str, year: int) -> Timing:
     """Read an indicative timing as printed; `year` is the plan's year, used when the text names none.
 
@@ -452,7 +572,7 @@ def parse_timing(text: str, year: int) -> Timing:
     if _TBC.fullmatch(s):
         return Timing(text=printed, precision="tbc")
     try:
-        interval = _interval(s, year)
+        interval = _interval(s, year) or _by_end(s, year) or _qualified(s, year)
     except (ValueError, OverflowError):  # a year out of range for `date`
         interval = None
     if interval is None or interval[0] > interval[1]:

@@ -308,6 +308,41 @@ END_OF_DAY_RE = lexicon.pattern("time_of_day", ("end_of_day",))
 TIME_PRINTED_RE = lexicon.pattern("time_of_day", ("printed",))
 
 
+@dataclass(frozen=True)
+class RelativePeriod:
+    """A period a deadline is moved by ("by one week"): whole days, or why it cannot be counted."""
+
+    phrase: str
+    start: int
+    end: int
+    days: int | None
+    unread: str | None = None
+
+
+_RELATIVE_NUMBERS: dict[str, int] = lexicon.data()["relative_period"]["numbers"]
+
+
+def relative_period(text: str, start: int = 0, end: int | None = None) -> RelativePeriod | None:
+    """The first "by one week" / "на 7 (семь) дней" / "бір аптаға" in text[start:end]. Weeks and calendar days
+    count; working days (holidays unknown) and hours (a deadline's hour kept, not shifted) are not counted."""
+    found = [m for compiled in lexicon.patterns("relative_period") if (m := compiled.search(text, start, len(text) if end is None else end))]
+    if not found:
+        return None
+    m = min(found, key=lambda f: f.start())
+    unit = m.group("unit").lower()
+    number = m.group("n")
+    n = 1 if number is None else (int(number) if number.isdigit() else _RELATIVE_NUMBERS.get(number.lower()))
+    phrase = m.group(0).strip()
+    if n is None or n == 0:
+        return RelativePeriod(phrase, m.start(), m.end(), None, f"\"{phrase}\": a period the reader cannot count")
+    if re.search(r"working|business|рабоч|жұмыс", unit):
+        return RelativePeriod(phrase, m.start(), m.end(), None, f"\"{phrase}\": working days depend on holidays the reader does not know")
+    if re.search(r"hour|час|сағат", unit):
+        return RelativePeriod(phrase, m.start(), m.end(), None, f"\"{phrase}\": a deadline moved by hours is not read")
+    weeks = re.search(r"week|недел|апта", unit) is not None
+    return RelativePeriod(phrase, m.start(), m.end(), n * 7 if weeks else n)
+
+
 SILENCE_RE = lexicon.pattern("silence")
 DEADLINE_RE = lexicon.pattern("deadline")
 SILENCE_CONCLUDED_RE = lexicon.pattern("silence_concluded")
@@ -322,9 +357,13 @@ AMOUNT_RE = re.compile(r"^\(?-?\d{1,3}(?:[,\s\u00a0\u202f\u2009.']\d{3})*(?:[.,]
 _SPACES = "\u00a0\u202f\u2009 "
 
 
+_CURRENCY_AFFIX = re.compile(rf"^\s*{lexicon.data()['currency_affix']['all']}\s*|\s*{lexicon.data()['currency_affix']['all']}\s*\.?\s*$", re.I)
+
+
 def parse_amount(text: str) -> int | None:
-    """`1,629,598`, `1 629 598` (also with no-break spaces), `1.629.598`, `4759000` -> int; else None."""
-    cleaned = strip_markup(text).strip().replace("$", "").replace("USD", "").strip()
+    """`1,629,598`, `1 629 598` (also with no-break spaces), `1.629.598`, `4759000` -> int; else None.
+    A currency before or after it ("US$ 1 146 506", "1 146 506 долл. США") is not the figure's."""
+    cleaned = _CURRENCY_AFFIX.sub("", strip_markup(text).strip()).replace("$", "").replace("USD", "").strip()
     if not cleaned or not AMOUNT_RE.match(cleaned):
         return None
     negative = cleaned.startswith("(") or cleaned.startswith("-")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+from circulars.reading import lexicon
 from circulars.reading.derive.base import DeriverBase
-from circulars.reading.derive.plans import blank_row, cell, number, roles
+from circulars.reading.derive.plans import blank_row, cell, number, roles, roman
 from circulars.reading.segment import EnclosedDocument
 from circulars.reading.vocabulary import (
     CURRENCY_RE,
@@ -23,7 +24,7 @@ from circulars.reading.vocabulary import (
     strip_markup,
     symbol_base,
 )
-from models.document import Block
+from models.document import Block, TableRow
 from models.events import BudgetApproved, BudgetLineSet
 
 _CORRECTING_TITLE_RE = re.compile(r"\bcorrect\w*|\bcorrigend\w*|\berrat\w*|исправлени\w*|түзету\w*", re.I)
@@ -43,6 +44,65 @@ def amount_column(table: Block) -> int | None:
         if sum(v is not None for v in values) >= max(1, len(values) // 2):
             return index
     return None
+
+
+SUBTOTAL_RE = re.compile(lexicon.data()["totals"]["subtotal"], re.I)
+_RANGE = re.compile(r"\b(?P<first>[IVXLC]{1,7}|\d{1,2})\s*(?:[-–—]|to|до|по)\s*(?P<last>[IVXLC]{1,7}|\d{1,2})\b")
+
+
+def total_kinds(rows: list[tuple[str, int, str | None]]) -> list[str | None]:
+    """The kind of each row with an amount (title, amount, its section numeral): "expenditure",
+    "total" (of a part), "grand_total" (of every line), or None where nothing tells.
+
+    Worded as one ("Grand total", "Итого по бюджету"; "Subtotal", "Итого по разделу"), a total is
+    that. A total naming headings ("Total, headings I–V") is the grand total when they are all
+    the budget's headings. Any other ("Total", "TOTAL APPROPRIATIONS", "Итого") is of a part when a
+    grand total is printed or lines follow it; else, last in the table, it is the grand total when
+    every total before it is worded as a part's, or when it is the only total, or when its sum is
+    that of every line and not that of the lines since the total before it.
+    """
+    def worded(title: str) -> str | None:
+        if GRAND_TOTAL_RE.match(title):
+            return "grand_total"
+        if SUBTOTAL_RE.match(title):
+            return "total"
+        return "plain" if TOTAL_RE.match(title) else None
+
+    numerals = {n for _, _, n in rows if n}
+    values = {n: roman(n) for n in numerals}
+    words = [worded(title) for title, _, _ in rows]
+    for k, (title, _, _) in enumerate(rows):
+        span = _RANGE.search(title) if words[k] else None
+        if span and values:
+            last = roman(span.group("last")) or (int(span.group("last")) if span.group("last").isdigit() else None)
+            words[k] = "grand_total" if last is not None and last >= max(v or 0 for v in values.values()) else "total"
+    kinds: list[str | None] = []
+    since: list[int] = []  # lines since the total before
+    every: list[int] = []
+    before: list[str] = []  # the words of the totals before
+    for k, ((_, amount, _), word) in enumerate(zip(rows, words)):
+        if word is None:
+            kinds.append("expenditure")
+            since.append(amount)
+            every.append(amount)
+            continue
+        kind: str | None = word
+        if word == "plain":
+            later = words[k + 1:]
+            if "grand_total" in words or any(w is None for w in later):
+                kind = "total"
+            elif "plain" in later:
+                kind = None if sum(every) != sum(since) else "total"
+            elif not before or "plain" not in before or amount == sum(every) != sum(since):
+                kind = "grand_total"
+            elif amount == sum(since) != sum(every):
+                kind = "total"
+            else:
+                kind = None
+        kinds.append(kind)
+        before.append(word)
+        since = []
+    return kinds
 
 
 class BudgetReader(DeriverBase):
@@ -68,20 +128,26 @@ class BudgetReader(DeriverBase):
         position = -1
         totals: list[int] = []
         lines: list[int] = []
+        read: list[tuple[TableRow, str, int | None, str, re.Match | None]] = []  # row, title, amount, amount text, numeral
         for row in table.rows:
             if blank_row(row):
                 continue
-            position += 1
-            statement = self.statement("budget_row", "\t".join(row.cells), row.page, budget_symbol, when)
             title = cell(row, columns.get("title"))
             if not title:
-                title = next((c for k, c in enumerate(row.cells) if k not in (amount_index, columns.get("number")) and c
+                title = next((c for k, c in enumerate(row.cells)
+                              if k not in (amount_index, columns.get("number")) and c and roman(c) is None
                               and parse_amount(c) is None), "")
             amount_text = cell(row, amount_index)
-            amount = parse_amount(amount_text)
             numeral = ROMAN_SECTION_RE.match(title)
-            if section_cell := cell(row, columns.get("section")):
-                numeral = numeral or ROMAN_SECTION_RE.match(f"{section_cell} - {title}")
+            for own in (cell(row, columns.get("section")), cell(row, columns.get("number"))):
+                if roman(own) is not None:  # "I" in a column of its own ("Heading", "No.")
+                    numeral = numeral or ROMAN_SECTION_RE.match(f"{own.strip(' .)')} - {title}")
+            read.append((row, title, parse_amount(amount_text), amount_text, numeral))
+        kinds = iter(total_kinds([(title, amount, numeral.group("numeral") if numeral else None)
+                                  for _, title, amount, _, numeral in read if amount is not None]))
+        for row, title, amount, amount_text, numeral in read:
+            position += 1
+            statement = self.statement("budget_row", "\t".join(row.cells), row.page, budget_symbol, when)
             if amount is None:
                 if numeral or (title and not amount_text and not any(parse_amount(c) is not None for c in row.cells)):
                     section = numeral.group("numeral") if numeral else section
@@ -90,18 +156,27 @@ class BudgetReader(DeriverBase):
                 self.not_read(statement, "amount_not_understood",
                               f"the amount \"{amount_text}\" is not a number the reader can read")
                 continue
-            kind = "grand_total" if GRAND_TOTAL_RE.match(title) else "total" if TOTAL_RE.match(title) else "expenditure"
+            kind = next(kinds)
+            if kind is None:
+                self.not_read(statement, "row_not_understood",
+                              f"\"{title}\" ({amount:,}) is a total, but whether of a part of the budget or of "
+                              "all its lines is neither printed nor shown by its place and sum")
+                continue
             line_section = None
+            line_no = None
             if kind == "expenditure":
                 line_section = numeral.group("numeral") if numeral else section
                 title = numeral.group("title").strip() if numeral else title
+                line_no = number(cell(row, columns.get("number")))
+                if line_no is None and "number" not in columns and numeral:
+                    line_no = roman(numeral.group("numeral"))  # numbered by its heading's numeral alone
                 lines.append(amount)
             else:
                 totals.append(amount)
             self.emit(BudgetLineSet(
                 **self.common(row.page, when), budget_symbol=budget_symbol, budget_year=year,
-                line_no=number(cell(row, columns.get("number"))) if kind == "expenditure" else None,
-                position=position, section=line_section, title=title, amount_usd=amount, line_kind=kind,
+                line_no=line_no, position=position, section=line_section, title=title, amount_usd=amount,
+                line_kind=kind,
             ), statement=statement)
         self._announced_total(document, budget_symbol, between, totals, lines, table.page)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from circulars.reading import lexicon
@@ -20,12 +20,14 @@ from circulars.reading.vocabulary import (
     END_OF_DAY_RE,
     NOTE_SYMBOL_RE,
     SAME_TIME_RE,
+    SILENCE_EXTENDED_RE,
     TIME_PRINTED_RE,
     TIME_RE,
     TIMEZONE_PHRASE_RE,
     body_named,
     find_dates,
     normalise_symbol,
+    relative_period,
     squash,
     time_of,
     zones_named,
@@ -206,14 +208,17 @@ class Deadline:
     `local` is None when the time of day is that of the deadline being extended ("until
     6 March 2024, at the same hour": `same_time_as_before`, for the record to supply), or
     when a time of day or a zone is printed that the reader does not understand (`unread`
-    says which); the end of the day is never put in its place.
+    says which); the end of the day is never put in its place. "Extended by one week" with
+    no deadline stated in the sentence has no day either (`on` None, `extended_by_days` 7):
+    the record's deadline plus the period, at its hour.
     """
 
-    on: date
+    on: date | None
     zone: str
     local: datetime | None
     same_time_as_before: bool = False
     unread: str | None = None
+    extended_by_days: int | None = None
 
     def pair(self) -> tuple[datetime, str] | None:
         return (self.local, self.zone) if self.local is not None else None
@@ -346,12 +351,30 @@ def read_deadline_after(text: str, position: int) -> Deadline | None:
     """
     text = squash(text)
     every = find_dates(text)
+    period = relative_period(text, position, position + _PERIOD_REACH)
+    if period is not None:
+        return _moved_by(text, every, position, period)
+    return _date_after(text, every, position)
+
+
+_NEW_DEADLINE_WORD = re.compile(
+    r"\b(?:until|till|to|through|up\s+to|by|deadline|expir\w*|ending|closing|до|по|на|срок\w*|мерзім\w*)\b", re.I)
+_WHEN_DONE = re.compile(r"\b(?:on|dated|of|от)\s+(?:[^\W\d_]+,?\s+)?$", re.I)
+
+
+def _date_after(text: str, every, position: int) -> Deadline | None:
     dates = [d for d in every if d.start >= position]
     if not dates:
         before = [d for d in every if d.start < position]
         if not before or not re.search(r"дейін|ұзарт", text[before[-1].end: position + 40]):
             return None
         dates = before[-1:]
+    gap = text[position: dates[0].start]
+    if dates[0].start >= position and _WHEN_DONE.search(gap[-30:]) and not _NEW_DEADLINE_WORD.search(gap) \
+            and not re.search(r"дейін|ұзарт", text[dates[0].end: dates[0].end + 40]):
+        # "extended at the request of India conveyed on 26 February 2024": when something was done, no new deadline
+        return Deadline(dates[0].value, ASTANA, None,
+                        unread=f"{_day(dates[0].value)} is when something was done, not a new deadline the reader can see")
     found = _deadline_at(text, dates[0])
     if found.same_time_as_before:
         earlier = [d for d in every if d.end <= position and d is not dates[0]]
@@ -361,6 +384,65 @@ def read_deadline_after(text: str, position: int) -> Deadline | None:
             local = datetime.combine(found.on, previous.local.time(), ZoneInfo(previous.zone))
             return Deadline(found.on, previous.zone, local)
     return found
+
+
+_PERIOD_REACH = 160
+"""How far after the extension's verb its period may be printed ("is hereby further extended, at the request of ..., by one week")."""
+_NEW_DATE = re.compile(
+    r"[\s,;:(\[–—-]*(?:(?:i\.\s?e\.|that\s+is|namely|viz\.?|т\.\s?е\.|то\s+есть|а\s+именно|яғни)[\s,:]*)?"
+    r"(?:(?:until|till|to|up\s+to|through|through\s+to|ending\s+on|до|по)\s+)?(?:the\s+)?",
+    re.I,
+)
+_FROM_DATE = re.compile(r"\s*,?\s*(?:from|counting\s+from|с|от|после)\s+(?:the\s+)?(?:(?:original|current|previous)\s+)?(?:deadline\s+(?:of\s+)?)?", re.I)
+_OLD_DEADLINE = re.compile(r"(?:set|due|scheduled|originally|initially|previous\w*|current|expir\w*|end|clos\w*|установлен\w*|"
+                           r"истека\w*|истечь|заверш\w*|первоначальн\w*|мерзім\w*|аяқтал\w*)\b", re.I)
+
+
+def _previous_deadline(text: str, every, position: int) -> Deadline | None:
+    """The deadline being extended, as the sentence states it before the extension ("which was to expire on
+    28 February 2024 at 18:00 hours"): the last date before `position` with a deadline word just before it."""
+    stated = [d for d in every if d.end <= position
+              and (DEADLINE_RE.search(text[max(0, d.start - 60): d.start]) or _OLD_DEADLINE.search(text[max(0, d.start - 60): d.start]))]
+    return _deadline_at(text, stated[-1]) if stated else None
+
+
+def _moved_by(text: str, every, position: int, period) -> Deadline:
+    """"Extended by one week": the deadline extended plus the period, at the same hour and in the same zone (the
+    zone's rules for the new day apply). A date printed as the new deadline ("by one week, i.e. until 6 March
+    2024") is read as such, and must agree with the period when the sentence
+    states the old one. A period the reader cannot count, or an old deadline it cannot read, is flagged; with
+    no old deadline in the sentence the Deadline carries the period for the record to supply the rest."""
+    verb = SILENCE_EXTENDED_RE.match(text, position)
+    verb_end = min(verb.end(), period.start) if verb else position
+    after = [d for d in every if d.start >= period.end]
+    # "extended until 6 March 2024, i.e. by one week": a new date printed between the verb and the period
+    printed_first = [d for d in every if verb_end <= d.start < period.start
+                     and not _WHEN_DONE.search(text[max(verb_end, d.start - 30): d.start])]
+    previous = _previous_deadline(text, every, verb_end if printed_first else period.start)
+    if after and not printed_first and _FROM_DATE.fullmatch(text[period.end: after[0].start]):  # "by one week from 28 February 2024"
+        previous = _deadline_at(text, after[0])
+    elif printed_first or (after and _NEW_DATE.fullmatch(text[period.end: after[0].start])):
+        stated = _date_after(text, every, verb_end if printed_first else period.end)
+        if stated is not None and previous is not None and previous.local is not None and period.days is not None \
+                and stated.on != previous.local.date() + timedelta(days=period.days):
+            return Deadline(stated.on, stated.zone, None, unread=f"extended \"{period.phrase}\" from {_day(previous.local.date())}, "
+                                                                 f"but the new deadline printed is {_day(stated.on)}")
+        printed_hour = stated is not None and stated.local is not None and (
+            stated.local.time() != END_OF_DAY or END_OF_DAY_RE.search(text[period.end:]))
+        if stated is not None and (printed_hour or stated.local is None or stated.unread):
+            return stated
+        if stated is not None and previous is None:  # "until 6 March 2024, i.e. by one week": the record's hour
+            return Deadline(stated.on, ASTANA, None, same_time_as_before=True)
+        # else "for seven days, until 6 March 2024": the day printed, the hour that of the deadline extended
+    if period.unread:
+        return Deadline(None, ASTANA, None, unread=f"an extension {period.unread}")
+    if previous is None:
+        return Deadline(None, ASTANA, None, extended_by_days=period.days)
+    if previous.unread or previous.local is None:
+        return Deadline(None, previous.zone, None,
+                        unread=previous.unread or f"extended \"{period.phrase}\" from a deadline whose hour the sentence does not give")
+    local = datetime.combine(previous.local.date() + timedelta(days=period.days), previous.local.time(), ZoneInfo(previous.zone))
+    return Deadline(local.date(), previous.zone, local)
 
 
 def deadline_after(text: str, position: int) -> tuple[datetime, str] | None:

@@ -554,7 +554,10 @@ class NoticeReader(DeriverBase):
         common = self.common(statement.page, note_date)
         fields = {"deadline_local": local, "deadline_utc": local.astimezone(UTC) if local else None,
                   "timezone": deadline.zone, "note_references": references, "text": text}
-        if local is None:  # "until 6 March 2024, at the same hour": the linker takes the hour from the record
+        if local is None and deadline.extended_by_days:  # "extended by one week": the linker adds it to the record's
+            fields.update(extended_by_days=deadline.extended_by_days)
+            local = ("+days", deadline.extended_by_days)
+        elif local is None:  # "until 6 March 2024, at the same hour": the linker takes the hour from the record
             fields.update(deadline_on=deadline.on, same_time_as_before=True)
             local = deadline.on
         if not drafts:

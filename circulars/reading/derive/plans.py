@@ -20,6 +20,7 @@ from circulars.reading.segment import EnclosedDocument
 from circulars.reading.timing import parse_timing
 from circulars.reading.vocabulary import (
     DOCUMENT_SYMBOL_RE,
+    MONTHS,
     change_kind,
     column_role,
     find_document_symbols,
@@ -63,16 +64,113 @@ _LABEL = re.compile(
 
 
 def roles(table: Block, default: list[str]) -> dict[str, int]:
-    """Which column holds what, from the header's words; by position when there is no header."""
-    found: dict[str, int] = {}
-    for index, cell in enumerate(table.header or []):
-        role = column_role(cell)
-        if role and role not in found:
-            found[role] = index
+    """Which column holds what: from the header's words, then from the cells themselves; by
+    position when there is no header.
+
+    A header no list knows ("Sl. No.", "Serial", "No. of item": "item" would make it the title)
+    must not move the title into the number column: a column of small increasing integers is
+    the number column whatever its header says, a column of month and date phrases the timing,
+    a column of roman numerals (I, II, ...) the section.
+    """
+    header = table.header or []
+    found = _by_header(header, set())
     if not found:
         width = len(table.rows[0].cells) if table.rows else len(default)
-        found = {role: index for index, role in enumerate(default[:width])}
+        return {role: index for index, role in enumerate(default[:width])}
+    rows = [row for row in table.rows if not blank_row(row)]
+    width = max((len(row.cells) for row in rows), default=0)
+    columns = [[cell(row, index) for row in rows] for index in range(width)]
+    if "number" not in found:
+        numbered = next((k for k, values in enumerate(columns)  # not a column headed as amounts or dates
+                         if column_role(header[k] if k < len(header) else "") in (None, "title")
+                         and _increasing_numbers(values)), None)
+        if numbered is not None:
+            found = {"number": numbered, **_by_header(header, {numbered})}
+    if "section" not in found:
+        sectioned = next((k for k, values in enumerate(columns) if k not in found.values() and _numerals(values)), None)
+        if sectioned is not None:
+            found["section"] = sectioned
+    if "timing" in default and not {"timing", "new_timing"} & found.keys():
+        scores = {k: _timings(values) for k, values in enumerate(columns) if k not in found.values()}
+        timed = max(scores, key=lambda k: scores[k], default=None)
+        if timed is not None and scores[timed] > 0.5:
+            found["timing"] = timed
     return found
+
+
+def _by_header(header: list[str], skip: set[int]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, text in enumerate(header):
+        role = column_role(text) if index not in skip else None
+        if role and role not in found:
+            found[role] = index
+    return found
+
+
+def _increasing_numbers(values: list[str]) -> bool:
+    """Item numbers: every filled cell a number under 1000 ("7", "7.", "7)"), never falling
+    (a number printed twice is the checks' to flag), at least two."""
+    numbers = [number(v) for v in values if v]
+    return (len(numbers) >= 2 and all(n is not None and n < 1000 for n in numbers)
+            and all(a <= b for a, b in zip(numbers, numbers[1:])) and numbers[0] < numbers[-1])
+
+
+_NUMBER_LIKE = re.compile(r"^\W*(?:item|no\.?|№|#|п\.)?\s*\d{1,3}(?:[.\-/]\d{1,3})?[a-zа-я]?[.)]?\s*$", re.I)
+
+
+def numbered_column(table: Block) -> int | None:
+    """A column that looks like item numbers ("1", "1.1", "2a", "Item 3", "№4") in most rows, if any:
+    a plan whose rows got no item number from such a table lost them."""
+    rows = [row for row in table.rows if not blank_row(row)]
+    width = max((len(row.cells) for row in rows), default=0)
+    for index in range(width):
+        values = [cell(row, index) for row in rows]
+        if len(rows) >= 2 and sum(bool(_NUMBER_LIKE.match(v)) for v in values) * 2 > len(rows):
+            return index
+    return None
+
+
+def _numerals(values: list[str]) -> bool:
+    filled = [v for v in values if v]
+    return len(filled) >= 2 and all(roman(v) is not None for v in filled)
+
+
+_WHEN_WORDS = re.compile(
+    r"\b(?:Q[1-4]|H[12]|(?:19|20)\d\d|" + "|".join(sorted(MONTHS, key=len, reverse=True)) +
+    r"|quarter|half|decade|week|spring|summer|autumn|fall|winter|year|TBC|TBD|"
+    r"квартал|полугоди|декад|недел|весн|лет|осен|зим|год|тоқсан|жарты|онкүндік|апта|көктем|жаз|күз|қыс|жыл)",
+    re.I,
+)
+
+
+def _timings(values: list[str]) -> float:
+    """Mostly month and date phrases ("Q2", "first decade of June", "20–22 May 2025", "autumn"):
+    read by the timing grammar, or naming a month, a year or a part of one."""
+    filled = [v for v in values if v]
+    timed = sum(parse_timing(v, 2000).precision != "unspecified" or bool(_WHEN_WORDS.search(v)) for v in filled)
+    return timed / len(filled) if len(filled) >= 2 else 0.0
+
+
+_ROMAN = re.compile(r"^\s*(?P<numeral>[IVXLC]{1,7})\s*[.)]?\s*$")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def roman(text: str) -> int | None:
+    """The value of a cell that is a roman numeral alone ("IV", "VI."); else None."""
+    match = _ROMAN.match(text)
+    if not match:
+        return None
+    digits = [_ROMAN_VALUES[c] for c in match.group("numeral")]
+    value = sum(-d if d < after else d for d, after in zip(digits, digits[1:] + [0]))
+    return value if value > 0 and _to_roman(value) == match.group("numeral") else None
+
+
+def _to_roman(value: int) -> str:
+    out = ""
+    for size, letters in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        count, value = divmod(value, size)
+        out += letters * count
+    return out
 
 
 def cell(row: TableRow, index: int | None) -> str:
@@ -277,6 +375,11 @@ class PlanReader(DeriverBase):
             elif item_no is not None:
                 numbers.append(item_no)
             self._check_timing(statement, fields)
+        if rows and not numbers and (column := numbered_column(table)) is not None:
+            statement = self.statement("completeness", "\t".join(table.header or []), table.page, plan_symbol, when)
+            self.not_read(statement, "row_not_understood",
+                          f"no row has an item number, yet column {column + 1} of the table looks numbered: "
+                          "later amendments by item number cannot find these items")
         self.numbering("items", numbers, document, table.page)
 
     def _check_timing(self, statement: Statement, fields: dict) -> None:
