@@ -231,8 +231,9 @@ What brought it down: the sensor may tick on every pass of the daemon's sensor l
 run's process no longer imports the suites and pandas (check names written out in
 `assets/checks.py`). What is left is mostly Python start-up: the run's own process
 imports Dagster and the project ("process"), and the daemon asks the code server for
-the run's plan ("queue"); precompiled bytecode (`uv sync --compile-bytecode`, issue 16)
-roughly halves the process part. The checks run after the facts are queryable.
+the run's plan ("queue"); precompiled bytecode roughly halves the process part, and the
+set-up now compiles it (`make setup`: `uv sync --compile-bytecode` and the project's own
+packages, issue 16). The checks run after the facts are queryable.
 """
 
 

@@ -1,7 +1,10 @@
-"""The benchmark: the pipeline against the floor (pdfplumber's character extraction), on one corpus.
+"""The benchmark: the pipeline against the floor (pdfplumber's character extraction), on one corpus;
+and what adding one circular costs, part by part, against the stack's own floor (issue 16).
 
-    uv run python benchmarks/run.py --quick              # CI: 30 circulars, 10 000 events, a 100-circular archive
-    uv run python benchmarks/run.py                      # full: 1 000 circulars, 1 000 000 events, archives 1 000 / 10 000
+    make setup                                           # the venv, with compiled bytecode (checked before measuring)
+    .venv/bin/python benchmarks/run.py --quick           # CI: 30 circulars, 10 000 events, a 100-circular archive
+    .venv/bin/python benchmarks/run.py                   # full: 1 000 circulars, 1 000 000 events, archives 1 000 / 10 000
+    .venv/bin/python benchmarks/run.py --stages add_one,idle --archives 1000 --repeats 3   # some stages again, smaller
 
 Every measurement runs in a fresh Python process (so imports, caches and memory are
 its own). Peak memory is reported twice: of the largest single process (the child's
@@ -11,16 +14,27 @@ the call being measured (process start-up is reported apart), as wall and as CPU
 seconds (the child's own plus its reaped workers'): on a shared machine CPU seconds
 are the steadier figure.
 
+Bytecode: every child runs with PYTHONDONTWRITEBYTECODE=1, as on these machines. In the
+"compiled" case it reads the bytecode the set-up compiled (`scripts/bootstrap`); the benchmark
+first checks that a process importing the definitions, Great Expectations and the readers
+compiles nothing, and stops (run `make setup`) if it does. In the "source" case
+PYTHONPYCACHEPREFIX points at a folder with the standard library's bytecode only, so the
+packages and the project compile in every process, as after a plain `uv sync`. Every figure
+but the breakdown is measured in the compiled case; the breakdown and the stack floor in both
+(`benchmarks/breakdown.py`), repeated (`Plan.repeats`), medians reported.
+
 Expensive inputs (the corpus, the archives, the million-event log) are cached under
 the work folder, keyed by their parameters, and reused by later runs. Results are
 saved after each measurement (`results-<mode>.json`), so a run cut short still
-reports what finished. Full mode writes `BENCHMARKS.md` at the repository root;
-quick mode prints, or writes to `--output`.
+reports what finished. Full mode writes `BENCHMARKS.md` at the repository root (its
+latency section, written by `benchmarks/latency.py`, is kept) with `benchmarks/notes.md`
+appended; quick mode prints, or writes to `--output`.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -30,6 +44,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -57,10 +72,14 @@ class Plan:
     pdf_share: float = 0.5
     bad_share: float = 0.02
     stage_timeout: float = 3 * 3600
+    repeats: int = 3
+    """Samples of each breakdown measurement (add one circular, stack floor) per bytecode case."""
 
 
-QUICK = Plan("quick", 30, 10_000, (100,), stage_timeout=900)
-FULL = Plan("full", 1000, 1_000_000, (1000, 10_000))
+QUICK = Plan("quick", 30, 10_000, (100,), stage_timeout=900, repeats=1)
+FULL = Plan("full", 1000, 1_000_000, (1000, 10_000), repeats=5)
+CASES = ("compiled", "source")
+"""Bytecode compiled at set-up (as `make setup` leaves it), and not compiled (every process compiles)."""
 
 
 # --- measurements, each run inside a fresh child process ---------------------------------------------
@@ -135,26 +154,72 @@ def measure_ingest(corpus: str, home: str, workers: int) -> dict:
     return _ingest(home, workers)
 
 
-def measure_add_one(home: str, new_file: str, workers: int) -> dict:
-    """One new circular dropped into a home that already holds an archive."""
-    from circulars.cli import copy_into_inbox
-    from circulars.home import resolve_home
+def measure_bytecode(modules: list[str]) -> dict:
+    """Import what a run imports; which modules had to be compiled in this process (missing or stale .pyc)?"""
+    import importlib
 
-    names = copy_into_inbox(resolve_home(home).ensure(), [Path(new_file)])
-    return _ingest(home, workers, files=names)
+    from benchmarks.bytecode import compiled_in_this_process, where
+
+    for name in modules:
+        importlib.import_module(name)
+    compiled = [n for n in compiled_in_this_process() if not n.startswith("benchmarks")]
+    by_part: dict[str, int] = {}
+    for name in compiled:
+        by_part[where(name)] = by_part.get(where(name), 0) + 1
+    return {"modules_loaded": len(sys.modules), "modules_compiled": len(compiled), "by_part": by_part,
+            "examples": compiled[:10], "pycache_prefix": sys.pycache_prefix, "dont_write": sys.flags.dont_write_bytecode}
 
 
 def measure_rebuild(database: str) -> dict:
-    """Every projection dropped and rebuilt from the whole log."""
+    """Every projection dropped and rebuilt from the whole log, with the time of each of its statements."""
     from circulars import projections
     from circulars.db import connect
 
     with connect(Path(database)) as con:
         events = con.execute("SELECT count(*) FROM events").fetchone()[0]
         projections.reset(con)
+        timed = _TimedStatements(con)
         with _Clock() as clock:
-            counts = projections.rebuild_all(con, datetime(2031, 1, 1, tzinfo=UTC))
-    return {"seconds": clock.wall_seconds, "cpu_seconds": clock.cpu_seconds, "events": events, "rows": counts}
+            counts = projections.rebuild_all(timed, datetime(2031, 1, 1, tzinfo=UTC))
+    return {"seconds": clock.wall_seconds, "cpu_seconds": clock.cpu_seconds, "events": events, "rows": counts,
+            "parts": timed.seconds}
+
+
+class _TimedStatements:
+    """A DuckDB connection whose `execute` is timed per projection statement (history table, current
+    table, change feed), named by the statement it runs; everything else is passed through."""
+
+    def __init__(self, con) -> None:
+        from circulars import projections
+
+        self._con = con
+        self.seconds: dict[str, float] = {}
+        self._names = {sql.replace("$after", "0"): f"history: {name}" for name, sql in projections.HISTORY_INSERTS.items()}
+        self._names.update({sql.replace("$now", "?"): f"current: {name}" for name, sql in projections.CURRENT_TABLES.items()})
+
+    def _name(self, sql: str) -> str:
+        if sql in self._names:
+            return self._names[sql]
+        if sql.lstrip().startswith("INSERT INTO entity_states"):
+            kinds = [k for k in ("plan_item", "budget_line", "decision", "document_link") if f"'{k}'" in sql]
+            return "change feed: entity_states, " + (kinds[0] if kinds else "other")
+        statement = sql.strip().upper()
+        if statement.startswith("COMMIT"):
+            return "commit (the rebuilt tables written to the file)"
+        if statement.startswith("SELECT COUNT(*) FROM"):
+            return "row counts"
+        return "schema, macros, checkpoints"
+
+    def execute(self, sql, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return self._con.execute(sql, *args, **kwargs)
+        finally:
+            name = self._name(sql)
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
 
 
 def measure_sensor_tick(home: str) -> dict:
@@ -197,8 +262,21 @@ def measure_empty_run(home: str) -> dict:
     return _ingest(home, 1)
 
 
+def measure_add_one(home: str, new_file: str, workers: int) -> dict:
+    from benchmarks.breakdown import measure_add_one as measure
+
+    return measure(home, new_file, workers)
+
+
+def measure_stack_floor(pdf: str, scratch: str) -> dict:
+    from benchmarks.breakdown import measure_stack_floor as measure
+
+    return measure(pdf, scratch)
+
+
 MEASURES = {
     "floor": measure_floor, "ingest": measure_ingest, "add_one": measure_add_one, "rebuild": measure_rebuild,
+    "stack_floor": measure_stack_floor, "bytecode": measure_bytecode,
     "sensor_tick": measure_sensor_tick, "empty_cli": measure_empty_cli, "empty_run": measure_empty_run,
 }
 
@@ -246,62 +324,92 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-PYCACHE: Path | None = None
+CHECKED_IMPORTS = ["pipelines.definitions", "great_expectations", "pdfplumber", "duckdb", "circulars.cli",
+                   "circulars.reading.pdf", "expectations"]
+"""What a run imports: the bytecode check imports these and counts what it had to compile."""
 
 
-def child_environment() -> dict:
-    """The children's environment: bytecode cached (under the work folder) as on any ordinary install.
+def child_environment(case: str = "compiled", workdir: Path | None = None) -> dict:
+    """The children's environment for a bytecode case (see the module docstring)."""
+    from benchmarks.bytecode import compiled_case_environment, source_case_environment
 
-    With PYTHONDONTWRITEBYTECODE set and no .pyc in the venv (as in some sandboxes),
-    every process would compile Dagster's and GX's ~3 000 modules again: ~12 s of
-    CPU per run that an ordinary install (or `uv sync --compile-bytecode`) never pays.
-    """
     environment = dict(os.environ)
-    environment.pop("PYTHONDONTWRITEBYTECODE", None)
-    if PYCACHE is not None:
-        environment["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
     environment.setdefault("DAGSTER_TELEMETRY_DISABLED", "1")
     environment.setdefault("GX_ANALYTICS_ENABLED", "false")
-    return environment
+    if case == "source":
+        return source_case_environment(environment, workdir or DEFAULT_WORKDIR)
+    return compiled_case_environment(environment)
 
 
-def warm_bytecode(workdir: Path) -> None:
-    """Import everything once so later children load cached bytecode (not measured)."""
-    global PYCACHE
-    PYCACHE = workdir / "pycache"
-    subprocess.run([sys.executable, "-c", "import pipelines.definitions, great_expectations, pdfplumber, "
-                    "circulars.reading.pdf, expectations, circulars.cli"], cwd=REPO_ROOT, env=child_environment(),
-                   check=True)
+def check_bytecode(workdir: Path, log: Path) -> dict:
+    """Both cases are what they say: compiled compiles nothing, source compiles the packages and the project.
+
+    The benchmark's own modules are compiled here first (they are not a package the set-up compiles)."""
+    import compileall
+
+    compileall.compile_dir(str(HERE), quiet=2)
+    found = {case: run_child("bytecode", 600, log, case=case, workdir=workdir, modules=CHECKED_IMPORTS) for case in CASES}
+    for case, result in found.items():
+        if "error" in result:
+            raise SystemExit(f"bytecode check ({case}) failed: {result['error']}")
+    if found["compiled"]["modules_compiled"]:
+        raise SystemExit(
+            f"the virtual environment is not compiled: a run's process compiled {found['compiled']['modules_compiled']} "
+            f"modules ({', '.join(found['compiled']['examples'])}, ...). Run `make setup` (it compiles bytecode), then again.")
+    if found["source"]["modules_compiled"] < 1000:
+        raise SystemExit(f"the source case compiled only {found['source']['modules_compiled']} modules: "
+                         "PYTHONPYCACHEPREFIX was not honoured")
+    return found
 
 
-def run_child(name: str, timeout: float, log: Path, **arguments) -> dict:
-    """Run one measurement in a fresh process; adds process seconds and peak memory to its result."""
+def run_child(name: str, timeout: float, log: Path, *, case: str = "compiled", workdir: Path | None = None,
+              **arguments) -> dict:
+    """Run one measurement in a fresh process; adds process seconds and peak memory to its result.
+
+    The process is timed from just before it is started to its exit (a thread waits for it, so the
+    exit is seen at once; the main thread samples the tree's memory every 0.2 s)."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = Path(handle.name)
     command = [sys.executable, str(Path(__file__).resolve()), "--child", name, json.dumps(arguments), str(out)]
-    started = time.perf_counter()
+    environment = child_environment(case, workdir)
+    ended: dict = {}
+    finished = threading.Event()
     with open(log, "a") as stream:
-        stream.write(f"\n=== {name} {arguments}\n")
+        stream.write(f"\n=== {name} [{case}] {arguments}\n")
         stream.flush()
+        from benchmarks.breakdown import SPAWNED_ENV
+
+        spawned = time.time()
+        environment[SPAWNED_ENV] = repr(spawned)
         process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=stream, stderr=stream, start_new_session=True,
-                                   env=child_environment())
-        peak_tree, usage, status = 0, None, None
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
+                                   env=environment)
+
+        def wait() -> None:
+            _, status, usage = os.wait4(process.pid, 0)
+            ended.update(status=status, at=time.time(), usage=usage)
+            finished.set()
+
+        threading.Thread(target=wait, daemon=True).start()
+        peak_tree = 0
+        while not finished.wait(0.2):
             peak_tree = max(peak_tree, _tree_rss(process.pid))
-            if time.perf_counter() - started > timeout:
+            if time.time() - spawned > timeout:
                 os.killpg(process.pid, signal.SIGKILL)  # the child and its reading workers
-                os.wait4(process.pid, 0)
-                return {"error": f"did not finish within {timeout:.0f} s"}
-            time.sleep(0.2)
-    process.returncode = os.waitstatus_to_exitcode(status)
+                finished.wait()
+                return {"error": f"did not finish within {timeout:.0f} s", "case": case}
+    process.returncode = os.waitstatus_to_exitcode(ended["status"])
     if process.returncode != 0 or not out.exists() or not out.read_text():
-        return {"error": f"exit status {process.returncode}; see {log}"}
+        return {"error": f"exit status {process.returncode}; see {log}", "case": case}
     result = json.loads(out.read_text())
     out.unlink(missing_ok=True)
-    result["process_seconds"] = time.perf_counter() - started
+    result["case"] = case
+    result["process_seconds"] = ended["at"] - spawned
+    if "child_finished_at" in result:
+        # The whole process as a user would see it: less the benchmark's own bookkeeping after the run.
+        result["exit_seconds"] = ended["at"] - result.pop("child_finished_at")
+        result["process_seconds"] -= result.get("bookkeeping_seconds", 0.0)
+        if "parts" in result:
+            result["parts"].append({"part": "process exit", "owner": "Python", "seconds": result["exit_seconds"]})
     # Largest single process: the child's own high-water mark, or its largest reaped worker's. (The
     # parent's wait4 ru_maxrss is not used: Linux carries the forking parent's RSS into it.)
     result["peak_rss_bytes"] = max(result.pop("self_peak_rss_bytes"), result.pop("workers_peak_rss_bytes"))
@@ -346,8 +454,13 @@ def new_circular(workdir: Path) -> Path:
 
 
 def archive_home(workdir: Path, size: int, plan: Plan, log: Path, batches: list[dict]) -> Path:
-    """A home holding `size` text circulars, ingested through the pipeline in batches (cached)."""
-    folder = workdir / f"archive-{size}-s{plan.seed}-v{CORPUS_VERSION}"
+    """A home holding `size` text circulars, ingested through the pipeline in batches (cached).
+
+    Keyed by the projections' version too: a run over an archive whose projections are of an older
+    version rebuilds them all first, and that one-off cost is not what adding a circular costs."""
+    from circulars.projections import PROJECTION_VERSION
+
+    folder = workdir / f"archive-{size}-s{plan.seed}-v{CORPUS_VERSION}-p{PROJECTION_VERSION}"
     if _complete(folder):
         return folder
     shutil.rmtree(folder, ignore_errors=True)
@@ -422,9 +535,19 @@ def machine() -> dict:
     except OSError:
         pass
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    uv = shutil.which("uv") or str(REPO_ROOT / ".tools" / "bin" / "uv")
+    try:
+        uv_version = subprocess.run([uv, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    except OSError:
+        uv_version = "uv not found"
     return {"nproc": os.cpu_count(), "memory_bytes": memory, "cpu": model, "python": platform.python_version(),
             "duckdb": duckdb.__version__, "dagster": dagster.__version__, "platform": platform.platform(),
-            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "load_at_start": os.getloadavg()}
+            "date": machine_date(), "load_at_start": os.getloadavg(),
+            "uv": uv_version, "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", "")}
+
+
+def machine_date() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 STAGES = ("floor", "ingest1", "ingest2", "rebuild", "add_one", "idle")  # idle runs in the first archive
@@ -436,13 +559,21 @@ def run(plan: Plan, workdir: Path, stages: tuple[str, ...] = STAGES) -> dict:
     saved = workdir / f"results-{plan.mode}.json"
     results: dict = json.loads(saved.read_text()) if saved.exists() else {}
     results["plan"] = plan.__dict__ | {"archives": list(plan.archives)}
+    earlier = results.get("machine")
     results["machine"] = machine()
+    if earlier and set(stages) != set(STAGES):
+        # A run resumed for some stages: the others were measured earlier, under another load; say so.
+        results["machine"]["date"], results["machine"]["load_at_start"] = earlier["date"], earlier.get("load_at_start")
+        kept = [r for r in results.get("resumed", []) if set(r["stages"]) - set(stages)]  # not all measured again now
+        results["resumed"] = kept + [{"stages": list(stages), "date": machine_date(), "load_at_start": os.getloadavg()}]
 
     def save() -> None:
         results["machine"]["load_at_end"] = os.getloadavg()
         saved.write_text(json.dumps(results, indent=2, default=str))
 
-    warm_bytecode(workdir)
+    results["bytecode"] = check_bytecode(workdir, log)
+    print("bytecode: " + "; ".join(f"{case}: a run's imports compile {r['modules_compiled']} of {r['modules_loaded']} "
+                                   f"modules" for case, r in results["bytecode"].items()), flush=True)
     print(f"corpus: {plan.circulars} circulars ...", flush=True)
     corpus = corpus_folder(workdir, plan.circulars, plan.seed, plan.pdf_share, plan.bad_share)
     results["corpus"] = _corpus_facts(corpus)
@@ -470,43 +601,84 @@ def run(plan: Plan, workdir: Path, stages: tuple[str, ...] = STAGES) -> dict:
         print(f"rebuild from {plan.events} events: {_short(results['rebuild'])}", flush=True)
         save()
     if "add_one" in stages:
-        new_file = new_circular(workdir)
-        results.setdefault("archive_batches", [])
-        results["add_one"] = results.get("add_one", {})
-        empty = _scratch(workdir) / "add-to-empty"
-        shutil.rmtree(empty, ignore_errors=True)
-        results["add_one"]["0"] = run_child("add_one", plan.stage_timeout, log, home=str(empty),
-                                            new_file=str(new_file), workers=2)
-        print(f"add one to an empty home: {_short(results['add_one']['0'])}", flush=True)
-        save()
-        for size in plan.archives:
-            print(f"archive of {size} circulars ...", flush=True)
-            batches: list[dict] = []
-            try:
-                source = archive_home(workdir, size, plan, log, batches)
-            except RuntimeError as error:
-                results["add_one"][str(size)] = {"error": str(error)}
-                results["archive_batches"] += batches
-                save()
-                continue
-            results["archive_batches"] += batches
-            home = _scratch_copy(source / "home", workdir, f"archive-{size}")
-            results["add_one"][str(size)] = run_child("add_one", plan.stage_timeout, log, home=str(home),
-                                                      new_file=str(new_file), workers=2)
-            print(f"add one to {size}: {_short(results['add_one'][str(size)])}", flush=True)
-            if size == plan.archives[0] and "idle" in stages:
-                # Nothing new, in a home that holds an archive: a sensor tick, `circulars ingest`, the daily job.
-                results["sensor_tick"] = run_child("sensor_tick", plan.stage_timeout, log, home=str(home))
-                results["empty_cli"] = run_child("empty_cli", plan.stage_timeout, log, home=str(home))
-                results["empty_run"] = run_child("empty_run", plan.stage_timeout, log, home=str(home))
-                print(f"nothing new, {size} circulars held: sensor tick {_short(results['sensor_tick'])}; "
-                      f"`circulars ingest` {_short(results['empty_cli'])}; scheduled job {_short(results['empty_run'])}",
-                      flush=True)
-            shutil.rmtree(home, ignore_errors=True)
-            save()
+        add_one_stage(plan, workdir, log, results, stages, save)
     save()
     shutil.rmtree(_scratch(workdir), ignore_errors=True)
     return results
+
+
+def add_one_stage(plan: Plan, workdir: Path, log: Path, results: dict, stages: tuple[str, ...], save) -> None:
+    """One new circular into an empty home and into each archive (figure 4, compiled case); the
+    breakdown and the stack floor in both bytecode cases, `plan.repeats` times, into an empty home
+    and into the first archive; the idle measurements (figure 6) in the first archive."""
+    new_file = new_circular(workdir)
+    results["new_circular"] = {"file": new_file.name, "bytes": new_file.stat().st_size}
+    results["archive_batches"] = []
+    results["add_one"], results["breakdown"], results["stack_floor"] = {}, {c: {} for c in CASES}, {c: [] for c in CASES}
+    sources: dict[int, Path | None] = {0: None}
+    for size in plan.archives:
+        print(f"archive of {size} circulars ...", flush=True)
+        batches: list[dict] = []
+        try:
+            sources[size] = archive_home(workdir, size, plan, log, batches) / "home"
+        except RuntimeError as error:
+            results["add_one"][str(size)] = {"error": str(error)}
+        results["archive_batches"] += batches
+        save()
+
+    def add_one(size: int, case: str) -> dict:
+        label = "an empty home" if size == 0 else f"{size} circulars"
+        if size not in sources:
+            return {"error": f"no archive of {size}"}
+        if size == 0:
+            home = _scratch(workdir) / "add-to-empty"
+            shutil.rmtree(home, ignore_errors=True)
+        else:
+            home = _scratch_copy(sources[size], workdir, f"archive-{size}")
+        result = run_child("add_one", plan.stage_timeout, log, case=case, workdir=workdir, home=str(home),
+                           new_file=str(new_file), workers=2)
+        shutil.rmtree(home, ignore_errors=True)
+        print(f"add one to {label} [{case}]: {_short(result)}; whole process {result.get('process_seconds', 0):.2f} s",
+              flush=True)
+        return result
+
+    breakdown_sizes = [0] + [s for s in plan.archives[:1] if s in sources]
+    scratch = _scratch(workdir) / "stack-floor"
+    scratch.mkdir(parents=True, exist_ok=True)
+    for repeat in range(plan.repeats):
+        for case in (CASES if repeat % 2 == 0 else CASES[::-1]):  # alternate the order: drift in load falls on both
+            floor = run_child("stack_floor", plan.stage_timeout, log, case=case, workdir=workdir, pdf=str(new_file),
+                              scratch=str(scratch))
+            results["stack_floor"][case].append(floor)
+            print(f"stack floor [{case}]: whole process {floor.get('process_seconds', 0):.2f} s", flush=True)
+            for size in breakdown_sizes:
+                results["breakdown"][case].setdefault(str(size), []).append(add_one(size, case))
+            save()
+    for size in breakdown_sizes:
+        samples = [r for r in results["breakdown"]["compiled"].get(str(size), []) if "error" not in r]
+        results["add_one"][str(size)] = _median_sample(samples) if samples else results["breakdown"]["compiled"][str(size)][0]
+    for size in plan.archives:
+        if size in sources and str(size) not in results["add_one"]:
+            results["add_one"][str(size)] = add_one(size, "compiled")
+            save()
+    first = plan.archives[0] if plan.archives else None
+    if "idle" in stages and first in sources:
+        # Nothing new, in a home that holds an archive: a sensor tick, `circulars ingest`, the daily job.
+        home = _scratch_copy(sources[first], workdir, f"archive-{first}")
+        results["sensor_tick"] = run_child("sensor_tick", plan.stage_timeout, log, home=str(home))
+        results["empty_cli"] = run_child("empty_cli", plan.stage_timeout, log, home=str(home))
+        results["empty_run"] = run_child("empty_run", plan.stage_timeout, log, home=str(home))
+        print(f"nothing new, {first} circulars held: sensor tick {_short(results['sensor_tick'])}; "
+              f"`circulars ingest` {_short(results['empty_cli'])}; scheduled job {_short(results['empty_run'])}",
+              flush=True)
+        shutil.rmtree(home, ignore_errors=True)
+        save()
+
+
+def _median_sample(samples: list[dict]) -> dict:
+    """The sample whose whole process time is the median (the lower one of an even count)."""
+    ordered = sorted(samples, key=lambda r: r.get("process_seconds", r.get("seconds", 0)))
+    return ordered[(len(ordered) - 1) // 2]
 
 
 def _corpus_facts(folder: Path) -> dict:
@@ -561,10 +733,19 @@ def figures(results: dict) -> list[dict]:
             if size != "0" and ok(base):
                 grows = f"; {result['seconds'] / base['seconds']:.2f}× the time into an empty home"
             met = result["seconds"] < 3 and (size == "0" or not ok(base) or result["seconds"] < 1.5 * base["seconds"])
-            add("4", f"one new circular into {label}", f"{result['seconds']:.2f} s ({result['cpu_seconds']:.2f} s CPU){grows}",
+            whole = f"; whole process {result['process_seconds']:.1f} s" if "process_seconds" in result else ""
+            add("4", f"one new circular into {label}",
+                f"{result['seconds']:.2f} s ({result['cpu_seconds']:.2f} s CPU){grows}{whole}",
                 "< 3 s, not growing", met)
         else:
             add("4", f"one new circular into {label}", result.get("error", "not run"), "< 3 s, not growing", False)
+    from benchmarks.breakdown import FLOOR_TARGET, floor_ratios
+
+    for case, by_size in sorted(floor_ratios(results).items()):
+        for size, ratio in sorted(by_size.items(), key=lambda item: int(item[0])):
+            label = "an empty home" if size == "0" else f"an archive of {int(size):,}"
+            add("4", f"one new circular into {label}, whole process, against the stack floor ({case} bytecode)",
+                f"{ratio:.2f}× the floor", f"≤ {FLOOR_TARGET}× floor", ratio <= FLOOR_TARGET)
     rebuild = results.get("rebuild")
     if ok(rebuild):
         counts = rebuild.get("rows", {})
@@ -603,6 +784,11 @@ def _all_measured(results: dict) -> list[tuple[str, dict]]:
     found = [(name, results[name]) for name in ("floor", "ingest1", "ingest2", "rebuild", "sensor_tick", "empty_cli",
                                                 "empty_run") if isinstance(results.get(name), dict)]
     found += [(f"add_one[{size}]", r) for size, r in results.get("add_one", {}).items()]
+    for case, by_size in (results.get("breakdown") or {}).items():
+        for size, samples in by_size.items():
+            found += [(f"breakdown[{case}, {size}] #{i + 1}", r) for i, r in enumerate(samples)]
+    for case, samples in (results.get("stack_floor") or {}).items():
+        found += [(f"stack_floor[{case}] #{i + 1}", r) for i, r in enumerate(samples)]
     found += [(f"archive[{r.get('archive_size')}] batch {r.get('batch_start')}", r) for r in results.get("archive_batches", [])]
     return found
 
@@ -637,7 +823,12 @@ def report(results: dict, notes: str = "") -> str:
         f"Measured {m['date']} by `benchmarks/run.py` ({plan['mode']} mode) on {m['nproc']} CPUs "
         f"({m['cpu']}), {m['memory_bytes'] / GIB:.1f} GiB RAM, Python {m['python']}, DuckDB {m['duckdb']}, "
         f"Dagster {m['dagster']} ({m['platform']}). Load average at start: {load(m.get('load_at_start'))}; "
-        f"at end: {load(m.get('load_at_end'))}.",
+        f"at end: {load(m.get('load_at_end'))}. Environment: PYTHONDONTWRITEBYTECODE="
+        f"{m.get('PYTHONDONTWRITEBYTECODE') or 'unset'} here (every child runs with it set to 1), {m.get('uv', 'uv ?')}; "
+        "every figure but the breakdown's source case reads the bytecode `make setup` compiled. The machine is shared "
+        "with other work: timings are noisy (the load is given).",
+        *[f"Stages {', '.join(r['stages'])} re-measured from {r['date']} (load average at their start: "
+          f"{load(r.get('load_at_start'))}); the others are from the first date." for r in results.get("resumed", [])],
         "",
         f"Corpus (`benchmarks/corpus.py`, seed {plan['seed']}): {corpus.get('files', '?')} files — "
         f"{corpus.get('pdfs', '?')} PDFs (two layouts), {corpus.get('texts', '?')} texts, {corpus.get('bad', '?')} bad files "
@@ -656,8 +847,49 @@ def report(results: dict, notes: str = "") -> str:
         "",
         memory_table(results),
         "",
+        breakdown_section(results),
         notes,
     ]).rstrip() + "\n"
+
+
+def breakdown_section(results: dict) -> str:
+    from benchmarks.breakdown import report_section
+
+    return report_section(results) + rebuild_section(results)
+
+
+def rebuild_section(results: dict) -> str:
+    """Figure 5 statement by statement: which projection costs what."""
+    rebuild = results.get("rebuild") or {}
+    parts = rebuild.get("parts")
+    if not parts:
+        return ""
+    total = sum(parts.values())
+    groups: dict[str, float] = {}
+    for name, seconds in parts.items():
+        group = name.split(":")[0] if ":" in name else name
+        groups[group] = groups.get(group, 0.0) + seconds
+    lines = ["", f"## Rebuilding every projection from {rebuild['events']:,} events: what costs what", "",
+             f"Figure 5, each statement of `projections.rebuild_all` timed (wall seconds; DuckDB runs each on every "
+             f"core). Total of the statements {total:.2f} s of {rebuild['seconds']:.2f} s. By kind: "
+             + "; ".join(f"{g} {v:.2f} s" for g, v in sorted(groups.items(), key=lambda kv: -kv[1])) + ".", "",
+             "| statement | seconds | share |", "|---|---|---|"]
+    for name, seconds in sorted(parts.items(), key=lambda kv: -kv[1]):
+        lines.append(f"| {name} | {seconds:.2f} | {100 * seconds / total:.0f} % |")
+    return "\n".join(lines) + "\n"
+
+
+LATENCY_HEADING = "## Inbox-to-table latency, through the daemon"
+NOTES = HERE / "notes.md"
+"""What was profiled, cut and left: written by hand, appended to the full report."""
+
+
+def kept_latency_section(path: Path) -> str:
+    """The latency section `benchmarks/latency.py` wrote into BENCHMARKS.md (kept when this report is rewritten)."""
+    if not path.exists():
+        return ""
+    text = path.read_text()
+    return text[text.index(LATENCY_HEADING):] if LATENCY_HEADING in text else ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -667,21 +899,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=None, help="write the report here (full mode: BENCHMARKS.md)")
     parser.add_argument("--stages", default=",".join(STAGES), help=f"comma-separated subset of {','.join(STAGES)}")
     parser.add_argument("--report-only", action="store_true", help="rewrite the report from the saved results")
-    parser.add_argument("--notes", type=Path, default=None, help="a Markdown file appended to the report")
+    parser.add_argument("--notes", type=Path, default=None,
+                        help="a Markdown file appended to the report (full mode: benchmarks/notes.md)")
+    parser.add_argument("--archives", default=None,
+                        help="comma-separated archive sizes instead of the mode's (e.g. 1000: no 10,000 archive to build)")
+    parser.add_argument("--repeats", type=int, default=None, help="samples of each breakdown measurement per case")
     parser.add_argument("--child", nargs=3, metavar=("NAME", "ARGS", "OUT"), help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     if arguments.child:
         _child_main(*arguments.child)
         return 0
     plan = QUICK if arguments.quick else FULL
+    if arguments.archives is not None:
+        plan = dataclasses.replace(plan, archives=tuple(int(n) for n in arguments.archives.split(",") if n.strip()))
+    if arguments.repeats is not None:
+        plan = dataclasses.replace(plan, repeats=arguments.repeats)
     workdir = arguments.workdir or DEFAULT_WORKDIR / plan.mode
     if arguments.report_only:
         results = json.loads((workdir / f"results-{plan.mode}.json").read_text())
     else:
         results = run(plan, workdir, tuple(s.strip() for s in arguments.stages.split(",") if s.strip()))
-    notes = arguments.notes.read_text() if arguments.notes else ""
-    text = report(results, notes)
     output = arguments.output or (None if arguments.quick else REPO_ROOT / "BENCHMARKS.md")
+    notes_file = arguments.notes or (NOTES if not arguments.quick and NOTES.exists() else None)
+    notes = notes_file.read_text() if notes_file else ""
+    text = report(results, notes)
+    if output and output.resolve() == (REPO_ROOT / "BENCHMARKS.md").resolve():
+        latency = kept_latency_section(output)
+        text = text.rstrip("\n") + ("\n\n" + latency if latency else "\n")
     (workdir / f"figures-{plan.mode}.json").write_text(json.dumps(figures(results), indent=2))
     if output:
         output.write_text(text)

@@ -392,6 +392,9 @@ class DecisionReader(DeriverBase):
                 link = "supersedes"
             elif CORRECTS_RE.search(text) and not lexicon.search("corrigendum", text):
                 how, link = "corrected", "corrects"
+            elif WITHDRAWN_RE.search(text) and document.kind in ("budget", "plan"):
+                # a revised budget or plan that repeals the one it replaces: superseded by it, not merely withdrawn
+                how, link = "superseded", "supersedes"
             elif WITHDRAWN_RE.search(text):
                 # "Decision SOC/2023-III/DEC/3 is hereby repealed.", "Revokes decision ...", "утратившим силу"
                 index = self.emit(DecisionSuperseded(**common, symbol=others[0], by_symbol=document.symbol, how="withdrawn"),

@@ -584,6 +584,12 @@ class NoticeReader(DeriverBase):
         kinds = accordingly_kinds(own.group(0)) if own else (accordingly or [])
         stated = {**(totals or {}), **stated_totals(text)}
         kinds = list(dict.fromkeys(kinds + list(stated)))
+        # "For A read B and for C read D": each pair on its own (a pattern reads one pair to the end of the text)
+        pieces = [p for p in _PAIRS_SPLIT.split(text) if p.strip()]
+        if len(pieces) > 1 and all(lexicon.search("corrigendum", p) for p in pieces):
+            for piece in pieces:
+                self.correction_stated(statement, piece, corrects, corrected_by, valid_on, accordingly, item_no, totals)
+            return True
         for compiled in lexicon.patterns("corrigendum"):
             found = [m for m in compiled.finditer(text)]
             if not found:
@@ -605,6 +611,9 @@ class NoticeReader(DeriverBase):
             return True
         return False
 
+
+_PAIRS_SPLIT = re.compile(r"\s*(?:[;,]\s*|\s)(?:and\s+|и\s+)?(?=(?:for|instead\s+of|вместо)\s)", re.I)
+"""Where a line of corrections starts its next "for ... read ..." pair."""
 
 _AMENDS = re.compile(r"\bamend|\brevis|внес\w*\s+(?:следующие\s+)?изменени|изменени\w*\s+в\s|өзгеріс|өзгерт", re.I)
 _CORRECTS = re.compile(r"correct|corrigend|исправлен|опечатк|түзет", re.I)
