@@ -18,11 +18,12 @@ example: setup
 	.venv/bin/circulars sql "SELECT line_no, section, title, amount_usd, line_kind FROM budget_lines WHERE budget_year = 2024 ORDER BY position"
 
 test: setup
+	.venv/bin/ruff check .
 	.venv/bin/pytest -q
 
 # The UI on http://127.0.0.1:3000, over the same Dagster instance the CLI records its runs in.
 ui: setup
-	DAGSTER_HOME="$$(.venv/bin/python -c 'from circulars.home import resolve_home; print(resolve_home().ensure().dagster_home)')" \
+	DAGSTER_HOME="$$(.venv/bin/python -c 'from circulars.home import resolve_home; from pipelines.instance import prepare; print(prepare(resolve_home()).dagster_home)')" \
 	  .venv/bin/dg dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 # Re-render the PDF fixtures from tests/fixtures/text/: reportlab layouts and bad files, then the

@@ -23,10 +23,11 @@ from dagster import (
     multi_asset_check,
 )
 
+from assets.resources import CircularsHome
 from circulars import integrity, quality
-from circulars.db import connect
+from circulars.db import connect, has_table, transaction
 from circulars.store import ContentStore
-from pipelines.resources import CircularsHome
+from models.events import CircularReceived
 
 
 def _record(context: AssetCheckExecutionContext, home, results: list[quality.QualityResult], checked: tuple[str, int]) -> None:
@@ -47,32 +48,26 @@ def events_integrity(context: AssetCheckExecutionContext, circulars_home: Circul
     store = ContentStore(home.store)
     # One transaction: the chain's checkpoint moves only with the recorded verdict, so a run
     # killed here leaves the same events to verify (and record) for the next run.
-    with connect(home.database, on_wait=context.log.info) as con:
-        con.execute("BEGIN")
-        try:
-            chain = integrity.verify_log_since_checkpoint(con)
-            received = [r[0] for r in con.execute(
-                "SELECT DISTINCT circular_sha256 FROM events WHERE event_type = 'CircularReceived'"
-            ).fetchall()]
-            chain.problems.extend(
-                f"stored file missing for circular {sha}" for sha in received if not store.path_for(sha).exists()
-            )
-            passed = chain.ok
-            observed = (
-                f"{chain.events_checked} new event(s) verified, chain intact"
-                if passed
-                else f"{len(chain.problems)} problem(s): {chain.problems[0]}"
-            )
-            result = quality.QualityResult(
-                "events", "events_integrity", passed, "ERROR", observed,
-                {"problems": chain.problems[:50], "checked": chain.events_checked},
-            )
-            checked = ("events", quality.last_seq(con)) if passed else None
-            quality.record(con, context.run.run_id, datetime.now(UTC), [result], checked=checked, in_transaction=True)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    with connect(home.database, on_wait=context.log.info) as con, transaction(con):
+        chain = integrity.verify_log_since_checkpoint(con)
+        received = [r[0] for r in con.execute(
+            "SELECT DISTINCT circular_sha256 FROM events WHERE event_type = ?", [CircularReceived.__name__]
+        ).fetchall()]
+        chain.problems.extend(
+            f"stored file missing for circular {sha}" for sha in received if not store.path_for(sha).exists()
+        )
+        passed = chain.ok
+        observed = (
+            f"{chain.events_checked} new event(s) verified, chain intact"
+            if passed
+            else f"{len(chain.problems)} problem(s): {chain.problems[0]}"
+        )
+        result = quality.QualityResult(
+            "events", "events_integrity", passed, "ERROR", observed,
+            {"problems": chain.problems[:50], "checked": chain.events_checked},
+        )
+        checked = ("events", quality.last_seq(con)) if passed else None
+        quality.record(con, context.run.run_id, datetime.now(UTC), [result], checked=checked, in_transaction=True)
     return AssetCheckResult(
         passed=passed,
         severity=AssetCheckSeverity.ERROR,
@@ -232,7 +227,7 @@ def _suite_context(con, table: str, frame) -> dict:
 def review_queue(context: AssetCheckExecutionContext, circulars_home: CircularsHome) -> AssetCheckResult:
     home = circulars_home.home()
     with connect(home.database, read_only=True, on_wait=context.log.info) as con:
-        has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'review_items'").fetchone()[0]
+        has = has_table(con, "review_items")
         rows = con.execute(
             "SELECT id, kind, coalesce(circular_symbol, left(circular_sha256, 12)), page, left(text, 160) FROM review_items "
             "ORDER BY since, id"

@@ -6,8 +6,8 @@ from pathlib import Path
 from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataValue, asset
 from pydantic import Field
 
+from assets.resources import CircularsHome
 from circulars import ingest, intake, runs
-from pipelines.resources import CircularsHome
 
 
 class InboxConfig(Config):

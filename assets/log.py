@@ -13,11 +13,13 @@ from dagster import (
     asset,
 )
 
+from assets.resources import CircularsHome
 from circulars import ingest
 from circulars.changes import astana_utc
-from circulars.db import connect, insert_rows
+from circulars.db import connect, has_table
+from circulars.ingest import READINGS, RECEIPTS
 from circulars.store import ContentStore
-from pipelines.resources import CircularsHome
+from models.events import CircularQuarantined, CircularReceived
 
 from .partitions import add_partitions, circular_partition_key, circular_partitions
 
@@ -43,45 +45,45 @@ def _circulars_metadata(con, sha256s: list[str], store: ContentStore) -> dict[st
     """What a person wants to see on each circular's partition, for a whole batch in one query."""
     if not sha256s:
         return {}
-    con.execute("CREATE OR REPLACE TEMP TABLE _touched (sha VARCHAR)")
-    insert_rows(con, "_touched", ["sha"], [(s,) for s in sha256s])
+    types = {"received": CircularReceived.__name__, "receipts": RECEIPTS, "readings": READINGS, "shas": list(sha256s)}
     rows = con.execute(
         """
-        WITH mine AS (SELECT e.* FROM events e JOIN _touched t ON t.sha = e.circular_sha256)
+        WITH mine AS (SELECT e.* FROM events e WHERE e.circular_sha256 IN (SELECT unnest($shas)))
         SELECT circular_sha256,
-               arg_min(payload->>'file_name', seq) FILTER (WHERE event_type IN ('CircularReceived', 'CircularFileNameRecorded')),
-               list(payload->>'file_name' ORDER BY seq) FILTER (WHERE event_type IN ('CircularReceived', 'CircularFileNameRecorded')),
-               max(CAST(payload->>'size' AS BIGINT)) FILTER (WHERE event_type = 'CircularReceived'),
-               arg_min(payload->>'media_type', seq) FILTER (WHERE event_type = 'CircularReceived'),
-               arg_max(event_type, seq) FILTER (WHERE event_type IN ('CircularIdentified', 'CircularQuarantined')),
-               arg_max(CAST(payload AS VARCHAR), seq) FILTER (WHERE event_type IN ('CircularIdentified', 'CircularQuarantined')),
+               arg_min(payload->>'file_name', seq) FILTER (WHERE list_contains($receipts, event_type)),
+               list(payload->>'file_name' ORDER BY seq) FILTER (WHERE list_contains($receipts, event_type)),
+               max(CAST(payload->>'size' AS BIGINT)) FILTER (WHERE event_type = $received),
+               arg_min(payload->>'media_type', seq) FILTER (WHERE event_type = $received),
+               arg_max(event_type, seq) FILTER (WHERE list_contains($readings, event_type)),
+               arg_max(CAST(payload AS VARCHAR), seq) FILTER (WHERE list_contains($readings, event_type)),
                count(*),
                min(recorded_at)
         FROM mine GROUP BY circular_sha256
-        """
+        """,
+        {k: types[k] for k in ("shas", "receipts", "received", "readings")},
     ).fetchall()
     # Recorded after the projection: what is still open for each circular, as `unread_statements` and
     # `review_items` hold it (settled statements and items left out).
-    present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     unread: dict[str, list[str]] = {}
-    if "unread_statements" in present:
+    if has_table(con, "unread_statements"):
         for sha, why, text in con.execute(
             """SELECT circular_sha256, why, text FROM unread_statements
-               WHERE settled_how IS NULL AND circular_sha256 IN (SELECT sha FROM _touched) ORDER BY page, text"""
+               WHERE settled_how IS NULL AND circular_sha256 IN (SELECT unnest($shas)) ORDER BY page, text""",
+            {"shas": types["shas"]},
         ).fetchall():
             unread.setdefault(sha, []).append(f"{why}: {text[:120]}")
     review: dict[str, list[str]] = {}
-    if "review_items" in present:
+    if has_table(con, "review_items"):
         for sha, item_id, kind, text in con.execute(
             """SELECT circular_sha256, id, kind, text FROM review_items
-               WHERE circular_sha256 IN (SELECT sha FROM _touched) ORDER BY since, id"""
+               WHERE circular_sha256 IN (SELECT unnest($shas)) ORDER BY since, id""",
+            {"shas": types["shas"]},
         ).fetchall():
             review.setdefault(sha, []).append(f"`{item_id}` {kind}: {text[:120]}")
-    con.execute("DROP TABLE _touched")
     metadata = {}
     for sha256, first_name, names, size, media_type, reading_type, reading, count, received_at in rows:
         payload = json.loads(reading) if reading else {}
-        quarantined = reading_type == "CircularQuarantined"
+        quarantined = reading_type == CircularQuarantined.__name__
         metadata[sha256] = {
             "symbol": payload.get("symbol") or "",
             "issued_on": payload.get("issued_on") or "",

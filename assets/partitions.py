@@ -31,11 +31,3 @@ def add_partitions(instance, keys: list[str]) -> None:
     fresh = [key for key in dict.fromkeys(keys) if key not in existing]
     for start in range(0, len(fresh), ADD_CHUNK):
         instance.add_dynamic_partitions(circular_partitions.name, fresh[start : start + ADD_CHUNK])
-
-
-def existing_key_for(instance, sha256: str) -> str | None:
-    suffix = f"_{sha256[:12]}"
-    for key in instance.get_dynamic_partitions(circular_partitions.name):
-        if key.endswith(suffix):
-            return key
-    return None

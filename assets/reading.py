@@ -9,9 +9,9 @@ from collections import Counter
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
+from assets.resources import CircularsHome
 from circulars import ingest
 from circulars.reading import READER_VERSION
-from pipelines.resources import CircularsHome
 
 
 @asset(

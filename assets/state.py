@@ -22,11 +22,11 @@ from dagster import (
 )
 from pydantic import Field
 
+from assets.resources import CircularsHome
 from circulars import previews, projections
 from circulars.changes import astana_utc
 from circulars.db import connect
 from circulars.store import ContentStore
-from pipelines.resources import CircularsHome
 
 from .log import CIRCULAR_FILES, _circulars_metadata
 from .partitions import circular_partition_key, circular_partitions

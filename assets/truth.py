@@ -22,9 +22,9 @@ from dagster import (
     asset_check,
 )
 
+from assets.resources import CircularsHome
 from circulars import quality
-from circulars.db import connect
-from pipelines.resources import CircularsHome
+from circulars.db import connect, has_table
 
 from .partitions import circular_partitions
 
@@ -41,17 +41,18 @@ PROBLEMS = {
                   string_agg(coalesce(u.why, 'not read'), '; ' ORDER BY u.page) FILTER (WHERE u.why IS NOT NULL)
            FROM unread_statements u LEFT JOIN circulars c ON c.sha256 = u.circular_sha256
            WHERE u.settled_how IS NULL
-           GROUP BY u.circular_sha256, c.symbol, c.file_names[1], c.received_at ORDER BY c.received_at""",
+           GROUP BY u.circular_sha256, c.symbol, c.file_names[1], c.received_at
+           -- a batch's files share one received_at: the name, then the bytes, make the order stable
+           ORDER BY c.received_at, c.file_names[1], u.circular_sha256""",
     ),
 }
 
 
 def circular_problems(con) -> dict[str, list[dict]]:
     """Every circular a person must look at, by kind of problem."""
-    present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     found: dict[str, list[dict]] = {}
     for kind, (tables, sql) in PROBLEMS.items():
-        if not all(table in present for table in tables):
+        if not all(has_table(con, table) for table in tables):
             continue
         found[kind] = [
             {"sha256": sha, "symbol": symbol, "file_name": name, "count": count, "detail": detail}

@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from circulars.changes import ASTANA, astana_date, astana_utc, change_verb
-from circulars.db import connect
+from circulars.db import connect, has_table
 
 PRODID = "-//circulars//plan of events//EN"
 UID_DOMAIN = "circulars"
@@ -165,9 +165,7 @@ def deadlines_for(database: Path, year: int | None, *, on_wait: Callable[[str], 
         cursor = con.execute(DEADLINES_QUERY.replace("$year", "?"), [year, year])
         columns = [d[0] for d in cursor.description]
         drafts = [dict(zip(columns, row)) for row in cursor.fetchall()]
-        has_states = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'entity_states'"
-        ).fetchone()[0]
+        has_states = has_table(con, "entity_states")
         stories: dict[str, list[dict]] = {}
         if drafts and has_states:
             cursor = con.execute(DEADLINE_STORY_QUERY, [[d["decision_id"] for d in drafts]])

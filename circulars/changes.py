@@ -42,6 +42,8 @@ from datetime import datetime
 
 import duckdb
 
+from models.constants import ASTANA
+
 # Display helpers, also for people's own queries: `SELECT astana_utc(silence_deadline) FROM decisions`.
 MACROS = """
 CREATE OR REPLACE MACRO astana_utc(ts) AS
@@ -134,7 +136,7 @@ plan_h AS (
            p.circular_sha256, p.page, p.seq, p.valid_at, p.recorded_at, p.event_id,
            'correction' AS source, p."by" AS changed_by, p.reason AS why
     FROM live_corrections($now) p
-    WHERE p.event_type = 'FactCorrected' AND p.entity = 'plan_item' AND p.valid_at <= $now {scope}
+    WHERE p.change = 'corrected' AND p.entity = 'plan_item' AND p.valid_at <= $now {scope}
 ),
 plan_epochs AS (
     SELECT plan_year, plan_symbol, reading_id, valid_at, seq,
@@ -238,7 +240,7 @@ budget_h AS (
            TRY_CAST(b.value AS BIGINT) AS amount_usd, b.circular_sha256, b.page, b.seq, b.valid_at, b.recorded_at,
            b.event_id, 'correction' AS source, b."by" AS changed_by, b.reason AS why
     FROM live_corrections($now) b
-    WHERE b.event_type = 'FactCorrected' AND b.entity = 'budget_line' AND b.field = 'amount_usd'
+    WHERE b.change = 'corrected' AND b.entity = 'budget_line' AND b.field = 'amount_usd'
       AND b.valid_at <= $now {scope}
 ),
 budget_epochs AS (
@@ -323,7 +325,7 @@ decision_h AS (
            'correction' AS source, d."by" AS changed_by, d.reason AS why
     FROM live_corrections($now) d
     -- (not scoped: an incremental run keeps only the decisions in scope at the end)
-    WHERE d.event_type = 'FactCorrected' AND d.entity = 'decision' AND d.valid_at <= $now
+    WHERE d.change = 'corrected' AND d.entity = 'decision' AND d.valid_at <= $now
 ),
 decision_ids AS (SELECT DISTINCT decision_id, symbol FROM decision_h WHERE change IN ('recorded', 'silence_opened')),
 decision_keys AS (
@@ -691,7 +693,7 @@ def project_changes(con: duckdb.DuckDBPyConnection, now: datetime, *, after_seq:
     full = checkpoint is None or after_seq == 0 or after_seq < checkpoint[0] or now < checkpoint[1]
     if not full:
         # a person's correction or revert is rare and may touch any fact: recompute everything then
-        full = con.execute("SELECT count(*) FROM correction_history WHERE seq > ? AND event_type <> 'ReviewItemDismissed'",
+        full = con.execute("SELECT count(*) FROM correction_history WHERE seq > ? AND change <> 'dismissed'",
                            [checkpoint[0]]).fetchone()[0] > 0
     values = {"now": now, "prev_now": now if full else checkpoint[1], "after": 0 if full else checkpoint[0]}
     kinds = {
@@ -729,8 +731,6 @@ PROJECTION_TABLES = ("entity_states", "changes_checkpoint")
 
 # --- reading them back (the CLI, the calendar and the Dagster metadata) -------------------------------------
 
-ASTANA = "Asia/Almaty"
-"""Kazakhstan's official time; IANA has no `Asia/Astana` (UTC+6 until 29 Feb 2024, UTC+5 from 1 Mar 2024)."""
 
 
 def astana_utc(value: datetime | None) -> str:

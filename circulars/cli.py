@@ -5,19 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from circulars.files import atomic_write
 from circulars.home import Home, resolve_home
 from circulars.intake import left_alone_reason, safe_file_name
 
@@ -65,21 +65,21 @@ class UserError(Exception):
     """A mistake of the caller's (bad path, bad query): reported in one line, no traceback."""
 
 
-def _home(home: Optional[Path]) -> Home:
+def _home(home: Path | None) -> Home:
+    """The data home with its Dagster instance's folder and configuration (`pipelines.instance.prepare`)."""
+    from pipelines.instance import prepare
+
     try:
-        return resolve_home(home).ensure()
+        return prepare(resolve_home(home))
     except ValueError as error:  # a misconfigured CIRCULARS_DAGSTER_PG: one line, no traceback
         raise UserError(str(error)) from error
 
 
 def _dagster_instance(home: Home):
-    """The home's Dagster instance, opened from its folder: no process-wide DAGSTER_HOME is set
-    (so a second home in the same process, or a child process, never inherits the first's)."""
-    os.environ.setdefault("DAGSTER_TELEMETRY_DISABLED", "1")
-    from dagster import DagsterInstance
+    """The home's Dagster instance (`pipelines.instance.open_instance`)."""
+    from pipelines.instance import open_instance
 
-    home.ensure()
-    return DagsterInstance.from_config(str(home.dagster_home))
+    return open_instance(home)
 
 
 def _unique_inbox_name(home: Home, name: str, data: bytes) -> Path | None:
@@ -142,10 +142,7 @@ def copy_into_inbox(home: Home, paths: list[Path], *, skipped: list[dict] | None
         if target is None:
             names.append(safe_file_name(source.name))
             continue
-        temporary = home.inbox / f".{target.name}.part"
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, target)
+        atomic_write(target, data)  # hidden and `.tmp` while written: the intake leaves it alone till then
         names.append(target.name)
     return names
 
@@ -164,9 +161,9 @@ def run_ingestion(
     The run is tagged with this process (pid, host, start time) and leaves a marker in
     `staging/runs/` while it runs, so that if this process is killed, the next CLI run marks
     this one failed instead of leaving it `STARTED` in the UI forever (`circulars/runs.py`)."""
+    from assets.resources import CircularsHome
     from circulars import runs
     from pipelines.definitions import defs
-    from pipelines.resources import CircularsHome
 
     job = defs.resolve_job_def("ingest_job")
     run_config: dict = {"ops": {}, "loggers": {"console": {"config": {"log_level": log_level}}}}
@@ -280,10 +277,10 @@ def needs_review(home: Home) -> int:
     """Open review items in the whole record (what `circulars review` lists)."""
     if not home.database.exists():
         return 0
-    from circulars.db import connect
+    from circulars.db import connect, has_table
 
     with connect(home.database, read_only=True, on_wait=lambda m: err.print(m)) as con:
-        if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'review_items'").fetchone()[0]:
+        if not has_table(con, "review_items"):
             return 0
         return con.execute("SELECT count(*) FROM review_items").fetchone()[0]
 
@@ -292,10 +289,10 @@ def not_read_in(home: Home, shas: list[str]) -> list[dict]:
     """Per circular of this run, the statements left unread (count and first lines), from `unread_statements`."""
     if not shas or not home.database.exists():
         return []
-    from circulars.db import connect
+    from circulars.db import connect, has_table
 
     with connect(home.database, read_only=True, on_wait=lambda m: err.print(m)) as con:
-        if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'unread_statements'").fetchone()[0]:
+        if not has_table(con, "unread_statements"):
             return []
         rows = con.execute(
             """
@@ -361,11 +358,12 @@ def _print_housekeeping(summary: dict) -> None:
 def _settle_left_behind(home: Home, run_id: str) -> list[str]:
     """Mark failed the in-process runs a killed `circulars ingest` left `STARTED` (cheap when none)."""
     from circulars import runs
+    from pipelines.runs import settle_left_behind
 
     if not runs.left_behind(home):
         return []
     with _dagster_instance(home) as instance:
-        return runs.settle_left_behind(home, instance, next_run=run_id)
+        return settle_left_behind(home, instance, next_run=run_id)
 
 
 def _checks_owed(home: Home) -> list:
@@ -381,10 +379,10 @@ def _checks_owed(home: Home) -> list:
 
 @app.command()
 def ingest(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders to copy into the inbox first")] = None,
-    home: Annotated[Optional[Path], typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
-    now: Annotated[Optional[str], typer.Option(help="Evaluate deadlines as of this ISO instant (default: now)")] = None,
-    workers: Annotated[Optional[int], typer.Option(help="Reading processes (default: CPU count)")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to copy into the inbox first")] = None,
+    home: Annotated[Path | None, typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
+    now: Annotated[str | None, typer.Option(help="Evaluate deadlines as of this ISO instant (default: now)")] = None,
+    workers: Annotated[int | None, typer.Option(help="Reading processes (default: CPU count)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing unless something failed")] = False,
 ) -> None:
@@ -458,7 +456,7 @@ def _jsonable(value):
 def sql(
     query: Annotated[str, typer.Argument(help="A read-only SQL query, e.g. \"SELECT * FROM plan_items\"")],
     format: Annotated[str, typer.Option("--format", "-f", help="table | csv | json")] = "table",
-    home: Annotated[Optional[Path], typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
+    home: Annotated[Path | None, typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
 ) -> None:
     """Run a read-only query against the DuckDB file (waits, saying so, while an ingestion writes)."""
     import duckdb
@@ -502,7 +500,7 @@ def sql(
 
 @app.command()
 def verify(
-    home: Annotated[Optional[Path], typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
+    home: Annotated[Path | None, typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
 ) -> None:
     """Walk the event log's hash chain and re-hash every stored file; non-zero exit on any tampering or loss."""
     from circulars import integrity
@@ -529,7 +527,7 @@ def verify(
 def export(
     target: Annotated[Path, typer.Argument(help="Folder to write one file per table into (created if missing)")],
     format: Annotated[str, typer.Option("--format", "-f", help="parquet | csv (lists become JSON text in CSV)")] = "parquet",
-    home: Annotated[Optional[Path], typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
+    home: Annotated[Path | None, typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
 ) -> None:
     """Write every table (log, current state, history, quality results) to Parquet or CSV files, one per table."""
     from circulars.exports import export_tables
@@ -548,10 +546,10 @@ def export(
 
 @app.command()
 def calendar(
-    year: Annotated[Optional[int], typer.Argument(help="Plan year, e.g. 2024 (default: every plan)")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the .ics file here (default: standard output)")] = None,
+    year: Annotated[int | None, typer.Argument(help="Plan year, e.g. 2024 (default: every plan)")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the .ics file here (default: standard output)")] = None,
     deadlines: Annotated[bool, typer.Option("--deadlines", help="Add each silence-procedure deadline at its exact time (Asia/Almaty), with an alarm a day before")] = False,
-    home: Annotated[Optional[Path], typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
+    home: Annotated[Path | None, typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")] = None,
 ) -> None:
     """The plan of events as an iCalendar (.ics) file: one all-day event per dated item, never invented dates."""
     from circulars.calendar_export import NoPlan, calendar_for
@@ -565,10 +563,7 @@ def calendar(
         sys.stdout.buffer.write(ics)
         sys.stdout.flush()
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    temporary = output.with_name(f".{output.name}.part")
-    temporary.write_bytes(ics)
-    os.replace(temporary, output)
+    atomic_write(output, ics)
     err.print(f"{ics.count(b'BEGIN:VEVENT')} event(s) written to {output}", highlight=False)
 
 

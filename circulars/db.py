@@ -9,8 +9,9 @@ up to a timeout instead of failing at once.
 from __future__ import annotations
 
 import contextlib
+import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -106,3 +107,36 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[st
         [[row[i] for row in rows] for i in range(len(columns))],
     )
     return len(rows)
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Is there a table or view of this name (the database may predate it, or be new)?"""
+    return bool(
+        con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0]
+    )
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction: committed when the block ends, rolled back if it raises (even on a kill signal's
+    KeyboardInterrupt), so a crash leaves all of it as it was, or all of it done."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+_NAMED = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def named(sql: str, values: Mapping[str, object]) -> dict[str, object]:
+    """The values of the `$name` parameters `sql` uses, for DuckDB to bind (it refuses names a query does
+    not use, so a statement built from shared fragments gets only its own)."""
+    used = set(_NAMED.findall(sql))
+    missing = used - set(values)
+    if missing:
+        raise KeyError(f"no value for parameter(s) {', '.join(sorted(missing))}")
+    return {name: values[name] for name in used}

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import duckdb
 
-from circulars.db import insert_rows
-from models.events import DomainEvent
+from circulars.db import insert_rows, transaction
+from models.events import DomainEvent, stored_payload
 
 GENESIS_HASH = "0" * 64
 EVENT_NAMESPACE = uuid.UUID("6f1d2c0e-4b8e-5a51-9d0c-1c1ca0000001")
@@ -71,8 +71,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def canonical_payload(event: DomainEvent) -> str:  # type: ignore[valid-type]
-    data = event.model_dump(mode="json", exclude={"event_type"})
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The stored payload (`models.events.stored_payload`) as canonical JSON: sorted keys, no spaces."""
+    return json.dumps(stored_payload(event), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _instant(value: datetime) -> str:
@@ -108,12 +108,7 @@ def compute_hash(row: dict) -> str:
 def _existing_ids(con: duckdb.DuckDBPyConnection, ids: list[str]) -> set[str]:
     if not ids:
         return set()
-    con.execute("CREATE OR REPLACE TEMP TABLE _candidate_ids (event_id VARCHAR)")
-    insert_rows(con, "_candidate_ids", ["event_id"], [(i,) for i in ids])
-    found = con.execute(
-        "SELECT c.event_id FROM _candidate_ids c JOIN events e USING (event_id)"
-    ).fetchall()
-    con.execute("DROP TABLE _candidate_ids")
+    found = con.execute("SELECT event_id FROM events WHERE event_id IN (SELECT unnest(?))", [ids]).fetchall()
     return {r[0] for r in found}
 
 
@@ -137,24 +132,20 @@ def append(
     unique: dict[str, PendingEvent] = {}
     for item in pending:
         unique.setdefault(item.event_id, item)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         present = _existing_ids(con, list(unique))
         fresh = [item for eid, item in unique.items() if eid not in present]
         if not fresh:
-            con.execute("COMMIT")
             return AppendResult(0, len(pending), None, None)
         last = con.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
         streams = sorted({item.stream_id for item in fresh})
         versions: dict[str, int] = {s: 0 for s in streams}
-        con.execute("CREATE OR REPLACE TEMP TABLE _streams (stream_id VARCHAR)")
-        insert_rows(con, "_streams", ["stream_id"], [(s,) for s in streams])
         for stream_id, version in con.execute(
-            "SELECT e.stream_id, max(e.stream_version) FROM events e JOIN _streams USING (stream_id) GROUP BY 1"
+            "SELECT stream_id, max(stream_version) FROM events WHERE stream_id IN (SELECT unnest(?)) GROUP BY 1",
+            [streams],
         ).fetchall():
             versions[stream_id] = version
-        con.execute("DROP TABLE _streams")
         rows = []
         first_seq = seq + 1
         for item in fresh:
@@ -176,10 +167,6 @@ def append(
             row["hash"] = prev_hash = compute_hash(row)
             rows.append(tuple(row[c] for c in COLUMNS))
         insert_rows(con, "events", COLUMNS, rows)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     if mirror is not None:
         sync_mirror(con, mirror)
     return AppendResult(len(fresh), len(pending) - len(fresh), first_seq, seq)
@@ -311,13 +298,8 @@ def sync_mirror(con: duckdb.DuckDBPyConnection, mirror: Path) -> tuple[int, int]
                     raise LogMirrorMismatch(f"seq {row['seq']}: events.jsonl breaks the hash chain; not restored")
                 prev = row["hash"]
                 restored.append(tuple(row[c] for c in COLUMNS))
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             insert_rows(con, "events", COLUMNS, restored)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         return 0, len(restored)
     if db_seq and mirror_hash != db_hash:
         raise LogMirrorMismatch(f"seq {db_seq}: the database and events.jsonl end in different events")

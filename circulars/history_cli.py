@@ -11,14 +11,14 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
 
 from circulars import changes as changes_module
-from circulars.changes import ASTANA, astana_date, astana_utc
+from circulars.changes import ASTANA, astana_utc
 
 HOME_OPTION = typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")
 
@@ -107,7 +107,7 @@ def _jsonable(value):
     return value
 
 
-def _open(home: Optional[Path]):
+def _open(home: Path | None):
     from circulars.cli import UserError, err
     from circulars.db import connect
     from circulars.home import resolve_home
@@ -121,18 +121,18 @@ def _open(home: Optional[Path]):
 
 def _require_projection(con) -> None:
     from circulars.cli import UserError
+    from circulars.db import has_table
 
-    present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    if "entity_states" not in present:
+    if not has_table(con, "entity_states"):
         raise UserError("no history projected yet: run `circulars ingest` (the tables are rebuilt with it)")
 
 
 def changes(
-    since: Annotated[Optional[str], typer.Option(help="Only changes known (recorded) from this date or instant on (a date is a day in Astana)")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Only changes known by the end of this date (a day in Astana), or by this instant")] = None,
-    circular: Annotated[Optional[str], typer.Option(help="Only what this circular changed (its symbol, e.g. DOC/1532, or a sha256 prefix)")] = None,
+    since: Annotated[str | None, typer.Option(help="Only changes known (recorded) from this date or instant on (a date is a day in Astana)")] = None,
+    until: Annotated[str | None, typer.Option(help="Only changes known by the end of this date (a day in Astana), or by this instant")] = None,
+    circular: Annotated[str | None, typer.Option(help="Only what this circular changed (its symbol, e.g. DOC/1532, or a sha256 prefix)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Every change as JSON: field, before, after, valid_at, known_at, circular, page, event_id, sentence")] = False,
-    home: Annotated[Optional[Path], HOME_OPTION] = None,
+    home: Annotated[Path | None, HOME_OPTION] = None,
 ) -> None:
     """What changed, newest first, one sentence each: plan items, budget lines, decisions, document links."""
     from circulars.cli import UserError, out
@@ -166,7 +166,7 @@ def history(
         help="SYMBOL (a decision, e.g. SOC/2023-III/DRAFT/3), or: plan YEAR ITEM, or: budget YEAR LINE "
         "(LINE: number, section numeral, total or grand_total)", metavar="SYMBOL | plan YEAR ITEM | budget YEAR LINE")],
     as_json: Annotated[bool, typer.Option("--json", help="Every state as JSON")] = False,
-    home: Annotated[Optional[Path], HOME_OPTION] = None,
+    home: Annotated[Path | None, HOME_OPTION] = None,
 ) -> None:
     """The whole story of one fact, oldest first: every state it had, from which circular and page, valid and known when."""
     from circulars.cli import UserError, out

@@ -1,4 +1,7 @@
-"""Where data lives: CIRCULARS_HOME (default `data/` at the repository root) and its folders."""
+"""Where data lives: CIRCULARS_HOME (default `data/` at the repository root) and its folders.
+
+Paths only: the Dagster instance's configuration is written by `pipelines/instance.py`.
+"""
 
 from __future__ import annotations
 
@@ -7,92 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-
-MARKER = "# Written by circulars"
-"""First line of the instance configuration the project writes. While it is there the file is
-the project's and is brought up to date; delete the line (or write your own file) to keep yours."""
-
-PG_ENV = "CIRCULARS_DAGSTER_PG"
-"""A PostgreSQL URL (postgresql+psycopg2://user:password@host:port/db) for Dagster's own storage:
-runs, event log, partitions, schedule and sensor ticks. Unset: SQLite files under DAGSTER_HOME.
-The driver must be named: SQLAlchemy 2.1 reads a bare postgresql:// as psycopg 3, which is not
-installed (dagster-postgres brings psycopg2)."""
-
-INGESTION_TAG = ("circulars/writes", "duckdb")
-"""Carried by every run of the ingestion job (a job tag: sensor, schedule, UI and CLI alike)."""
-
-_BASE_YAML = f"""\
-{MARKER} (delete this line to keep your own edits): nothing leaves this machine.
-telemetry:
-  enabled: false
-nux:
-  enabled: false
-# Runs wait in a queue; at most one ingestion run at a time, because DuckDB admits one
-# writing process (a second run waits instead of failing on the database lock).
-run_coordinator:
-  module: dagster._core.run_coordinator
-  class: QueuedRunCoordinator
-  config:
-    max_concurrent_runs: 4
-    dequeue_interval_seconds: 1
-    tag_concurrency_limits:
-      - key: {INGESTION_TAG[0]}
-        value: {INGESTION_TAG[1]}
-        limit: 1
-# A run that never starts is marked failed; a run whose process dies is marked failed by the
-# code server that launched it (and by the sensor, `circulars/runs.py`, if that is gone too);
-# a run still going after 6 hours is ended (its work resumes with the next run).
-run_monitoring:
-  enabled: true
-  start_timeout_seconds: 300
-  max_runtime_seconds: 21600
-  poll_interval_seconds: 20
-  max_resume_run_attempts: 0
-"""
-
-_PG_YAML = f"""\
-# Dagster's runs, event log and schedules in PostgreSQL, at the URL in ${PG_ENV}.
-storage:
-  postgres:
-    postgres_url:
-      env: {PG_ENV}
-"""
-
-
-def dagster_yaml(postgres: bool) -> str:
-    """The instance configuration the project writes: SQLite storage, or PostgreSQL named by $CIRCULARS_DAGSTER_PG."""
-    return _BASE_YAML + (_PG_YAML if postgres else "")
-
-
-DAGSTER_YAML = dagster_yaml(False)
-
-
-def _write_instance_config(config: Path) -> None:
-    """Write the project's dagster.yaml if missing, or bring the project's own up to date.
-
-    A file without the marker is the user's and is never touched. With $CIRCULARS_DAGSTER_PG
-    set the PostgreSQL storage is written; a project file that already names PostgreSQL stays
-    so when the variable is unset (Dagster then says the variable is missing: storage never
-    switches back to SQLite without a word).
-    """
-    url = os.environ.get(PG_ENV, "")
-    if url and not url.startswith("postgresql+psycopg2://"):
-        scheme = url.split("://", 1)[0] if "://" in url else url[:20]
-        raise ValueError(
-            f"{PG_ENV} must be a SQLAlchemy URL naming the psycopg2 driver, "
-            f"postgresql+psycopg2://user:password@host:port/db (it starts with {scheme!r})"
-        )
-    current = config.read_text() if config.exists() else None
-    if current is not None and not current.startswith(MARKER):
-        return
-    postgres = bool(os.environ.get(PG_ENV)) or (current is not None and PG_ENV in current)
-    wanted = dagster_yaml(postgres)
-    if current == wanted:
-        return
-    temporary = config.with_name(f".{config.name}.{os.getpid()}.tmp")
-    temporary.write_text(wanted)
-    os.replace(temporary, config)
-
 
 @dataclass(frozen=True)
 class Home:
@@ -132,15 +49,13 @@ class Home:
 
     @property
     def dagster_home(self) -> Path:
+        """Where the Dagster instance lives (DAGSTER_HOME, else `dagster/` here); `pipelines.instance` fills it."""
         return Path(os.environ.get("DAGSTER_HOME") or self.root / "dagster")
 
-    def ensure(self) -> "Home":
-        """Create the folders (and the Dagster instance configuration: telemetry off, queued runs) if missing."""
+    def ensure(self) -> Home:
+        """Create the folders if missing (the Dagster instance's own: `pipelines.instance.prepare`)."""
         for folder in (self.inbox, self.store, self.arrivals, self.readings):
             folder.mkdir(parents=True, exist_ok=True)
-        dagster_home = self.dagster_home
-        dagster_home.mkdir(parents=True, exist_ok=True)
-        _write_instance_config(dagster_home / "dagster.yaml")
         return self
 
 

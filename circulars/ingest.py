@@ -16,11 +16,17 @@ from datetime import UTC, datetime
 import duckdb
 
 from circulars import eventlog, intake, linking, readpool
-from circulars.db import connect, insert_rows
+from circulars.db import connect, has_table
 from circulars.eventlog import PendingEvent
 from circulars.home import Home
 from circulars.reading import READER_VERSION
-from models.events import DOMAIN_EVENT, CircularFileNameRecorded, CircularReceived
+from models.events import (
+    DOMAIN_EVENT,
+    CircularFileNameRecorded,
+    CircularIdentified,
+    CircularQuarantined,
+    CircularReceived,
+)
 
 
 def stream_for(sha256: str) -> str:
@@ -35,24 +41,29 @@ def _log_exists(home: Home) -> bool:
     return home.database.exists()
 
 
+RECEIPTS = [CircularReceived.__name__, CircularFileNameRecorded.__name__]
+READINGS = [CircularIdentified.__name__, CircularQuarantined.__name__]
+"""The event types that say a file was received, and that it was read (or could not be)."""
+
+
 def _unread_in_log(con: duckdb.DuckDBPyConnection, reader_version: str) -> list[tuple[str, str]]:
     """Circulars received in the log with no reading by this reader version."""
-    if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'events'").fetchone()[0]:
+    if not has_table(con, "events"):
         return []
     return con.execute(
         """
         SELECT r.circular_sha256, r.payload->>'file_name'
         FROM events r
-        WHERE r.event_type = 'CircularReceived'
+        WHERE r.event_type = $received
           AND NOT EXISTS (
             SELECT 1 FROM events x
             WHERE x.circular_sha256 = r.circular_sha256
-              AND x.event_type IN ('CircularIdentified', 'CircularQuarantined')
-              AND x.payload->>'reader_version' = ?
+              AND list_contains($readings, x.event_type)
+              AND x.payload->>'reader_version' = $reader_version
           )
         ORDER BY r.seq
         """,
-        [reader_version],
+        {"received": CircularReceived.__name__, "readings": READINGS, "reader_version": reader_version},
     ).fetchall()
 
 
@@ -65,22 +76,16 @@ def pending_reads(home: Home, *, on_wait: Callable[[str], None] | None = None) -
         with connect(home.database, read_only=True, on_wait=on_wait) as con:
             for sha, name in _unread_in_log(con, READER_VERSION):
                 wanted.setdefault(sha, name)
-            if wanted:
-                con.execute("CREATE TEMP TABLE _wanted (sha VARCHAR)")
-                insert_rows(con, "_wanted", ["sha"], [(s,) for s in wanted])
-                has_events = con.execute(
-                    "SELECT count(*) FROM information_schema.tables WHERE table_name = 'events'"
-                ).fetchone()[0]
-                if has_events:
-                    for (sha,) in con.execute(
-                        """
-                        SELECT DISTINCT w.sha FROM _wanted w JOIN events e ON e.circular_sha256 = w.sha
-                        WHERE e.event_type IN ('CircularIdentified', 'CircularQuarantined')
-                          AND e.payload->>'reader_version' = ?
-                        """,
-                        [READER_VERSION],
-                    ).fetchall():
-                        wanted.pop(sha, None)
+            if wanted and has_table(con, "events"):
+                for (sha,) in con.execute(
+                    """
+                    SELECT DISTINCT e.circular_sha256 FROM events e
+                    WHERE e.circular_sha256 IN (SELECT unnest($wanted)) AND list_contains($readings, e.event_type)
+                      AND e.payload->>'reader_version' = $reader_version
+                    """,
+                    {"wanted": list(wanted), "readings": READINGS, "reader_version": READER_VERSION},
+                ).fetchall():
+                    wanted.pop(sha, None)
     already_staged = {outcome.sha256 for _, outcome in readpool.staged(home) if outcome.reader_version == READER_VERSION}
     return [(sha, name) for sha, name in wanted.items() if sha not in already_staged]
 
@@ -96,11 +101,10 @@ def work_waiting(home: Home, *, on_wait: Callable[[str], None] | None = None) ->
     with connect(home.database, read_only=True, on_wait=on_wait) as con:
         if _unread_in_log(con, READER_VERSION):
             return True
-        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        if "events" not in tables:
+        if not has_table(con, "events"):
             return True
         last = con.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
-        if "projection_checkpoints" not in tables:
+        if not has_table(con, "projection_checkpoints"):
             return last > 0
         projected = con.execute("SELECT coalesce(max(last_seq), 0) FROM projection_checkpoints").fetchone()[0]
         return projected < last
@@ -146,16 +150,14 @@ def _known_names(con: duckdb.DuckDBPyConnection, shas: list[str]) -> dict[str, s
     known: dict[str, set[str]] = {}
     if not shas:
         return known
-    con.execute("CREATE OR REPLACE TEMP TABLE _shas (sha VARCHAR)")
-    insert_rows(con, "_shas", ["sha"], [(s,) for s in set(shas)])
     for sha, name in con.execute(
         """
-        SELECT e.circular_sha256, e.payload->>'file_name' FROM events e JOIN _shas s ON s.sha = e.circular_sha256
-        WHERE e.event_type IN ('CircularReceived', 'CircularFileNameRecorded')
-        """
+        SELECT e.circular_sha256, e.payload->>'file_name' FROM events e
+        WHERE e.circular_sha256 IN (SELECT unnest($shas)) AND list_contains($receipts, e.event_type)
+        """,
+        {"shas": sorted(set(shas)), "receipts": RECEIPTS},
     ).fetchall():
         known.setdefault(sha, set()).add(name)
-    con.execute("DROP TABLE _shas")
     return known
 
 

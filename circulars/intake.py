@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from circulars.files import atomic_write
 from circulars.home import Home
 from circulars.store import ContentStore
 
@@ -51,11 +52,6 @@ def safe_file_name(name: str) -> str:
         suffix = f".{_clip_utf8(ext, MAX_EXTENSION_CHARS * 4)}" if ext else ""
         name = _clip_utf8(stem, MAX_NAME_BYTES - len(suffix.encode("utf-8"))).rstrip() + suffix
     return name or "unnamed"
-
-
-def temporary_name(final_name: str) -> str:
-    """A hidden temporary name that says which process writes it (see `sweep_orphans`)."""
-    return f".{final_name}.{os.getpid()}.tmp"
 
 
 def _writer_is_alive(temporary: Path) -> bool:
@@ -220,13 +216,7 @@ def take(home: Home, paths: list[Path] | None = None, *, limit: int | None = Non
 def journal(home: Home, arrival: Arrival) -> Path:
     """Record an arrival for the log writer: written whole under a temporary name, fsynced, renamed."""
     target = home.arrivals / f"{arrival.sha256}.{uuid.uuid4().hex}.json"
-    temporary = home.arrivals / temporary_name(target.name)
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(asdict(arrival), handle, ensure_ascii=False)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, target)
-    return target
+    return atomic_write(target, json.dumps(asdict(arrival), ensure_ascii=False))
 
 
 def journaled(home: Home) -> list[tuple[Path, Arrival]]:

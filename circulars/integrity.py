@@ -10,7 +10,9 @@ from pathlib import Path
 import duckdb
 
 from circulars import eventlog
+from circulars.db import has_table
 from circulars.store import ContentStore
+from models.events import CircularReceived
 
 CHECKPOINT_SCHEMA = "CREATE TABLE IF NOT EXISTS chain_checkpoint (last_seq BIGINT, last_hash VARCHAR)"
 
@@ -41,8 +43,7 @@ def verify_log(con: duckdb.DuckDBPyConnection) -> IntegrityReport:
     report.problems.extend(eventlog.chain_problems(rows))
     last_seq = rows[-1]["seq"] if rows else 0
     hashes = {row["seq"]: row["hash"] for row in rows}
-    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    if "chain_checkpoint" in tables:
+    if has_table(con, "chain_checkpoint"):
         for seen_seq, seen_hash in con.execute("SELECT last_seq, last_hash FROM chain_checkpoint").fetchall():
             if seen_seq > last_seq:
                 report.problems.append(
@@ -50,7 +51,7 @@ def verify_log(con: duckdb.DuckDBPyConnection) -> IntegrityReport:
                 )
             elif seen_seq in hashes and hashes[seen_seq] != seen_hash:
                 report.problems.append(f"seq {seen_seq}: the event was changed after it was verified (chain rewritten)")
-    if "projection_checkpoints" in tables:
+    if has_table(con, "projection_checkpoints"):
         for name, projected in con.execute("SELECT name, last_seq FROM projection_checkpoints").fetchall():
             if projected > last_seq:
                 report.problems.append(
@@ -100,7 +101,7 @@ def verify_store(con: duckdb.DuckDBPyConnection | None, store: ContentStore) -> 
     if con is None or not _has_events(con):
         return report
     for (sha,) in con.execute(
-        "SELECT DISTINCT circular_sha256 FROM events WHERE event_type = 'CircularReceived' ORDER BY 1"
+        "SELECT DISTINCT circular_sha256 FROM events WHERE event_type = ? ORDER BY 1", [CircularReceived.__name__]
     ).fetchall():
         report.files_checked += 1
         problem = store.verify(sha)
@@ -110,9 +111,7 @@ def verify_store(con: duckdb.DuckDBPyConnection | None, store: ContentStore) -> 
 
 
 def _has_events(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(
-        con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'events'").fetchone()[0]
-    )
+    return has_table(con, "events")
 
 
 def verify_mirror(con: duckdb.DuckDBPyConnection, mirror: Path) -> IntegrityReport:

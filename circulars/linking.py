@@ -34,21 +34,34 @@ from circulars.reading.derive.mentions import subject_similarity, symbol_series
 from circulars.reading.derive.organizers import split_organizers
 from circulars.reading.timing import parse_timing
 from circulars.reading.vocabulary import find_dates, find_document_symbols, parse_amount, squash
+from models.constants import ASTANA_ZONE as ASTANA
 from models.events import (
     BudgetLineCorrected,
+    CorrectionStated,
     DomainEvent,
     PlanItemAmended,
+    PlanItemCancelled,
+    PlanItemOrganizersAdded,
     PlanItemRescheduled,
+    PlanItemTextReplaced,
+    SilenceBroken,
+    SilenceProcedureConcluded,
+    SilenceProcedureExtended,
     StatementNotRead,
     event_from_payload,
 )
 
-ASTANA = ZoneInfo("Asia/Almaty")
 SUBJECT_MATCH = 0.6
 SUBJECT_MISMATCH = 0.5
 STALE_DEADLINE = timedelta(days=14)
 """An extension is made before a deadline (or just after it): not for a procedure that ended weeks earlier."""
-DRAFT_STATEMENTS = ("SilenceProcedureConcluded", "SilenceBroken", "SilenceProcedureExtended")
+DRAFT_STATEMENTS = (SilenceProcedureConcluded, SilenceBroken, SilenceProcedureExtended)
+"""Statements about a draft under silence procedure, resolved by evidence when they do not name it."""
+PLAN_STATEMENTS = (PlanItemTextReplaced, PlanItemOrganizersAdded)
+OPEN_STATEMENTS = (*PLAN_STATEMENTS, CorrectionStated)
+"""Statements whose target is always found in the record (the field holding the words, the line printed so)."""
+NAMED_ITEM_STATEMENTS = (PlanItemRescheduled, PlanItemCancelled, PlanItemAmended)
+"""Plan changes that name their item by number and title: open until the linker finds the two agree."""
 
 
 @dataclass
@@ -125,17 +138,19 @@ def _open_statements(con: duckdb.DuckDBPyConnection) -> list[tuple[str, DomainEv
         """
         SELECT e.event_id, e.event_type, CAST(e.payload AS VARCHAR)
         FROM events e
-        WHERE (e.event_type IN ('SilenceProcedureConcluded', 'SilenceBroken', 'SilenceProcedureExtended')
+        WHERE (list_contains($drafts, e.event_type)
                AND e.payload->>'draft_symbol' IS NULL AND e.payload->>'resolves' IS NULL
-               OR e.event_type = 'SilenceProcedureExtended' AND e.payload->>'deadline_utc' IS NULL
+               OR e.event_type = $extended AND e.payload->>'deadline_utc' IS NULL
                AND e.payload->>'resolves' IS NULL
-               OR e.event_type IN ('PlanItemTextReplaced', 'PlanItemOrganizersAdded', 'CorrectionStated')
-               OR e.event_type IN ('PlanItemRescheduled', 'PlanItemCancelled', 'PlanItemAmended')
+               OR list_contains($open, e.event_type)
+               OR list_contains($named, e.event_type)
                AND e.payload->>'named_title' IS NOT NULL AND e.payload->>'resolves' IS NULL)
           AND e.payload->>'reading_id' IN (SELECT reading_id FROM live_readings(now()))
           AND e.event_id NOT IN (SELECT resolves FROM resolution_history)
         ORDER BY e.seq
-        """
+        """,
+        {"drafts": [c.__name__ for c in DRAFT_STATEMENTS], "open": [c.__name__ for c in OPEN_STATEMENTS],
+         "extended": SilenceProcedureExtended.__name__, "named": [c.__name__ for c in NAMED_ITEM_STATEMENTS]},
     ).fetchall()
     import json
 
@@ -190,12 +205,12 @@ def judge(statement, draft: Draft) -> Judgement:
             strong.append(f"the subject \"{statement.draft_subject}\" matches \"{subject}\" ({similarity:.0%} of words)")
         elif similarity < SUBJECT_MISMATCH:
             against.append(f"the subject \"{statement.draft_subject}\" is not that of {draft.symbol}")
-    if draft.opened_at > statement.valid_at and statement.event_type != "SilenceProcedureConcluded":
+    if draft.opened_at > statement.valid_at and not isinstance(statement, SilenceProcedureConcluded):
         against.append(f"{draft.symbol} was circulated after this statement")
-    if statement.event_type in ("SilenceBroken", "SilenceProcedureExtended") and draft.closed_at is not None \
+    if isinstance(statement, (SilenceBroken, SilenceProcedureExtended)) and draft.closed_at is not None \
             and draft.closed_at <= statement.valid_at:
         against.append(f"the silence procedure on {draft.symbol} had already ended")
-    if statement.event_type == "SilenceProcedureExtended" and draft.deadline_utc is not None \
+    if isinstance(statement, SilenceProcedureExtended) and draft.deadline_utc is not None \
             and draft.deadline_utc + STALE_DEADLINE < statement.valid_at:
         against.append(f"the deadline of {draft.symbol} ({draft.deadline_utc.astimezone(ASTANA):%d %B %Y}) had long passed")
     return Judgement(draft, strong, weak, against)
@@ -256,7 +271,7 @@ def resolve_draft(event_id: str, statement, drafts: list[Draft], taken: dict[str
         return [], (why, detail[:1000], candidates)
     draft = best.draft
     update = {"draft_symbol": draft.symbol, "resolves": event_id, "evidence": best.strong + best.weak}
-    if statement.event_type == "SilenceProcedureConcluded":
+    if isinstance(statement, SilenceProcedureConcluded):
         taken[draft.symbol] = statement.adopted_symbol
         deadline_day = draft.deadline_utc.astimezone(ASTANA).date() if draft.deadline_utc else None
         if draft.deadline_utc and (statement.adopted_on == deadline_day or statement.valid_at < draft.deadline_utc):
@@ -538,18 +553,18 @@ def link(con: duckdb.DuckDBPyConnection) -> list[PendingEvent]:
     }
     for event_id, statement in open_statements:
         stream = stream_for(statement.circular_sha256)
-        if statement.event_type in DRAFT_STATEMENTS:
+        if isinstance(statement, DRAFT_STATEMENTS):
             if statement.draft_symbol is not None:  # an extension "at the same hour" that names its draft
                 resolved, failure = [statement.model_copy(update={"resolves": event_id})], None
             else:
                 resolved, failure = resolve_draft(event_id, statement, drafts, taken)
-            if statement.event_type == "SilenceProcedureExtended" and statement.deadline_utc is None and resolved:
+            if isinstance(statement, SilenceProcedureExtended) and statement.deadline_utc is None and resolved:
                 resolved, failure = at_the_same_hour(con, resolved)
-        elif statement.event_type in ("PlanItemRescheduled", "PlanItemCancelled", "PlanItemAmended"):
+        elif isinstance(statement, NAMED_ITEM_STATEMENTS):
             one, failure = resolve_named_item(con, event_id, statement)
             resolved = [one] if one is not None else []
-        elif statement.event_type in ("PlanItemTextReplaced", "PlanItemOrganizersAdded"):
-            resolve = resolve_text_replaced if statement.event_type == "PlanItemTextReplaced" else resolve_organizers_added
+        elif isinstance(statement, PLAN_STATEMENTS):
+            resolve = resolve_text_replaced if isinstance(statement, PlanItemTextReplaced) else resolve_organizers_added
             one, failure = resolve(con, event_id, statement)
             resolved = [one] if one is not None else []
         else:

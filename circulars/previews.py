@@ -15,6 +15,7 @@ from datetime import date, datetime
 import duckdb
 
 from circulars.changes import astana_utc
+from circulars.db import has_table, named
 
 PREVIEW_ROWS = 20
 
@@ -59,7 +60,7 @@ _HIDDEN = {
 
 def _runs(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple]:
     """This run's projection, then the earlier ones that projected new events, newest first: (run, after, last, as_of, previous as_of)."""
-    if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'projection_runs'").fetchone()[0]:
+    if not has_table(con, "projection_runs"):
         return []
     rows = con.execute(
         """
@@ -79,18 +80,8 @@ def _runs(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple]:
 def changed_rows(con: duckdb.DuckDBPyConnection, table: str, run_id: str) -> tuple[list[str], list[tuple], str]:
     """(columns, rows, caption): the rows of `table` the run changed, else those the latest run with new events changed."""
     for run, after, last, as_of, prev_as_of in _runs(con, run_id):
-        template = _CHANGED.get(table, "TRUE")
-        values = {"after": after, "last": last, "as_of": as_of, "prev_as_of": prev_as_of}
-        params: list = []
-
-        def bind(name: str) -> str:
-            params.append(values[name])
-            return "?"
-
-        import re
-
-        # a `_CHANGED` constant, its `$name`s turned into `?` placeholders bound to the run's seq range and clock
-        condition = re.sub(r"\$(after|last|as_of|prev_as_of)\b", lambda m: bind(m.group(1)), template)
+        condition = _CHANGED.get(table, "TRUE")  # a constant of this module; the run's values are bound
+        params = named(condition, {"after": after, "last": last, "as_of": as_of, "prev_as_of": prev_as_of})
         count = con.execute(f'SELECT count(*) FROM "{table}" t WHERE {condition}', params).fetchone()[0]
         if not count:
             continue
@@ -99,11 +90,11 @@ def changed_rows(con: duckdb.DuckDBPyConnection, table: str, run_id: str) -> tup
         span = f"events {after + 1}–{last}" if last > after else "the clock"
         shown = f"{len(rows)} of {count}" if count > len(rows) else f"{count}"
         return columns, rows, f"Rows changed by {which}, {span}: {shown} shown."
-    columns, rows = _select(con, table, "TRUE", [])
+    columns, rows = _select(con, table, "TRUE", {})
     return columns, rows, f"No run recorded what it changed: the first {len(rows)} rows."
 
 
-def _select(con, table: str, condition: str, params: list) -> tuple[list[str], list[tuple]]:
+def _select(con, table: str, condition: str, params: dict) -> tuple[list[str], list[tuple]]:
     present = [r[0] for r in con.execute(f'SELECT * FROM "{table}" LIMIT 0').description]
     hidden = _HIDDEN.get(table, set())
     has_provenance = "circular_sha256" in present and table != "changes"
@@ -216,7 +207,7 @@ def run_circulars(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
 
 def last_projection(con: duckdb.DuckDBPyConnection) -> str:
     """The latest projection that brought new events: never erased by a run with nothing new."""
-    if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'projection_runs'").fetchone()[0]:
+    if not has_table(con, "projection_runs"):
         return "none yet"
     row = con.execute(
         "SELECT run_id, after_seq, last_seq, projected_at FROM projection_runs WHERE last_seq > after_seq "

@@ -9,6 +9,7 @@ table's checkpoint, so no change stays without its verdict.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from datetime import datetime
 
 import duckdb
 
-from circulars.db import insert_rows
+from circulars.db import has_table, insert_rows, transaction
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS quality_results (
@@ -57,8 +58,6 @@ CHECKED_TABLES = ("events", "circulars", "documents", "decisions", "plan_items",
 """The tables whose checks run on every materialisation (`events`: the integrity check)."""
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
 
 
 def record(
@@ -77,10 +76,7 @@ def record(
          json.dumps(r.details, ensure_ascii=False, default=str))
         for r in results
     ]
-    own = not in_transaction
-    if own:
-        con.execute("BEGIN")
-    try:
+    with contextlib.nullcontext() if in_transaction else transaction(con):
         con.execute(SCHEMA)
         con.execute(CHECKPOINT_SCHEMA)
         if rows:
@@ -95,18 +91,12 @@ def record(
                 """,
                 [checked[0], checked[1], run_id, checked_at],
             )
-        if own:
-            con.execute("COMMIT")
-    except BaseException:
-        if own:
-            con.execute("ROLLBACK")
-        raise
     return len(rows)
 
 
 def checked_seq(con: duckdb.DuckDBPyConnection, table: str) -> int:
     """Up to which log position the checks of `table` have judged every changed row (0: never)."""
-    if not _has_table(con, "check_checkpoints"):
+    if not has_table(con, "check_checkpoints"):
         return 0
     found = con.execute("SELECT checked_seq FROM check_checkpoints WHERE asset = ?", [table]).fetchone()
     return found[0] if found else 0
@@ -114,7 +104,7 @@ def checked_seq(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 def projected_seq(con: duckdb.DuckDBPyConnection) -> int:
     """Up to which log position the state tables reflect the log."""
-    if not _has_table(con, "projection_checkpoints"):
+    if not has_table(con, "projection_checkpoints"):
         return 0
     # the current tables' checkpoint: the history tables move with every append (the linker reads them)
     found = con.execute("SELECT last_seq FROM projection_checkpoints WHERE name = 'state'").fetchone()
@@ -122,7 +112,7 @@ def projected_seq(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def last_seq(con: duckdb.DuckDBPyConnection) -> int:
-    if not _has_table(con, "events"):
+    if not has_table(con, "events"):
         return 0
     return con.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
 
@@ -138,9 +128,6 @@ class Owed:
     @property
     def events(self) -> str:
         return f"events {self.after + 1}–{self.last}" if self.last > self.after + 1 else f"event {self.last}"
-
-    def as_dict(self) -> dict:
-        return {"asset": self.table, "after_seq": self.after, "last_seq": self.last}
 
 
 def checks_owed(con: duckdb.DuckDBPyConnection) -> list[Owed]:
@@ -185,7 +172,7 @@ def rows_to_check(con: duckdb.DuckDBPyConnection, table: str, run_id: str) -> tu
     whole = (f'SELECT * FROM "{table}"', [], "the whole table", last, None)
     this_run = (
         con.execute("SELECT after_seq FROM projection_runs WHERE run_id = ?", [run_id]).fetchall()
-        if _has_table(con, "projection_runs")
+        if has_table(con, "projection_runs")
         else []
     )
     if not this_run or table not in CHANGED_SCOPE:

@@ -3,9 +3,10 @@
 Workers never touch DuckDB: each returns its reading (events as JSON-ready dicts,
 or a quarantine reason) and the caller stages it on disk for the single log
 writer. One file cannot stall or sink the batch: a per-file alarm turns a
-runaway parse into a `timeout` quarantine, an address-space limit turns a memory
-bomb into `out_of_memory`, and a worker that dies outright is retried alone and
-then quarantined as `unreadable`.
+runaway parse into a `timeout` quarantine (and pebble's per-task timeout kills
+and replaces a worker the alarm cannot reach), an address-space limit turns a
+memory bomb into `out_of_memory`, and a worker that dies outright is quarantined
+as `unreadable` on its own file, the others going on.
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ import resource
 import signal
 import threading
 import time
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pebble import ProcessExpired, ProcessPool
+
+from circulars.files import atomic_write
 from circulars.home import Home
 from circulars.reading import READER_VERSION, read_circular
 from circulars.reading.errors import ReadError
@@ -72,7 +75,7 @@ class ReadOutcome:
         return json.dumps(asdict(self), ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, text: str) -> "ReadOutcome":
+    def from_json(cls, text: str) -> ReadOutcome:
         return cls(**json.loads(text))
 
 
@@ -220,58 +223,52 @@ def _limit_memory(limit: int) -> None:
 def read_many(jobs: list[ReadJob], *, workers: int = 1) -> Iterator[ReadOutcome]:
     """Read every job in worker processes (at most `workers` at once); yields outcomes as they complete.
 
-    Each job runs in a process under its memory limit and its time limit, enforced twice:
-    by an alarm inside the worker and, should that not fire, by killing the worker at the
-    hard deadline. A worker that dies takes no other job down with it: the jobs it shared
-    a pool with are read again one at a time, so the culprit alone is quarantined.
+    The pool is pebble's `ProcessPool`: each job runs under its memory limit (set by the worker's
+    initializer, with die-with-parent) and its time limit, enforced twice: by an alarm inside the
+    worker and, should that not fire, by pebble killing and replacing that worker alone at the hard
+    deadline. A worker that dies is reported on its own job (`ProcessExpired`): the others go on.
+    Should pebble not tell which job a dead worker held (the pool reports itself broken), those jobs
+    are read again one at a time, so the culprit alone is quarantined.
     """
-    queue = deque(jobs)
-    while queue:
-        memory = max(job.memory_limit for job in queue)
-        size = max(1, min(workers, len(queue)))
-        pool = ProcessPoolExecutor(max_workers=size, initializer=_start_worker, initargs=(memory,))
-        running: dict[Future, tuple[ReadJob, float]] = {}
-        suspects: list[ReadJob] = []
-        try:
-            while queue or running:
-                while queue and len(running) < size:
-                    job = queue.popleft()
-                    running[pool.submit(read_job, job)] = (job, time.monotonic() + hard_deadline(job.time_limit))
-                soonest = min(deadline for _, deadline in running.values())
-                done, _ = wait(running, timeout=max(0.0, soonest - time.monotonic()), return_when=FIRST_COMPLETED)
-                broken = False
-                for future in done:
-                    job, _ = running.pop(future)
-                    try:
-                        outcome = future.result()
-                    except BrokenProcessPool:
-                        suspects.append(job)
-                        broken = True
-                        continue
-                    yield outcome
-                if broken:
-                    break
-                if not done:
-                    now = time.monotonic()
-                    for future, (job, deadline) in list(running.items()):
-                        if deadline <= now:
-                            running.pop(future)
-                            yield _timed_out(job)
-                    _kill_workers(pool)
-                    break
-        finally:
-            # Jobs cut short by a killed or dead worker are read again, each in its own process.
-            suspects.extend(job for job, _ in running.values())
-            _kill_workers(pool) if suspects else None
-            pool.shutdown(wait=True, cancel_futures=True)
-        for job in suspects:
-            yield _read_isolated(job)
+    if not jobs:
+        return
+    memory = max(job.memory_limit for job in jobs)
+    pool = ProcessPool(max_workers=max(1, min(workers, len(jobs))), initializer=_start_worker, initargs=(memory,))
+    suspects: list[ReadJob] = []
+    try:
+        futures = {pool.schedule(read_job, args=(job,), timeout=hard_deadline(job.time_limit)): job for job in jobs}
+        for future in as_completed(futures):
+            outcome = _outcome(futures[future], future)
+            if outcome is None:
+                suspects.append(futures[future])
+            else:
+                yield outcome
+    finally:
+        pool.stop()
+        pool.join()
+    for job in suspects:
+        yield _read_isolated(job)
 
 
-def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        if process.is_alive():
-            process.kill()
+def _outcome(job: ReadJob, future) -> ReadOutcome | None:
+    """The job's outcome from its finished future; None when the pool broke and the culprit is unknown."""
+    try:
+        return future.result()
+    except TimeoutError:
+        return _timed_out(job)
+    except ProcessExpired as error:
+        return _died(job, error.exitcode)
+    except BrokenProcessPool:
+        return None
+
+
+def _died(job: ReadJob, exitcode: int | None) -> ReadOutcome:
+    how = f" (signal {-exitcode})" if exitcode is not None and exitcode < 0 else ""
+    return _quarantine(
+        job, reading_id_for(job.sha256), "unreadable",
+        f"the reading process died{how} (a crash, or killed: perhaps out of memory)", None,
+        time.perf_counter(),
+    )
 
 
 def _timed_out(job: ReadJob) -> ReadOutcome:
@@ -283,20 +280,13 @@ def _timed_out(job: ReadJob) -> ReadOutcome:
 
 def _read_isolated(job: ReadJob) -> ReadOutcome:
     """Read one job alone in a fresh process: a death or a hang now has exactly one culprit."""
-    started = time.perf_counter()
-    pool = ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(job.memory_limit,))
+    pool = ProcessPool(max_workers=1, initializer=_start_worker, initargs=(job.memory_limit,))
     try:
-        return pool.submit(read_job, job).result(timeout=hard_deadline(job.time_limit))
-    except BrokenProcessPool:
-        return _quarantine(
-            job, reading_id_for(job.sha256), "unreadable",
-            "the reading process died (a crash, or killed: perhaps out of memory)", None, started,
-        )
-    except TimeoutError:
-        _kill_workers(pool)
-        return _timed_out(job)
+        outcome = _outcome(job, pool.schedule(read_job, args=(job,), timeout=hard_deadline(job.time_limit)))
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.stop()
+        pool.join()
+    return outcome if outcome is not None else _died(job, None)
 
 
 def jobs_for(home: Home, items: list[tuple[str, str]], *, time_limit: float, memory_limit: int) -> list[ReadJob]:
@@ -309,15 +299,7 @@ def jobs_for(home: Home, items: list[tuple[str, str]], *, time_limit: float, mem
 
 def stage(home: Home, outcome: ReadOutcome) -> Path:
     """Write a reading where the log writer will find it (atomic rename)."""
-    home.readings.mkdir(parents=True, exist_ok=True)
-    target = home.readings / f"{outcome.reading_id}.json"
-    temporary = home.readings / f".{outcome.reading_id}.{os.getpid()}.tmp"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(outcome.to_json())
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, target)
-    return target
+    return atomic_write(home.readings / f"{outcome.reading_id}.json", outcome.to_json())
 
 
 def staged(home: Home) -> list[tuple[Path, ReadOutcome]]:

@@ -17,17 +17,17 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import duckdb
 
 from circulars import eventlog
+from circulars.db import has_table
 from circulars.eventlog import PendingEvent
 from circulars.reading.timing import parse_timing
+from models.constants import ASTANA_ZONE as ASTANA
 from models.events import CorrectionReverted, FactCorrected, ReviewItemDismissed
 
 STREAM = "review"
-ASTANA = ZoneInfo("Asia/Almaty")
 PLAN_STATUSES = ("planned", "rescheduled", "amended", "corrected", "cancelled")
 DECISION_STATUSES = ("noted", "adopted", "approved", "recommended", "decided", "supported", "agreed", "endorsed",
                      "welcomed", "requested", "recorded", "pending_silence", "presumed_adopted", "rejected",
@@ -61,8 +61,6 @@ def _row(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> dict[str, An
     return dict(zip([d[0] for d in cursor.description], row)) if row else None
 
 
-def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()[0])
 
 
 def _valid_from(row: dict[str, Any], valid_from: date | None) -> datetime:
@@ -93,7 +91,7 @@ def correct_plan(con: duckdb.DuckDBPyConnection, year: int, item: int, *, timing
         raise ReviewError("give exactly one of --timing, --title or --status")
     field, value = fields[0]
     row = _row(con, "SELECT * FROM plan_items WHERE plan_year = ? AND item_no = ? LIMIT 1", [year, item]) \
-        if _has(con, "plan_items") else None
+        if has_table(con, "plan_items") else None
     if row is None:
         raise ReviewError(f"the plan for {year} has no item {item}: nothing to correct")
     extra: dict[str, Any] = {}
@@ -123,7 +121,7 @@ def correct_budget(con: duckdb.DuckDBPyConnection, year: int, line: str, *, amou
                        [year, int(key)])
     else:
         raise ReviewError(f"a budget line is its number, 'total' or 'grand_total'; not {line!r}")
-    row = _row(con, sql, params) if _has(con, "budget_lines") else None
+    row = _row(con, sql, params) if has_table(con, "budget_lines") else None
     if row is None:
         raise ReviewError(f"the budget for {year} has no line {line}: nothing to correct")
     event = FactCorrected(circular_sha256=row.get("circular_sha256"), page=row.get("page"),
@@ -145,7 +143,7 @@ def correct_decision(con: duckdb.DuckDBPyConnection, symbol: str, *, status: str
     if field == "status" and value not in DECISION_STATUSES:
         raise ReviewError(f"a decision's status is one of {', '.join(DECISION_STATUSES)}; not {value!r}")
     row = _row(con, "SELECT * FROM decisions WHERE symbol = ? ORDER BY silence_deadline NULLS LAST LIMIT 1", [symbol]) \
-        if _has(con, "decisions") else None
+        if has_table(con, "decisions") else None
     if row is None:
         raise ReviewError(f"no decision {symbol} is in the record: nothing to correct")
     event = FactCorrected(circular_sha256=row.get("circular_sha256"), page=row.get("page"),
@@ -178,10 +176,10 @@ def revert(con: duckdb.DuckDBPyConnection, event_id: str, *, reason: str, by: st
     row = _row(con, "SELECT event_type, circular_sha256, payload->>'page' AS page FROM events WHERE event_id = ?", [event_id])
     if row is None:
         raise ReviewError(f"no event {event_id} in the log")
-    if row["event_type"] not in ("FactCorrected", "ReviewItemDismissed"):
+    if row["event_type"] not in (FactCorrected.__name__, ReviewItemDismissed.__name__):
         raise ReviewError(f"event {event_id} is a {row['event_type']}: only a correction or a dismissal is reverted")
-    reverted = con.execute("SELECT count(*) FROM events WHERE event_type = 'CorrectionReverted' "
-                           "AND payload->>'reverted_event_id' = ?", [event_id]).fetchone()[0]
+    reverted = con.execute("SELECT count(*) FROM events WHERE event_type = ? AND payload->>'reverted_event_id' = ?",
+                           [CorrectionReverted.__name__, event_id]).fetchone()[0]
     if reverted:
         raise ReviewError(f"event {event_id} is already reverted")
     event = CorrectionReverted(circular_sha256=row["circular_sha256"], page=int(row["page"]) if row["page"] else None,
@@ -196,7 +194,7 @@ def append(con: duckdb.DuckDBPyConnection, recorded: Recorded, *, now: datetime,
 
 
 def open_items(con: duckdb.DuckDBPyConnection, *, kind: str | None = None, circular: str | None = None) -> list[dict]:
-    if not _has(con, "review_items"):
+    if not has_table(con, "review_items"):
         return []
     cursor = con.execute(
         """
@@ -211,7 +209,7 @@ def open_items(con: duckdb.DuckDBPyConnection, *, kind: str | None = None, circu
 
 
 def open_item(con: duckdb.DuckDBPyConnection, item_id: str) -> dict | None:
-    if not _has(con, "review_items"):
+    if not has_table(con, "review_items"):
         return None
     return _row(con, "SELECT * FROM review_items WHERE id = ?", [item_id])
 

@@ -11,19 +11,20 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from circulars import review
+from models.events import FactCorrected
 
-Home = Annotated[Optional[Path], typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")]
+Home = Annotated[Path | None, typer.Option(help="Data home (default: CIRCULARS_HOME or data/)")]
 Reason = Annotated[str, typer.Option("--reason", help="Why (required): kept with the event, shown on every row it touches")]
-By = Annotated[Optional[str], typer.Option("--by", help="Who (default: the operating-system user)")]
-Item = Annotated[Optional[str], typer.Option("--item", help="The review item this settles (closes it)")]
-ValidFrom = Annotated[Optional[str], typer.Option("--valid-from", help="From which date the correction holds "
+By = Annotated[str | None, typer.Option("--by", help="Who (default: the operating-system user)")]
+Item = Annotated[str | None, typer.Option("--item", help="The review item this settles (closes it)")]
+ValidFrom = Annotated[str | None, typer.Option("--valid-from", help="From which date the correction holds "
                                                                         "(default: from when the fact itself held)")]
 
 COLUMNS_SHOWN = {
@@ -54,9 +55,9 @@ def register(app: typer.Typer, *, home_of, out, err, user_error, run_ingestion, 
     @review_app.callback()
     def review_list(
         ctx: typer.Context,
-        kind: Annotated[Optional[str], typer.Option("--kind", help="statement_not_read | ambiguous_link | "
+        kind: Annotated[str | None, typer.Option("--kind", help="statement_not_read | ambiguous_link | "
                                                                    "check_failure | quarantined_file")] = None,
-        circular: Annotated[Optional[str], typer.Option("--circular", help="Only items of this circular or document symbol")] = None,
+        circular: Annotated[str | None, typer.Option("--circular", help="Only items of this circular or document symbol")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the items as JSON")] = False,
         home: Home = None,
     ) -> None:
@@ -121,7 +122,7 @@ def register(app: typer.Typer, *, home_of, out, err, user_error, run_ingestion, 
 
     def _print_change(data_home, recorded) -> None:
         event = recorded.pending.event
-        if event.event_type != "FactCorrected" or recorded.before is None:
+        if not isinstance(event, FactCorrected) or recorded.before is None:
             return
         with connect(data_home.database, read_only=True) as con:
             if event.entity == "plan_item":
@@ -150,9 +151,9 @@ def register(app: typer.Typer, *, home_of, out, err, user_error, run_ingestion, 
         year: Annotated[int, typer.Argument(help="The plan's year")],
         item: Annotated[int, typer.Argument(help="The item's number")],
         reason: Reason,
-        timing: Annotated[Optional[str], typer.Option("--timing", help="The timing as it should read")] = None,
-        title: Annotated[Optional[str], typer.Option("--title", help="The title as it should read")] = None,
-        status: Annotated[Optional[str], typer.Option("--status", help="planned | rescheduled | amended | corrected | cancelled")] = None,
+        timing: Annotated[str | None, typer.Option("--timing", help="The timing as it should read")] = None,
+        title: Annotated[str | None, typer.Option("--title", help="The title as it should read")] = None,
+        status: Annotated[str | None, typer.Option("--status", help="planned | rescheduled | amended | corrected | cancelled")] = None,
         by: By = None, item_id: Item = None, valid_from: ValidFrom = None, home: Home = None,
     ) -> None:
         """Correct a plan item's timing, title or status."""
@@ -182,8 +183,8 @@ def register(app: typer.Typer, *, home_of, out, err, user_error, run_ingestion, 
     def correct_decision(
         symbol: Annotated[str, typer.Argument(help="The decision's symbol, e.g. SOC/2023-III/DRAFT/3")],
         reason: Reason,
-        status: Annotated[Optional[str], typer.Option("--status", help="The status it should have")] = None,
-        adopted_as: Annotated[Optional[str], typer.Option("--adopted-as", help="The symbol the draft was adopted as")] = None,
+        status: Annotated[str | None, typer.Option("--status", help="The status it should have")] = None,
+        adopted_as: Annotated[str | None, typer.Option("--adopted-as", help="The symbol the draft was adopted as")] = None,
         by: By = None, item_id: Item = None, valid_from: ValidFrom = None, home: Home = None,
     ) -> None:
         """Correct a decision's status or the symbol it was adopted as."""

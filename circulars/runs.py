@@ -6,7 +6,8 @@ daemon launched is marked failed by the code server that started its process, bu
 if that server died with it. So every ingestion run is tagged with the process that runs
 it (pid, host and the process's start time, which tells a reused pid apart), and at the
 start of every CLI run and at every sensor and schedule tick the runs still in progress
-whose process is gone are marked failed, saying so.
+whose process is gone are marked failed, saying so (`pipelines/runs.py`, which talks to Dagster; this
+module only knows processes and markers).
 
 The CLI's check must cost nothing when nothing died (an empty `circulars ingest` stays well
 under a second): each in-process run leaves a small marker in `staging/runs/` while it
@@ -20,16 +21,11 @@ import os
 import socket
 from pathlib import Path
 
+from circulars.files import atomic_write
+
 PID_TAG = "circulars/pid"
 HOST_TAG = "circulars/host"
 STARTED_TAG = "circulars/process_started"
-
-DIED = (
-    "The ingestion process (pid {pid}) ended without finishing: killed or crashed. "
-    "Nothing it wrote is lost or half-written: every step resumes from what is committed, "
-    "and the checks it did not finish are owed. {next}"
-)
-
 
 def _process_started(pid: int) -> str | None:
     """The process's start time in clock ticks since boot (field 22 of /proc/PID/stat); None if gone."""
@@ -67,41 +63,6 @@ def process_alive(tags: dict[str, str]) -> bool | None:
     return started is not None and (not tags.get(STARTED_TAG) or started == tags[STARTED_TAG])
 
 
-def instance_of(context):
-    """The Dagster instance of a sensor or schedule tick; None for a context built in a test without one."""
-    from dagster import DagsterInvariantViolationError
-
-    try:
-        return context.instance
-    except DagsterInvariantViolationError:
-        return None
-
-
-def mark_dead_runs(instance, *, next_run: str | None = None, run_ids: list[str] | None = None) -> list[str]:
-    """Mark failed every ingestion run still shown in progress (of `run_ids`, if given) whose
-    process is gone; returns their ids."""
-    from dagster import DagsterRunStatus, RunsFilter
-
-    from pipelines.jobs import INGEST_JOB_NAME
-
-    in_progress = [DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.STARTED,
-                   DagsterRunStatus.CANCELING]
-    marked = []
-    filters = RunsFilter(job_name=INGEST_JOB_NAME, statuses=in_progress, run_ids=run_ids)
-    for record in instance.get_run_records(filters):
-        run = record.dagster_run
-        if process_alive(dict(run.tags)) is not False:
-            continue
-        after = (
-            f"The next run ({next_run}) completes its work."
-            if next_run
-            else "The next ingestion run completes its work."
-        )
-        instance.report_run_failed(run, DIED.format(pid=run.tags[PID_TAG], next=after))
-        marked.append(run.run_id)
-    return marked
-
-
 def _markers(home) -> Path:
     return home.staging / "runs"
 
@@ -110,9 +71,7 @@ def begin_in_process_run(home, run_id: str) -> Path:
     """Leave a marker for an in-process run while it runs (removed by `end_in_process_run`)."""
     folder = _markers(home)
     folder.mkdir(parents=True, exist_ok=True)
-    marker = folder / f"{run_id}.json"
-    marker.write_text(json.dumps(process_tags()))
-    return marker
+    return atomic_write(folder / f"{run_id}.json", json.dumps(process_tags()))
 
 
 def end_in_process_run(home, run_id: str) -> None:
@@ -133,14 +92,3 @@ def left_behind(home) -> list[str]:
         if process_alive(tags) is False:
             dead.append(marker.stem)
     return sorted(dead)
-
-
-def settle_left_behind(home, instance, *, next_run: str | None = None) -> list[str]:
-    """Mark failed the in-process runs a killed `circulars ingest` left behind; returns their ids."""
-    dead = left_behind(home)
-    if not dead:
-        return []
-    marked = mark_dead_runs(instance, next_run=next_run, run_ids=dead)
-    for run_id in dead:
-        end_in_process_run(home, run_id)
-    return marked

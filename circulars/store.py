@@ -1,6 +1,6 @@
 """The raw store: every file kept forever, byte for byte, named by its SHA-256.
 
-Written once through a temporary name and an atomic rename, then made read-only;
+Written once through a temporary name and an atomic rename (`circulars.files.atomic_write`), read-only;
 never modified or deleted. Sharded by the first two hex digits so that a folder
 never holds more than a few thousand files.
 """
@@ -8,9 +8,9 @@ never holds more than a few thousand files.
 from __future__ import annotations
 
 import hashlib
-import os
-import stat
 from pathlib import Path
+
+from circulars.files import atomic_write
 
 CHUNK = 1 << 20
 
@@ -35,25 +35,12 @@ class ContentStore:
     def __contains__(self, sha256: str) -> bool:
         return self.path_for(sha256).exists()
 
-    def put_file(self, source: Path) -> tuple[str, bool]:
-        """Store a file's bytes; returns (sha256, newly_stored). Safe against crashes at any point."""
-        data = Path(source).read_bytes()
-        return self.put_bytes(data)
-
     def put_bytes(self, data: bytes) -> tuple[str, bool]:
         sha256 = hashlib.sha256(data).hexdigest()
         target = self.path_for(sha256)
         if target.exists():
             return sha256, False
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.parent / f".{sha256}.{os.getpid()}.tmp"
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-        os.replace(temporary, target)
-        _fsync_dir(target.parent)
+        atomic_write(target, data, read_only=True)
         return sha256, True
 
     def read(self, sha256: str) -> bytes:
@@ -73,14 +60,3 @@ class ContentStore:
         if actual != sha256:
             return f"stored file altered: {path} now hashes to {actual}"
         return None
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

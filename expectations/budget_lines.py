@@ -22,8 +22,8 @@ import pandas as pd
 from expectations.checks import (
     Check,
     TableSuite,
-    amount,
     among_known,
+    amount,
     at_least,
     in_set,
     not_null,

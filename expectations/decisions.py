@@ -27,6 +27,7 @@ from expectations.checks import (
     show,
     unique,
 )
+from models.constants import ASTANA
 from models.events import Action
 
 KNOWN_ACTIONS = tuple(a for a in get_args(Action) if a != "other")
@@ -38,8 +39,6 @@ STATUSES = (
     "requested", "recorded",
 )
 
-ASTANA = "Asia/Almaty"
-"""IANA zone for Astana time (there is no Asia/Astana); tzdata applies the 2024 change to UTC+5."""
 
 
 def label(row: Mapping[str, Any]) -> str:

@@ -6,15 +6,48 @@ file), with its provenance: the circular's SHA-256 and the 1-based page.
 log adds `recorded_at` when it is appended.
 
 Adding a field with a default is a compatible change; renaming or removing one
-is not (old payloads in the log must stay readable forever).
+is not (old payloads in the log must stay readable forever) unless the class's
+`schema_version` goes up and an `upcast_vN_vN1` turns the old payload into the new.
+
+This module is the registry of event types: an event's type *is* its class name
+(`event_type` is derived from it, never written by hand), `EVENT_CLASSES` maps the
+names to the classes, and `event_from_payload` rebuilds any stored payload, upcast
+to the class's current version. Payloads of version 1 carry no version (every event
+written before versions existed); from version 2 on they carry `schema_version`.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+
+from models.constants import ASTANA
+
+
+class _Typed:
+    """Gives every concrete event class (no leading underscore) its `event_type`: the class name, as a
+    one-value Literal (the discriminator of `DomainEvent`), and its payload's `schema_version`."""
+
+    schema_version: ClassVar[int] = 1
+    """Bump when a field is renamed or removed, and add `upcast_v{N}_v{N+1}(payload) -> payload`."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if not cls.__name__.startswith("_"):
+            cls.__annotations__ = {**cls.__dict__.get("__annotations__", {}), "event_type": Literal[cls.__name__]}
+            cls.event_type = cls.__name__
+        super().__init_subclass__(**kwargs)
+
+    @classmethod
+    def upcast(cls, payload: dict, version: int) -> dict:
+        """A payload stored at `version`, brought up to the class's current version step by step."""
+        if version > cls.schema_version:
+            raise ValueError(f"{cls.__name__} payload of schema version {version}; this code knows up to {cls.schema_version}")
+        while version < cls.schema_version:
+            payload = getattr(cls, f"upcast_v{version}_v{version + 1}")(dict(payload))
+            version += 1
+        return payload
 
 Action = Literal[
     "took_note",
@@ -79,7 +112,7 @@ UnreadReason = Literal[
 """Why a statement could not be turned into events: each names what a person should look at."""
 
 
-class _Event(BaseModel):
+class _Event(_Typed, BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     circular_sha256: str = Field(min_length=64, max_length=64)
@@ -100,7 +133,6 @@ class _Event(BaseModel):
 class CircularReceived(_Event):
     """A distinct file content entered the store (first time these bytes were seen)."""
 
-    event_type: Literal["CircularReceived"] = "CircularReceived"
     file_name: str
     size: int = Field(ge=0)
     media_type: str
@@ -110,7 +142,6 @@ class CircularReceived(_Event):
 class CircularFileNameRecorded(_Event):
     """Bytes already in the store arrived again under another name."""
 
-    event_type: Literal["CircularFileNameRecorded"] = "CircularFileNameRecorded"
     file_name: str
 
 
@@ -121,7 +152,6 @@ class CircularIdentified(_Event):
     circular (a better reader) supersedes all events of earlier readings.
     """
 
-    event_type: Literal["CircularIdentified"] = "CircularIdentified"
     reading_id: str
     reader_version: str
     symbol: str | None
@@ -137,7 +167,6 @@ class CircularIdentified(_Event):
 class CircularQuarantined(_Event):
     """The circular could not be read; the bytes stay in the store, the reason is kept."""
 
-    event_type: Literal["CircularQuarantined"] = "CircularQuarantined"
     reading_id: str
     reader_version: str
     reason_code: str
@@ -167,7 +196,6 @@ class _Resolution(BaseModel):
 class DocumentIdentified(_ReadingEvent):
     """An enclosed document (or the cover note) with its own symbol and date."""
 
-    event_type: Literal["DocumentIdentified"] = "DocumentIdentified"
     symbol: str | None
     kind: DocumentKind
     body: str | None
@@ -181,7 +209,6 @@ class DocumentIdentified(_ReadingEvent):
 class DocumentLinked(_ReadingEvent):
     """One document says something about another: supersedes, amends, confirms, corrects..."""
 
-    event_type: Literal["DocumentLinked"] = "DocumentLinked"
     from_symbol: str
     to_symbol: str
     link: LinkKind
@@ -194,7 +221,6 @@ class DocumentLinked(_ReadingEvent):
 class DecisionRecorded(_ReadingEvent):
     """An item of a meeting's decisions, or a decision document, with its classified action."""
 
-    event_type: Literal["DecisionRecorded"] = "DecisionRecorded"
     decision_id: str
     symbol: str | None
     list_symbol: str | None = None
@@ -210,14 +236,13 @@ class DecisionRecorded(_ReadingEvent):
 class SilenceProcedureOpened(_ReadingEvent):
     """A draft is circulated under silence procedure: adopted at the deadline unless silence is broken."""
 
-    event_type: Literal["SilenceProcedureOpened"] = "SilenceProcedureOpened"
     decision_id: str
     symbol: str
     body: str | None
     subject: str
     deadline_local: datetime
     deadline_utc: datetime
-    timezone: str = "Asia/Almaty"
+    timezone: str = ASTANA
     other_subjects: list[str] = Field(default_factory=list, description="the subject in the note's other languages")
 
 
@@ -238,7 +263,6 @@ class _DraftReference(_Resolution):
 class SilenceProcedureConcluded(_ReadingEvent, _DraftReference):
     """No objection was received: the draft is considered adopted (often under a new symbol)."""
 
-    event_type: Literal["SilenceProcedureConcluded"] = "SilenceProcedureConcluded"
     adopted_symbol: str | None
     adopted_on: date | None
 
@@ -246,7 +270,6 @@ class SilenceProcedureConcluded(_ReadingEvent, _DraftReference):
 class SilenceBroken(_ReadingEvent, _DraftReference):
     """A member state objected before the deadline: the draft is not adopted."""
 
-    event_type: Literal["SilenceBroken"] = "SilenceBroken"
     broken_by: str | None
     broken_on: date | None
 
@@ -261,10 +284,9 @@ class SilenceProcedureExtended(_ReadingEvent, _DraftReference):
     to the deadline in force, at the same hour.
     """
 
-    event_type: Literal["SilenceProcedureExtended"] = "SilenceProcedureExtended"
     deadline_local: datetime | None
     deadline_utc: datetime | None
-    timezone: str = "Asia/Almaty"
+    timezone: str = ASTANA
     deadline_on: date | None = None
     same_time_as_before: bool = False
     extended_by_days: int | None = Field(default=None, ge=1)
@@ -282,7 +304,6 @@ class SilenceProcedureExtended(_ReadingEvent, _DraftReference):
 class DecisionSuperseded(_ReadingEvent):
     """A later decision replaces, corrects or withdraws an earlier one."""
 
-    event_type: Literal["DecisionSuperseded"] = "DecisionSuperseded"
     symbol: str
     by_symbol: str | None
     how: Literal["superseded", "withdrawn", "corrected", "revised"] = "superseded"
@@ -294,7 +315,6 @@ class DecisionSuperseded(_ReadingEvent):
 class PlanAdopted(_ReadingEvent):
     """A plan of events for a year, annexed to a decision."""
 
-    event_type: Literal["PlanAdopted"] = "PlanAdopted"
     plan_symbol: str
     plan_year: int
     title: str
@@ -303,7 +323,6 @@ class PlanAdopted(_ReadingEvent):
 class PlanItemScheduled(_ReadingEvent):
     """One event of a plan, as printed, with its indicative timing as an interval."""
 
-    event_type: Literal["PlanItemScheduled"] = "PlanItemScheduled"
     plan_symbol: str
     plan_year: int
     item_no: int | None
@@ -333,7 +352,6 @@ class _PlanChange(_ReadingEvent, _Resolution):
 class PlanItemRescheduled(_PlanChange):
     """An amendment moves an item (same number) to a new indicative timing."""
 
-    event_type: Literal["PlanItemRescheduled"] = "PlanItemRescheduled"
     item_no: int
     timing_text: str
     starts_on: date | None
@@ -344,7 +362,6 @@ class PlanItemRescheduled(_PlanChange):
 class PlanItemCancelled(_PlanChange):
     """An amendment cancels (or deletes) an item; it stays visible with status `cancelled`."""
 
-    event_type: Literal["PlanItemCancelled"] = "PlanItemCancelled"
     item_no: int
     how: Literal["cancelled", "deleted"] = "cancelled"
 
@@ -352,7 +369,6 @@ class PlanItemCancelled(_PlanChange):
 class PlanItemAdded(_PlanChange):
     """An amendment adds a new item to a plan (after `after_item_no` when it says where)."""
 
-    event_type: Literal["PlanItemAdded"] = "PlanItemAdded"
     item_no: int | None
     title: str
     organizers: list[str]
@@ -368,7 +384,6 @@ class PlanItemAmended(_PlanChange):
     """An item's title or organisers change ("item 12 shall read ...", a corrigendum);
     None means unchanged. A changed timing comes as PlanItemRescheduled beside it."""
 
-    event_type: Literal["PlanItemAmended"] = "PlanItemAmended"
     item_no: int
     title: str | None = None
     organizers: list[str] | None = None
@@ -378,7 +393,6 @@ class PlanItemAmended(_PlanChange):
 class PlanItemOrganizersAdded(_PlanChange):
     """"To add X to the organisers of item 26": the linker appends them to the item's organisers."""
 
-    event_type: Literal["PlanItemOrganizersAdded"] = "PlanItemOrganizersAdded"
     item_no: int
     organizers: list[str]
 
@@ -387,7 +401,6 @@ class PlanItemTextReplaced(_PlanChange):
     """"In item 8, replace 'X' with 'Y'": the words are read, the field they sit in is not
     known until the item is looked up; the linker turns it into a reschedule or an amendment."""
 
-    event_type: Literal["PlanItemTextReplaced"] = "PlanItemTextReplaced"
     item_no: int
     before: str
     after: str
@@ -399,7 +412,6 @@ class PlanItemTextReplaced(_PlanChange):
 class BudgetApproved(_ReadingEvent):
     """A budget for a year; a later one for the same year (a revision) supersedes it."""
 
-    event_type: Literal["BudgetApproved"] = "BudgetApproved"
     budget_symbol: str
     budget_year: int
     title: str
@@ -410,7 +422,6 @@ class BudgetApproved(_ReadingEvent):
 class BudgetLineSet(_ReadingEvent):
     """One line of a budget table, exactly as printed."""
 
-    event_type: Literal["BudgetLineSet"] = "BudgetLineSet"
     budget_symbol: str
     budget_year: int
     line_no: int | None
@@ -425,7 +436,6 @@ class CorrectionStated(_ReadingEvent):
     """A corrigendum's "for 'X' read 'Y'" against a document: which line or item holds X is
     found by the linker in the record (BudgetLineCorrected, PlanItemAmended, ...)."""
 
-    event_type: Literal["CorrectionStated"] = "CorrectionStated"
     corrects_symbol: str | None
     corrected_by: str | None
     before: str
@@ -442,7 +452,6 @@ class BudgetLineCorrected(_ReadingEvent, _Resolution):
     """A budget line's amount as corrected by a corrigendum (retroactive to the budget's own date), or as
     amended by a later decision (`amends`: from that decision's date on)."""
 
-    event_type: Literal["BudgetLineCorrected"] = "BudgetLineCorrected"
     budget_symbol: str
     budget_year: int
     position: int
@@ -466,7 +475,6 @@ class StatementNotRead(_ReadingEvent):
     event the linker could not resolve, when it was the linker that gave up.
     """
 
-    event_type: Literal["StatementNotRead"] = "StatementNotRead"
     statement_id: str
     document_symbol: str | None
     statement_kind: str
@@ -480,7 +488,7 @@ class StatementNotRead(_ReadingEvent):
 # --- what a person settles ------------------------------------------------------------------------
 
 
-class _PersonEvent(BaseModel):
+class _PersonEvent(_Typed, BaseModel):
     """Something a person recorded (not read from a circular): who, why, and from when it holds.
 
     These survive re-reading: they are keyed to the fact (plan year and item, budget year
@@ -509,7 +517,6 @@ CorrectedField = Literal["timing", "title", "status", "amount_usd", "adopted_sym
 class FactCorrected(_PersonEvent):
     """A person's correction of a fact the reader got wrong or could not read; applied over the readings."""
 
-    event_type: Literal["FactCorrected"] = "FactCorrected"
     entity: Literal["plan_item", "budget_line", "decision"]
     plan_year: int | None = None
     item_no: int | None = None
@@ -529,7 +536,6 @@ class FactCorrected(_PersonEvent):
 class ReviewItemDismissed(_PersonEvent):
     """A person looked at a review item and settled it without a correction ("misprint, kept as printed")."""
 
-    event_type: Literal["ReviewItemDismissed"] = "ReviewItemDismissed"
     item_id: str
     kind: str
     text: str = ""
@@ -538,52 +544,65 @@ class ReviewItemDismissed(_PersonEvent):
 class CorrectionReverted(_PersonEvent):
     """A correction or dismissal undone by a new event (never by deleting the old one)."""
 
-    event_type: Literal["CorrectionReverted"] = "CorrectionReverted"
     reverted_event_id: str
 
 
 DomainEvent = Annotated[
-    Union[
-        CircularReceived,
-        CircularFileNameRecorded,
-        CircularIdentified,
-        CircularQuarantined,
-        DocumentIdentified,
-        DocumentLinked,
-        DecisionRecorded,
-        SilenceProcedureOpened,
-        SilenceProcedureConcluded,
-        SilenceBroken,
-        SilenceProcedureExtended,
-        DecisionSuperseded,
-        PlanAdopted,
-        PlanItemScheduled,
-        PlanItemRescheduled,
-        PlanItemCancelled,
-        PlanItemAdded,
-        PlanItemAmended,
-        PlanItemOrganizersAdded,
-        PlanItemTextReplaced,
-        BudgetApproved,
-        BudgetLineSet,
-        CorrectionStated,
-        BudgetLineCorrected,
-        StatementNotRead,
-        FactCorrected,
-        ReviewItemDismissed,
-        CorrectionReverted,
-    ],
+    CircularReceived
+    | CircularFileNameRecorded
+    | CircularIdentified
+    | CircularQuarantined
+    | DocumentIdentified
+    | DocumentLinked
+    | DecisionRecorded
+    | SilenceProcedureOpened
+    | SilenceProcedureConcluded
+    | SilenceBroken
+    | SilenceProcedureExtended
+    | DecisionSuperseded
+    | PlanAdopted
+    | PlanItemScheduled
+    | PlanItemRescheduled
+    | PlanItemCancelled
+    | PlanItemAdded
+    | PlanItemAmended
+    | PlanItemOrganizersAdded
+    | PlanItemTextReplaced
+    | BudgetApproved
+    | BudgetLineSet
+    | CorrectionStated
+    | BudgetLineCorrected
+    | StatementNotRead
+    | FactCorrected
+    | ReviewItemDismissed
+    | CorrectionReverted,
     Field(discriminator="event_type"),
 ]
 
 DOMAIN_EVENT = TypeAdapter(DomainEvent)
 
-EVENT_TYPES: tuple[str, ...] = tuple(
-    cls.model_fields["event_type"].default
-    for cls in DomainEvent.__origin__.__args__  # type: ignore[attr-defined]
-)
+EVENT_CLASSES: dict[str, type[_Typed]] = {cls.__name__: cls for cls in get_args(get_args(DomainEvent)[0])}
+"""Every event type, by name (the class name): the registry everything else derives from."""
+
+EVENT_TYPES: tuple[str, ...] = tuple(EVENT_CLASSES)
+
+SCHEMA_VERSION_KEY = "schema_version"
+
+
+def stored_payload(event: DomainEvent) -> dict:  # type: ignore[valid-type]
+    """What the log stores of an event: its fields but the type, with its schema version from version 2 on."""
+    data = event.model_dump(mode="json", exclude={"event_type"})
+    if type(event).schema_version > 1:
+        data[SCHEMA_VERSION_KEY] = type(event).schema_version
+    return data
 
 
 def event_from_payload(event_type: str, payload: dict) -> DomainEvent:  # type: ignore[valid-type]
-    """Rebuild a typed event from its stored payload."""
-    return DOMAIN_EVENT.validate_python({**payload, "event_type": event_type})
+    """Rebuild a typed event from its stored payload, upcast from the version it was written in."""
+    cls = EVENT_CLASSES.get(event_type)
+    if cls is None:
+        raise ValueError(f"unknown event type {event_type!r}")
+    data = dict(payload)
+    version = int(data.pop(SCHEMA_VERSION_KEY, 1))
+    data.pop("event_type", None)
+    return DOMAIN_EVENT.validate_python({**cls.upcast(data, version), "event_type": event_type})

@@ -9,9 +9,9 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 from dagster import Definitions, in_process_executor, load_asset_checks_from_modules, load_assets_from_modules  # noqa: E402
 
 from assets import checks, intake, log, reading, state, truth  # noqa: E402
+from assets.resources import CircularsHome  # noqa: E402
 
 from .jobs import ingest_job  # noqa: E402
-from .resources import CircularsHome  # noqa: E402
 from .schedules import daily_ingest  # noqa: E402
 from .sensors import inbox_sensor  # noqa: E402
 

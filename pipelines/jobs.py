@@ -8,7 +8,7 @@ daemon: the instance's QueuedRunCoordinator admits one run carrying the job's ta
 
 from dagster import AssetSelection, define_asset_job, in_process_executor
 
-from circulars.home import INGESTION_TAG
+from pipelines.instance import INGESTION_TAG
 
 INGEST_JOB_NAME = "ingest_job"
 

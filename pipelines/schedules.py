@@ -11,9 +11,11 @@ from datetime import UTC, datetime
 
 from dagster import DefaultScheduleStatus, RunRequest, ScheduleEvaluationContext, SkipReason, schedule
 
-from circulars import intake, quality, runs
-from circulars.db import DatabaseBusy, connect
-from pipelines.resources import CircularsHome
+from assets.resources import CircularsHome
+from circulars import intake, quality
+from circulars.db import DatabaseBusy, connect, has_table
+from models.constants import ASTANA
+from pipelines import runs as dead_runs
 
 from .jobs import ingest_job
 
@@ -23,10 +25,7 @@ def deadlines_passed(home, now: datetime) -> list[str]:
     if not home.database.exists():
         return []
     with connect(home.database, read_only=True, wait_seconds=30) as con:
-        has_table = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'decisions'"
-        ).fetchone()[0]
-        if not has_table:
+        if not has_table(con, "decisions"):
             return []
         rows = con.execute(
             "SELECT symbol FROM decisions WHERE status = 'pending_silence' AND silence_deadline <= ? ORDER BY 1",
@@ -47,7 +46,7 @@ def checks_owed(home) -> list[quality.Owed]:
     name="daily_ingest",
     job=ingest_job,
     cron_schedule="15 6 * * *",
-    execution_timezone="Asia/Almaty",
+    execution_timezone=ASTANA,
     default_status=DefaultScheduleStatus.RUNNING,
     description=(
         "Every day at 06:15 Astana time: ingests anything left in the inbox and, when a silence deadline "
@@ -57,9 +56,9 @@ def checks_owed(home) -> list[quality.Owed]:
 )
 def daily_ingest(context: ScheduleEvaluationContext, circulars_home: CircularsHome):
     home = circulars_home.home()
-    instance = runs.instance_of(context)
+    instance = dead_runs.instance_of(context)
     if instance:
-        runs.mark_dead_runs(instance)
+        dead_runs.mark_dead_runs(instance)
     now = context.scheduled_execution_time or datetime.now(UTC)
     waiting = intake.inbox_files(home)
     try:

@@ -8,11 +8,20 @@ once no ingestion run is queued or running, one run is requested to finish what 
 
 import json
 
-from dagster import DagsterRunStatus, DefaultSensorStatus, RunRequest, RunsFilter, SensorEvaluationContext, SkipReason, sensor
+from dagster import (
+    DagsterRunStatus,
+    DefaultSensorStatus,
+    RunRequest,
+    RunsFilter,
+    SensorEvaluationContext,
+    SkipReason,
+    sensor,
+)
 
-from circulars import intake, quality, readpool, runs
+from assets.resources import CircularsHome
+from circulars import intake, quality, readpool
 from circulars.db import DatabaseBusy, connect
-from pipelines.resources import CircularsHome
+from pipelines import runs as dead_runs
 
 from .jobs import INGEST_JOB_NAME, ingest_job
 
@@ -43,8 +52,8 @@ def _fingerprint(path) -> str:
 )
 def inbox_sensor(context: SensorEvaluationContext, circulars_home: CircularsHome):
     home = circulars_home.home()
-    instance = runs.instance_of(context)
-    died = runs.mark_dead_runs(instance) if instance else []
+    instance = dead_runs.instance_of(context)
+    died = dead_runs.mark_dead_runs(instance) if instance else []
     if died:
         context.log.warning(f"marked failed (their process had died): {', '.join(died)}")
     seen: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
@@ -75,7 +84,7 @@ def inbox_sensor(context: SensorEvaluationContext, circulars_home: CircularsHome
 
 def _finish_left_work(context: SensorEvaluationContext, home, inbox_waiting: bool) -> RunRequest | None:
     """One run for the work a run that died left behind, once no ingestion run is queued or running."""
-    instance = runs.instance_of(context)
+    instance = dead_runs.instance_of(context)
     if instance is None:
         return None  # a tick built in a test, with no instance: whether a run is in progress is unknown
     if instance.get_runs_count(RunsFilter(job_name=INGEST_JOB_NAME, statuses=WAITING)):

@@ -20,11 +20,12 @@ SEED_TEXT = TEXTS / "000_seed_DOC-1497.txt"
 @pytest.fixture
 def home(tmp_path, monkeypatch):
     from circulars.home import resolve_home
+    from pipelines.instance import prepare
 
     root = tmp_path / "home"
     monkeypatch.setenv("CIRCULARS_HOME", str(root))
     monkeypatch.setenv("DAGSTER_HOME", str(root / "dagster"))
-    return resolve_home(root).ensure()
+    return prepare(resolve_home(root))
 
 
 def query_rows(home, sql: str, params=None) -> list[dict]:

@@ -49,10 +49,8 @@ def stop_group(process: subprocess.Popen, *, grace: float = 20.0, first: int = s
     if process.poll() is None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, first)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(grace)
-        except subprocess.TimeoutExpired:
-            pass
     # Whatever is left of the session (the code server, a run worker, reading workers).
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
@@ -136,7 +134,7 @@ def throwaway_postgres(*, database: str = "dagster") -> Iterator[str]:
             [str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
             env=env, cwd=folder, check=True, capture_output=True, timeout=180, **as_user,
         )
-        log = open(folder / "server.log", "wb")
+        log = open(folder / "server.log", "wb")  # noqa: SIM115 - the server writes it until it is stopped
         server = subprocess.Popen(
             [str(PG_BIN / "postgres"), "-D", str(data), "-p", str(port), "-h", "127.0.0.1", "-k", str(folder),
              "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from circulars.reading import read_circular
-from circulars.reading.text import read_text
 from circulars.reading.derive import derive
+from circulars.reading.text import read_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SOURCES = sorted((FIXTURES / "text").glob("*.txt")) + sorted((FIXTURES / "pdf").glob("*.pdf"))

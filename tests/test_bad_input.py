@@ -10,11 +10,10 @@ monkeypatching the reader in this process: workers are forked, so they inherit i
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import signal
 import shutil
+import signal
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,14 +28,12 @@ from circulars.reading import read_circular
 from circulars.reading.errors import ReadError
 from circulars.reading.text import decode_text
 from circulars.store import ContentStore
+from pipelines.instance import prepare
 from tests.conftest import BAD, PDFS, SEED_TEXT, TEXTS
 from tests.fixtures.expected import BAD_FILES, FIXTURES, OWNER_ONLY_SAME_AS, SEED_PLAN_ITEMS
+from tests.processes import sha_of
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-def sha_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def ingest_core(home: Home, *, workers: int = 2, time_limit: float = 60.0, memory_limit: int = readpool.DEFAULT_MEMORY_LIMIT):
@@ -98,7 +95,7 @@ def assert_stored_verbatim(home: Home, source: Path) -> None:
 
 @pytest.fixture(scope="module")
 def bad_batch(tmp_path_factory):
-    home = resolve_home(tmp_path_factory.mktemp("bad") / "home").ensure()
+    home = prepare(resolve_home(tmp_path_factory.mktemp("bad") / "home"))
     drop(home, SEED_TEXT, *(BAD / name for name in BAD_FILES))
     summary = ingest_core(home)
     return home, summary

@@ -21,6 +21,7 @@ from benchmarks.breakdown import assemble, owners  # noqa: E402
 from circulars import eventlog  # noqa: E402
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(1200)
 def test_quick_benchmark_reports_all_seven_figures(tmp_path):
     report = tmp_path / "BENCHMARKS.md"

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import shutil
-import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -13,21 +11,14 @@ import pytest
 from icalendar import Calendar
 
 from circulars.calendar_export import NoPlan, calendar_for, event_uid
+from pipelines.instance import prepare
+from tests.fixtures import expected as E
 
 FIXTURES_DIR = Path(__file__).parent / "fixtures"
 SEED_TEXT = FIXTURES_DIR / "text" / "000_seed_DOC-1497.txt"
 AMENDMENT_TEXT = FIXTURES_DIR / "text" / "020_plan_amendment_DOC-1532.txt"
 
 
-def _load_expected():
-    spec = importlib.util.spec_from_file_location("fixtures_expected", FIXTURES_DIR / "expected.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-E = _load_expected()
 SEED = E.FIXTURES["000_seed_DOC-1497"]
 SEED_PLAN = SEED["plans"][0]
 AMENDMENT = E.FIXTURES["020_plan_amendment_DOC-1532"]["plan_amendments"][0]
@@ -42,7 +33,7 @@ def _ingest(root: Path, files: list[Path]):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CIRCULARS_HOME", str(root))
         patch.setenv("DAGSTER_HOME", str(root / "dagster"))
-        home = resolve_home(root).ensure()
+        home = prepare(resolve_home(root))
         copy_into_inbox(home, files)
         result = run_ingestion(home, now="2024-06-01T00:00:00+00:00", workers=1)
     assert result.success

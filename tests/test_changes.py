@@ -10,7 +10,6 @@ the amendment's items are on pages 5 and 6 of DOC/1532, the revised budget on pa
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import shutil
 import sys
@@ -25,7 +24,9 @@ from typer.testing import CliRunner
 from circulars.calendar_export import calendar_for, deadline_uid
 from circulars.cli import app, copy_into_inbox, run_ingestion
 from circulars.home import resolve_home
+from pipelines.instance import prepare
 from tests.conftest import PDFS, SEED_TEXT, query_rows
+from tests.fixtures import expected as E
 
 FIXTURES_DIR = Path(__file__).parent / "fixtures"
 FOLLOW_UPS = [
@@ -40,15 +41,6 @@ UNOCT = "SOC/2023-III/DRAFT/3"
 FUND = "SOC/2024-I/DRAFT/1"
 
 
-def _load_expected():
-    spec = importlib.util.spec_from_file_location("fixtures_expected_changes", FIXTURES_DIR / "expected.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-E = _load_expected()
 SEED_ITEMS = {i["item_no"]: i for i in E.FIXTURES["000_seed_DOC-1497"]["plans"][0]["items"]}
 AMENDMENT = E.FIXTURES["020_plan_amendment_DOC-1532"]["plan_amendments"][0]["changes"]
 SEED_BUDGET = E.FIXTURES["000_seed_DOC-1497"]["budgets"][0]["lines"]
@@ -72,7 +64,7 @@ def timeline(tmp_path_factory):
     root = tmp_path_factory.mktemp("changes")
     previous = os.environ.get("DAGSTER_HOME")
     os.environ["DAGSTER_HOME"] = str(root / "dagster")
-    home = resolve_home(root).ensure()
+    home = prepare(resolve_home(root))
     calendars = {}
     _ingest(home, [SEED_TEXT], now="2023-12-20T00:00:00+00:00")
     calendars["pending"] = calendar_for(home.database, 2023, deadlines=True)
@@ -339,7 +331,7 @@ def test_an_extended_deadline_moves_in_changes_and_the_calendar(tmp_path):
     from circulars.ingest import stream_for
     from models.events import CircularIdentified, CircularReceived, SilenceProcedureOpened
 
-    home = resolve_home(tmp_path / "home").ensure()
+    home = prepare(resolve_home(tmp_path / "home"))
     import os
 
     os.environ["DAGSTER_HOME"] = str(home.dagster_home)
@@ -398,7 +390,7 @@ def test_a_second_rendering_of_the_seed_restates_the_plan_and_removes_nothing(ti
 
     root = tmp_path / "again"
     shutil.copytree(timeline["home"].root, root, ignore=shutil.ignore_patterns("dagster"))
-    home = resolve_home(root).ensure()
+    home = prepare(resolve_home(root))
     before = query_rows(home, "SELECT count(*) AS n FROM changes")[0]["n"]
     previous = os.environ.get("DAGSTER_HOME")
     os.environ["DAGSTER_HOME"] = str(home.dagster_home)

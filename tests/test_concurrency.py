@@ -15,13 +15,15 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from circulars import ingest, intake
 from circulars.db import connect
 from circulars.home import resolve_home
 from circulars.store import ContentStore
+from pipelines.instance import prepare
 from tests.conftest import BAD, SEED_TEXT, TEXTS
-from tests.test_crash_recovery import (
+from tests.processes import (
     CIRCULARS,
     DRIVER,
     EXPECTED_STATUS,
@@ -33,6 +35,8 @@ from tests.test_crash_recovery import (
     subprocess_env,
 )
 
+pytestmark = pytest.mark.slow  # real subprocesses, killed and run again
+
 # Names no file should be stored, recorded or looked up under as they are.
 HOSTILE_NAMES = {
     TEXTS / "010_silence_concluded_DOC-1503.txt": "\u202etxt.exe\u202c 010;'--$(id).txt",
@@ -43,7 +47,7 @@ HOSTILE_NAMES = {
 
 
 def test_two_cli_ingestions_at_once_both_complete(tmp_path):
-    home = resolve_home(tmp_path / "home").ensure()
+    home = prepare(resolve_home(tmp_path / "home"))
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()
     second.mkdir()
@@ -97,7 +101,7 @@ def test_two_cli_ingestions_at_once_both_complete(tmp_path):
 
 def test_several_processes_appending_at_once_take_turns(tmp_path):
     """Three ingestions of different files into one home, at once: each waits for the lock in turn."""
-    home = resolve_home(tmp_path / "home").ensure()
+    home = prepare(resolve_home(tmp_path / "home"))
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER)
     env = subprocess_env(home)
@@ -135,7 +139,7 @@ print(len(intake.take(home)))
 
 
 def test_two_processes_taking_the_same_inbox_store_each_file_once(tmp_path):
-    home = resolve_home(tmp_path / "home").ensure()
+    home = prepare(resolve_home(tmp_path / "home"))
     contents = {f"note-{i:02d}.txt": f"circular {i}\n".encode() * (i + 1) for i in range(40)}
     for name, data in contents.items():
         (home.inbox / name).write_bytes(data)
@@ -193,7 +197,7 @@ def test_a_journal_entry_consumed_while_listing_is_skipped(home, monkeypatch):
 
 
 def test_sql_waits_while_an_ingestion_writes(tmp_path):
-    home = resolve_home(tmp_path / "home").ensure()
+    home = prepare(resolve_home(tmp_path / "home"))
     writer = duckdb.connect(str(home.database))
     writer.execute("CREATE TABLE events (seq BIGINT)")
     writer.execute("INSERT INTO events VALUES (1), (2)")

@@ -19,8 +19,9 @@ import pytest
 
 from circulars.db import connect
 from circulars.home import Home, resolve_home
+from pipelines.instance import prepare
 from tests.conftest import SEED_TEXT, TEXTS
-from tests.test_crash_recovery import drop, run_driver
+from tests.processes import drop, run_driver
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -132,7 +133,7 @@ def _judged(row: dict) -> bool:
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory, driver) -> set[tuple]:
     """The verdicts of one clean run of the batch."""
-    home = resolve_home(tmp_path_factory.mktemp("clean") / "home").ensure()
+    home = prepare(resolve_home(tmp_path_factory.mktemp("clean") / "home"))
     drop(home, BATCH)
     completed = run_driver(home, driver)
     assert completed.returncode == 0 and "completed" in completed.stdout, completed.stderr[-3000:]
@@ -159,7 +160,7 @@ def _ingest_json(monkeypatch, home: Home) -> dict:
 
 @pytest.mark.parametrize("crash_at", [f"check:{t}" for t in TABLES] + ["record:3"])
 def test_checks_a_killed_run_never_finished_are_run_by_the_next(tmp_path, monkeypatch, driver, clean, crash_at):
-    home = resolve_home(tmp_path / "home").ensure()
+    home = prepare(resolve_home(tmp_path / "home"))
     drop(home, BATCH)
     crashed = run_driver(home, driver, crash_at)
     assert crashed.returncode == -signal.SIGKILL, crashed.stderr[-3000:]

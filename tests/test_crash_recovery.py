@@ -13,27 +13,33 @@ command mid-batch by timing alone.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from circulars.db import connect
-from circulars.home import Home, resolve_home
-from circulars.integrity import verify_log, verify_mirror, verify_store
+from circulars.home import resolve_home
 from circulars.store import ContentStore
+from pipelines.instance import prepare
 from tests.conftest import BAD, PDFS, SEED_TEXT, TEXTS
+from tests.processes import (
+    CIRCULARS,
+    DRIVER,
+    REPO,
+    assert_batch_complete_exactly_once,
+    drop,
+    run_driver,
+    sha_of,
+    subprocess_env,
+)
 
-REPO = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-CIRCULARS = str(Path(sys.executable).parent / "circulars")
+pytestmark = pytest.mark.slow  # real subprocesses, killed and run again
 
 # The batch: three circulars and one bad file (a quarantine is part of the batch too).
 BATCH = [
@@ -42,200 +48,6 @@ BATCH = [
     TEXTS / "010_silence_concluded_DOC-1503.txt",
     BAD / "html_named.pdf",
 ]
-EXPECTED_STATUS = {"html_named.pdf": ("quarantined", "not_a_pdf")}
-
-DRIVER = r'''
-"""Run the ingestion steps (as the job does, without Dagster) and SIGKILL this process at CRASH_AT."""
-import contextlib, os, signal, sys
-from datetime import UTC, datetime
-
-from circulars import eventlog, ingest, intake, projections, readpool
-from circulars.db import connect
-from circulars.home import resolve_home
-from circulars.store import ContentStore
-
-CRASH_AT = os.environ.get("CRASH_AT", "")
-home = resolve_home(sys.argv[1]).ensure()
-
-
-def die():
-    os.kill(os.getpid(), signal.SIGKILL)
-
-
-def kill_on_call(owner, name, n, *, before=False):
-    original = getattr(owner, name)
-    calls = [0]
-
-    def wrapper(*args, **kwargs):
-        calls[0] += 1
-        if before and calls[0] == n:
-            die()
-        result = original(*args, **kwargs)
-        if not before and calls[0] == n:
-            die()
-        return result
-
-    setattr(owner, name, wrapper)
-
-
-class KillingConnection:
-    """A DuckDB connection that dies just before or just after the append's COMMIT."""
-
-    def __init__(self, con):
-        self._con = con
-
-    def __getattr__(self, name):
-        return getattr(self._con, name)
-
-    def execute(self, sql, *args):
-        if sql == "COMMIT" and CRASH_AT == "before_commit":
-            die()
-        result = self._con.execute(sql, *args)
-        if sql == "COMMIT" and CRASH_AT == "after_commit":
-            die()
-        return result
-
-
-if CRASH_AT == "store_before_rename":
-    real_replace = os.replace
-
-    def replace(source, target, *args, **kwargs):
-        if str(target).startswith(str(home.store)):
-            die()
-        return real_replace(source, target, *args, **kwargs)
-
-    os.replace = replace
-elif CRASH_AT == "after_store":
-    kill_on_call(ContentStore, "put_bytes", 2)
-elif CRASH_AT == "after_journal":
-    kill_on_call(intake, "journal", 2)
-elif CRASH_AT == "during_read":
-    kill_on_call(readpool, "stage", 2)
-elif CRASH_AT in ("before_commit", "after_commit"):
-    real_connect = ingest.connect
-
-    @contextlib.contextmanager
-    def killing_connect(*args, **kwargs):
-        with real_connect(*args, **kwargs) as con:
-            yield KillingConnection(con)
-
-    ingest.connect = killing_connect
-elif CRASH_AT == "during_mirror":
-    kill_on_call(eventlog, "_mirror_line", 3)
-elif CRASH_AT == "during_projection":
-    kill_on_call(projections, "rebuild_current", 2)
-
-ingest.take_inbox(home)
-ingest.read_pending(home, workers=2, time_limit=60)
-ingest.append_to_log(home)
-with connect(home.database) as con:
-    projections.update_history(con)
-    for table in projections.CURRENT_TABLES:
-        projections.rebuild_current(con, table, datetime(2026, 1, 1, tzinfo=UTC))
-print("completed")
-'''
-
-
-def sha_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def subprocess_env(home: Home, **extra: str) -> dict:
-    env = dict(os.environ)
-    env.update(
-        CIRCULARS_HOME=str(home.root),
-        DAGSTER_HOME=str(home.root / "dagster"),
-        DAGSTER_TELEMETRY_DISABLED="1",
-        GX_ANALYTICS_ENABLED="false",
-        PYTHONPATH=str(REPO),
-    )
-    env.pop("CRASH_AT", None)
-    env.update(extra)
-    return env
-
-
-def session_processes(session: int) -> list[int]:
-    """Processes still alive in a session (the driver's reading workers, if any were orphaned)."""
-    alive = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[3]) == session and fields[0] != "Z":
-            alive.append(int(stat.parent.name))
-    return alive
-
-
-def run_driver(home: Home, driver: Path, crash_at: str = "") -> subprocess.CompletedProcess:
-    """Run the driver in its own session; after it ends, no process of its session may linger."""
-    env = subprocess_env(home, **({"CRASH_AT": crash_at} if crash_at else {}))
-    logs = home.root.parent / f"driver-{crash_at or 'clean'}-{time.monotonic_ns()}"
-    with open(f"{logs}.out", "w+") as out, open(f"{logs}.err", "w+") as err:
-        process = subprocess.Popen(
-            [PYTHON, str(driver), str(home.root)], env=env, cwd=REPO, stdout=out, stderr=err, start_new_session=True
-        )
-        try:
-            process.wait(180)
-            deadline = time.monotonic() + 10
-            while session_processes(process.pid) and time.monotonic() < deadline:
-                time.sleep(0.1)
-            orphans = session_processes(process.pid)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-        out.seek(0)
-        err.seek(0)
-        result = subprocess.CompletedProcess(process.args, process.returncode, out.read(), err.read())
-    assert orphans == [], f"processes outlived the killed ingestion: {orphans}"
-    return result
-
-
-def drop(home: Home, sources: list[Path]) -> None:
-    for source in sources:
-        (home.inbox / source.name).write_bytes(source.read_bytes())
-
-
-def leftovers(home: Home) -> list[str]:
-    """Anything a finished ingestion should not leave behind: inbox files, staging, temporaries."""
-    found = [str(p) for p in home.inbox.iterdir()]
-    found += [str(p) for p in home.arrivals.iterdir()] + [str(p) for p in home.readings.iterdir()]
-    found += [str(p) for p in home.store.glob("*/.*")]
-    return found
-
-
-def assert_batch_complete_exactly_once(home: Home, sources: list[Path], expected: dict | None = None) -> None:
-    store = ContentStore(home.store)
-    for source in sources:
-        assert store.path_for(sha_of(source)).read_bytes() == source.read_bytes(), source.name
-    with connect(home.database, read_only=True) as con:
-        seqs = [r[0] for r in con.execute("SELECT seq FROM events ORDER BY seq").fetchall()]
-        assert seqs == list(range(1, len(seqs) + 1))
-        received = dict(con.execute(
-            "SELECT circular_sha256, count(*) FROM events WHERE event_type = 'CircularReceived' GROUP BY 1"
-        ).fetchall())
-        readings = dict(con.execute(
-            "SELECT circular_sha256, count(DISTINCT payload->>'reading_id') FROM events "
-            "WHERE event_type IN ('CircularIdentified', 'CircularQuarantined') GROUP BY 1"
-        ).fetchall())
-        duplicates = con.execute("SELECT count(*) - count(DISTINCT event_id) FROM events").fetchone()[0]
-        rows = {r[0]: r[1:] for r in con.execute("SELECT sha256, status, reason_code, file_names FROM circulars").fetchall()}
-        projected = con.execute("SELECT last_seq FROM projection_checkpoints WHERE name = 'history'").fetchone()[0]
-        problems = (
-            verify_log(con).problems + verify_store(con, store).problems + verify_mirror(con, home.log_mirror).problems
-        )
-    assert problems == []
-    assert duplicates == 0
-    assert projected == seqs[-1]
-    wanted = {sha_of(s) for s in sources}
-    assert received == {sha: 1 for sha in wanted}
-    assert readings == {sha: 1 for sha in wanted}
-    assert set(rows) == wanted
-    for source in sources:
-        status, code, names = rows[sha_of(source)]
-        assert (status, code) == (expected or EXPECTED_STATUS).get(source.name, ("parsed", None)), source.name
-        assert names == [source.name]
-    assert leftovers(home) == []
 
 
 @pytest.fixture(scope="module")
@@ -259,7 +71,7 @@ CRASH_POINTS = [
 
 @pytest.mark.parametrize("crash_at", CRASH_POINTS)
 def test_killed_ingestion_completes_exactly_once_on_the_next_run(tmp_path, driver, crash_at):
-    home = resolve_home(tmp_path / "home").ensure()
+    home = prepare(resolve_home(tmp_path / "home"))
     drop(home, BATCH)
     crashed = run_driver(home, driver, crash_at)
     assert crashed.returncode == -signal.SIGKILL, crashed.stderr[-2000:]
@@ -272,8 +84,8 @@ def test_killed_ingestion_completes_exactly_once_on_the_next_run(tmp_path, drive
     if crash_at == "store_before_rename":
         assert not store.all_sha256s()
         assert len(list(home.store.glob("*/.*.tmp"))) == 1  # the temporary the rename never published
-    if crash_at in ("store_before_rename", "after_store", "after_journal", "during_read", "before_commit"):
-        if home.database.exists():
+    if crash_at in ("store_before_rename", "after_store", "after_journal", "during_read", "before_commit") \
+            and home.database.exists():
             with connect(home.database, read_only=True) as con:
                 tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
                 assert "events" not in tables or con.execute("SELECT count(*) FROM events").fetchone()[0] == 0
@@ -287,7 +99,7 @@ def test_killed_ingestion_completes_exactly_once_on_the_next_run(tmp_path, drive
 
 def test_killed_ingestion_with_an_appended_batch_then_a_new_file(tmp_path, driver):
     """A run killed after its commit, then a run bringing one more file: the first batch stays once."""
-    home = resolve_home(tmp_path / "home").ensure()
+    home = prepare(resolve_home(tmp_path / "home"))
     drop(home, BATCH[:2])
     assert run_driver(home, driver, "after_commit").returncode == -signal.SIGKILL
     drop(home, BATCH[2:])
@@ -322,7 +134,7 @@ def test_store_publishes_only_whole_files(tmp_path, monkeypatch):
 def test_real_circulars_ingest_killed_mid_batch_then_rerun(tmp_path):
     """`circulars ingest` on a folder, SIGKILLed (with its reading workers) once readings are being
     staged; `circulars ingest` again completes the batch exactly once and `circulars verify` passes."""
-    home = resolve_home(tmp_path / "home").ensure()
+    home = prepare(resolve_home(tmp_path / "home"))
     folder = tmp_path / "batch"
     folder.mkdir()
     sources = [

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from circulars.home import resolve_home
+from pipelines.instance import prepare
 from tests.conftest import SEED_TEXT, TEXTS, query_rows
 from tests.services import (
     REPO,
@@ -60,7 +61,7 @@ def deployed(request, tmp_path, monkeypatch):
             monkeypatch.setenv(name, env[name])
         else:
             monkeypatch.delenv(name, raising=False)
-    home = resolve_home(tmp_path / "home").ensure()
+    home = prepare(resolve_home(tmp_path / "home"))
     config = (home.dagster_home / "dagster.yaml").read_text()
     assert ("CIRCULARS_DAGSTER_PG" in config) == bool(pg_url)
     from dagster import DagsterInstance

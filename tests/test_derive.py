@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import sys
-from datetime import date, datetime, timezone
-from functools import lru_cache
+from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,30 +16,22 @@ from circulars.reading.derive import decision_item_id, derive_events, parse_dead
 from circulars.reading.errors import ReadError
 from circulars.reading.text import read_text
 from circulars.reading.vocabulary import classify_action, parse_amount
+from models.constants import ASTANA_ZONE as ASTANA
+from tests.fixtures import expected as E
 
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 TEXT_DIR = FIXTURES_DIR / "text"
 PDF_DIR = FIXTURES_DIR / "pdf"
 BAD_DIR = FIXTURES_DIR / "bad"
-UTC = timezone.utc
-ASTANA = ZoneInfo("Asia/Almaty")
+UTC = UTC
 
 
-def _load_expected():
-    spec = importlib.util.spec_from_file_location("fixtures_expected", FIXTURES_DIR / "expected.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-E = _load_expected()
 SOURCES = [TEXT_DIR / f"{stem}.txt" for stem in E.FIXTURES if (TEXT_DIR / f"{stem}.txt").exists()]
 SOURCES += sorted(PDF_DIR.glob("*.pdf"))
 IDS = [p.name for p in SOURCES]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(path: Path) -> Reading:
     data = path.read_bytes()
     return read_circular(data, file_name=path.name, sha256=hashlib.sha256(data).hexdigest(), reading_id="reading-1")
@@ -372,7 +361,7 @@ def test_unknown_binary_is_an_unsupported_media_type():
 
 def test_text_without_circular_structure_is_not_a_circular():
     with pytest.raises(ReadError) as error:
-        read_circular("Menu\n\nSoup of the day, bread and tea.\n".encode(), file_name="menu.txt", sha256="f" * 64,
+        read_circular(b"Menu\n\nSoup of the day, bread and tea.\n", file_name="menu.txt", sha256="f" * 64,
                       reading_id="r")
     assert error.value.code == "not_a_circular" and error.value.page == 1
     assert "expected a symbol" in error.value.message

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from circulars.exports import PUBLIC_TABLES, export_tables
+from pipelines.instance import prepare
 
 SEED_TEXT = Path(__file__).parent / "fixtures" / "text" / "000_seed_DOC-1497.txt"
 
@@ -36,7 +37,7 @@ def seeded(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CIRCULARS_HOME", str(root))
         patch.setenv("DAGSTER_HOME", str(root / "dagster"))
-        home = resolve_home(root).ensure()
+        home = prepare(resolve_home(root))
         copy_into_inbox(home, [SEED_TEXT])
         result = run_ingestion(home, now="2024-01-15T00:00:00+00:00", workers=1)
     assert result.success

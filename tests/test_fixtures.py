@@ -8,11 +8,9 @@ that the rendered PDFs really differ in the ways they are meant to.
 from __future__ import annotations
 
 import calendar
-import importlib.util
 import re
-import sys
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,21 +18,14 @@ import pdfplumber
 import pytest
 from pdfplumber.utils.exceptions import PdfminerException
 
+from tests.fixtures import expected as E
+
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 TEXT_DIR = FIXTURES_DIR / "text"
 PDF_DIR = FIXTURES_DIR / "pdf"
 BAD_DIR = FIXTURES_DIR / "bad"
 
 
-def _load_expected():
-    spec = importlib.util.spec_from_file_location("fixtures_expected", FIXTURES_DIR / "expected.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-E = _load_expected()
 STEMS = list(E.FIXTURES)
 PDFS = [(stem, layout) for stem in STEMS for layout in E.LAYOUTS]
 PRODUCED = [(stem, producer) for stem in STEMS for producer in E.PRODUCERS]
@@ -43,7 +34,7 @@ RENDERINGS = PDFS + PRODUCED
 KAZAKH_ONLY = set("ӘәҒғҚқҢңӨөҰұҮүҺһІі")
 
 
-@lru_cache(maxsize=None)
+@cache
 def page_texts(path: Path) -> tuple[str, ...]:
     with pdfplumber.open(path) as pdf:
         texts = []
@@ -314,15 +305,13 @@ def test_empty_and_html_and_truncated_are_not_readable_pdfs():
     cut = (BAD_DIR / "truncated.pdf").read_bytes()
     assert cut == whole[: len(whole) // 2] and cut.startswith(b"%PDF-")
     for name in ("empty.pdf", "html_named.pdf", "truncated.pdf"):
-        with pytest.raises(PdfminerException):
-            with pdfplumber.open(BAD_DIR / name) as pdf:
-                pdf.pages[0].extract_text()
+        with pytest.raises(PdfminerException), pdfplumber.open(BAD_DIR / name) as pdf:
+            pdf.pages[0].extract_text()
 
 
 def test_user_password_pdf_needs_its_password():
-    with pytest.raises(PdfminerException):
-        with pdfplumber.open(BAD_DIR / "user_password.pdf") as pdf:
-            pdf.pages[0].extract_text()
+    with pytest.raises(PdfminerException), pdfplumber.open(BAD_DIR / "user_password.pdf") as pdf:
+        pdf.pages[0].extract_text()
     with pdfplumber.open(BAD_DIR / "user_password.pdf", password="open-sesame") as pdf:
         assert "№DOC/1503" in pdf.pages[0].extract_text()
 
@@ -382,7 +371,7 @@ def test_budget_totals(stem):
 
 def test_seed_totals_are_the_printed_ones():
     lines = E.SEED["budgets"][0]["lines"]
-    assert [(l["title"], l["amount"]) for l in lines if l["kind"] != "expenditure"] == [("Total", 4_735_323), ("Grand total", 4_759_000)]
+    assert [(line["title"], line["amount"]) for line in lines if line["kind"] != "expenditure"] == [("Total", 4_735_323), ("Grand total", 4_759_000)]
 
 
 def test_seed_has_27_items_and_9_decisions():

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from models.constants import ASTANA_ZONE as ASTANA
 from tests.fixtures.followups import scenarios as sc
 from tests.paraphrases import KINDS, load
 
-ASTANA = ZoneInfo("Asia/Almaty")
 FOLLOWUPS = Path(sc.__file__).resolve().parent
 
 SCENARIO_KEYS = {"name", "files", "now", "decisions", "plan_items", "plan_item_count", "budget_lines", "links", "unread"}
@@ -52,7 +51,7 @@ def corpus_texts() -> list[str]:
 
 
 def astana_to_utc(local: datetime) -> datetime:
-    return local.replace(tzinfo=ASTANA).astimezone(timezone.utc)
+    return local.replace(tzinfo=ASTANA).astimezone(UTC)
 
 
 # --- files and shape -------------------------------------------------------------------------------
@@ -163,9 +162,9 @@ def test_the_date_parser_of_this_test_rejects_impossible_dates():
 # --- silence deadlines ------------------------------------------------------------------------------
 
 def test_astana_rule_as_the_domain_states_it():
-    assert astana_to_utc(datetime(2023, 12, 26, 12)) == datetime(2023, 12, 26, 6, tzinfo=timezone.utc)
-    assert astana_to_utc(datetime(2024, 2, 29, 23)) == datetime(2024, 2, 29, 17, tzinfo=timezone.utc)
-    assert astana_to_utc(datetime(2024, 3, 1, 12)) == datetime(2024, 3, 1, 7, tzinfo=timezone.utc)
+    assert astana_to_utc(datetime(2023, 12, 26, 12)) == datetime(2023, 12, 26, 6, tzinfo=UTC)
+    assert astana_to_utc(datetime(2024, 2, 29, 23)) == datetime(2024, 2, 29, 17, tzinfo=UTC)
+    assert astana_to_utc(datetime(2024, 3, 1, 12)) == datetime(2024, 3, 1, 7, tzinfo=UTC)
 
 
 def test_deadlines_as_printed_are_in_their_files():

@@ -16,8 +16,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from circulars.readpool import ReadJob, ReadOutcome, read_job
 from circulars.reading.errors import ReasonCode
+from circulars.readpool import ReadJob, ReadOutcome, read_job
 from tests.conftest import PDFS, TEXTS
 
 REASON_CODES = set(typing.get_args(ReasonCode))

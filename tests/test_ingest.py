@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from circulars.cli import app
 from circulars.store import ContentStore
-from tests.conftest import query_rows, PDFS, SEED_TEXT
+from tests.conftest import PDFS, SEED_TEXT, query_rows
 
 runner = CliRunner()
 

@@ -17,19 +17,18 @@ import io
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from circulars.reading import read_circular
 from circulars.reading.timing import parse_timing
+from models.constants import ASTANA_ZONE as ASTANA
 from tests import paraphrases
 from tests.harness import State, check_facts, check_unread
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "text" / "000_seed_DOC-1497.txt"
 FOLLOWUPS = FIXTURES / "followups"
-ASTANA = ZoneInfo("Asia/Almaty")
 
 _spec = importlib.util.spec_from_file_location("fixture_render", FIXTURES / "render.py")
 render = importlib.util.module_from_spec(_spec)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -100,7 +100,7 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-@lru_cache(maxsize=None)
+@cache
 def render_circular(layout: str) -> bytes:
     """A seed-like circular: 'a4serif' (EN|RU letterhead, ruled tables) or 'lettersans' (stacked, unruled)."""
     _fonts()
@@ -170,7 +170,7 @@ def render_circular(layout: str) -> bytes:
     return buf.getvalue()
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_layout(layout: str) -> ReadDocument:
     return read_pdf(render_circular(layout), file_name=f"{layout}.pdf")
 
@@ -427,8 +427,8 @@ def test_user_password_pdf_is_encrypted_and_owner_only_is_read() -> None:
 
 
 def test_scanned_page_among_text_pages_has_no_text_layer() -> None:
-    from reportlab.lib.utils import ImageReader
     from PIL import Image
+    from reportlab.lib.utils import ImageReader
 
     _fonts()
     picture = io.BytesIO()

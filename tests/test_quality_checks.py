@@ -8,7 +8,8 @@ import pytest
 
 from circulars.cli import copy_into_inbox, run_ingestion, summarise
 from circulars.home import resolve_home
-from tests.conftest import query_rows, SEED_TEXT, TEXTS
+from pipelines.instance import prepare
+from tests.conftest import SEED_TEXT, TEXTS, query_rows
 
 FAULTY = ["900_faulty_budget_total.txt", "901_faulty_plan_duplicate_item.txt", "902_faulty_unknown_action.txt"]
 
@@ -19,7 +20,7 @@ def checked(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("quality")
     os.environ["DAGSTER_HOME"] = str(root / "dagster")
-    home = resolve_home(root).ensure()
+    home = prepare(resolve_home(root))
     copy_into_inbox(home, [SEED_TEXT])
     seed_run = run_ingestion(home, now="2024-01-15T00:00:00+00:00")
     copy_into_inbox(home, [TEXTS / name for name in FAULTY])

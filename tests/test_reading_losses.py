@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-
-import pytest
 
 from circulars.reading import READER_VERSION, derive_events
 from circulars.reading.pdf import read_pdf
@@ -24,7 +22,7 @@ SEED = "000_seed_DOC-1497"
 PLAN = "SOC/2023-III/DEC/2"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _document(producer: str) -> tuple[str, ReadDocument]:
     data = (PDF_DIR / f"{SEED}.{producer}.pdf").read_bytes()
     return hashlib.sha256(data).hexdigest(), read_pdf(data, file_name=f"{SEED}.{producer}.pdf")

@@ -8,16 +8,15 @@ results are asserted with real values of the seed and the faulty fixtures.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from typer.testing import CliRunner
 
 from circulars.cli import UserError, app, copy_into_inbox, run_ingestion
-from circulars.db import connect
 from circulars.home import resolve_home
+from pipelines.instance import prepare
 from tests.conftest import TEXTS, query_rows
 
 NOW = "2026-06-01T00:00:00+00:00"
@@ -30,7 +29,7 @@ runner = CliRunner()
 def reviewed(tmp_path_factory):
     """The seed and two faulty circulars ingested into one home (shared: each test copies it)."""
     root = tmp_path_factory.mktemp("review") / "home"
-    home = resolve_home(root).ensure()
+    home = prepare(resolve_home(root))
     copy_into_inbox(home, [TEXTS / "000_seed_DOC-1497.txt", TEXTS / "900_faulty_budget_total.txt",
                            TEXTS / "902_faulty_unknown_action.txt"])
     assert run_ingestion(home, now=NOW).success

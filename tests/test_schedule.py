@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from dagster import RunRequest, SkipReason, build_schedule_context
 
+from assets.resources import CircularsHome
 from circulars.cli import copy_into_inbox, run_ingestion
-from pipelines.resources import CircularsHome
 from pipelines.schedules import daily_ingest
 from tests.conftest import SEED_TEXT
 

@@ -20,6 +20,7 @@ from circulars import cli, ingest, projections
 from circulars.db import connect
 from circulars.intake import MAX_NAME_BYTES, safe_file_name
 from circulars.integrity import verify_log
+from pipelines.instance import prepare
 from tests.conftest import SEED_TEXT, TEXTS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -82,7 +83,7 @@ def test_hostile_names_are_copied_into_the_inbox_only(home, tmp_path):
 def ingested_home(tmp_path_factory):
     from circulars.home import resolve_home
 
-    home = resolve_home(tmp_path_factory.mktemp("sec") / "home").ensure()
+    home = prepare(resolve_home(tmp_path_factory.mktemp("sec") / "home"))
     shutil.copyfile(SEED_TEXT, home.inbox / SEED_TEXT.name)
     injected = TEXTS.joinpath("040_plan_2025_DOC-1601.txt").read_text(encoding="utf-8")
     title = "CICA Seminar on Cross-Border Digital Commerce"
@@ -212,9 +213,9 @@ def test_no_document_text_is_formatted_into_sql():
                         names = _interpolated_names(node) - ALLOWED_IN_SQL
                         if names:
                             offenders.append(f"{path.relative_to(REPO)}:{node.lineno}: {sorted(names)}")
-                if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant):
-                    if isinstance(node.left.value, str) and sql_word.search(node.left.value):
-                        offenders.append(f"{path.relative_to(REPO)}:{node.lineno}: % formatting into SQL")
+                if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant)
+                        and isinstance(node.left.value, str) and sql_word.search(node.left.value)):
+                    offenders.append(f"{path.relative_to(REPO)}:{node.lineno}: % formatting into SQL")
     assert offenders == []
 
 
@@ -237,7 +238,7 @@ def test_make_ui_binds_to_localhost():
 def pristine_home(tmp_path_factory):
     from circulars.home import resolve_home
 
-    home = resolve_home(tmp_path_factory.mktemp("pristine") / "home").ensure()
+    home = prepare(resolve_home(tmp_path_factory.mktemp("pristine") / "home"))
     for source in (TEXTS / "005_silence_opened_DOC-1510.txt", TEXTS / "010_silence_concluded_DOC-1503.txt"):
         shutil.copyfile(source, home.inbox / source.name)
     ingest.take_inbox(home)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -11,20 +9,12 @@ import pytest
 
 from circulars.reading.segment import SegmentedCircular, segment
 from circulars.reading.text import read_text
+from tests.fixtures import expected as E
 
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 TEXT_DIR = FIXTURES_DIR / "text"
 
 
-def _load_expected():
-    spec = importlib.util.spec_from_file_location("fixtures_expected", FIXTURES_DIR / "expected.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-E = _load_expected()
 STEMS = [stem for stem in E.FIXTURES if (TEXT_DIR / f"{stem}.txt").exists()]
 
 

@@ -6,7 +6,7 @@ import json
 
 from dagster import RunRequest, SkipReason, build_sensor_context
 
-from pipelines.resources import CircularsHome
+from assets.resources import CircularsHome
 from pipelines.sensors import inbox_sensor
 
 

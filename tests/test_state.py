@@ -16,7 +16,8 @@ import pytest
 
 from circulars.cli import copy_into_inbox, run_ingestion
 from circulars.home import resolve_home
-from tests.conftest import query_rows, SEED_TEXT, TEXTS
+from pipelines.instance import prepare
+from tests.conftest import SEED_TEXT, TEXTS, query_rows
 
 UNOCT_DRAFT = "SOC/2023-III/DRAFT/3"
 SAUDI_DRAFT = "MC/2023/DRAFT/7"
@@ -52,7 +53,7 @@ def timeline(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("timeline")
     os.environ["DAGSTER_HOME"] = str(root / "dagster")
-    home = resolve_home(root).ensure()
+    home = prepare(resolve_home(root))
     snapshots = {}
     _ingest(home, [SEED_TEXT], now="2023-12-20T00:00:00+00:00")
     snapshots["before_deadline"] = query_rows(home, "SELECT * FROM decisions")

@@ -15,6 +15,7 @@ from dagster import AssetKey, DagsterInstance
 
 from circulars.cli import copy_into_inbox, run_ingestion
 from circulars.home import resolve_home
+from pipelines.instance import prepare
 from tests.conftest import BAD, SEED_TEXT
 
 SEED_SHA = hashlib.sha256(SEED_TEXT.read_bytes()).hexdigest()
@@ -28,15 +29,15 @@ def ingested(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CIRCULARS_HOME", str(root))
         patch.setenv("DAGSTER_HOME", str(root / "dagster"))
-        home = resolve_home(root).ensure()
+        home = prepare(resolve_home(root))
         copy_into_inbox(home, [SEED_TEXT, EMPTY])
         first = run_ingestion(home, now="2024-01-15T00:00:00+00:00")
         assert first.success
         with DagsterInstance.get() as instance:
             before = _latest(instance, "events")
             # What "Materialize all" in the UI launches: the implicit asset job of the definitions, nothing new.
+            from assets.resources import CircularsHome
             from pipelines.definitions import defs
-            from pipelines.resources import CircularsHome
 
             job = defs.resolve_implicit_global_asset_job_def()
             again = job.execute_in_process(
@@ -116,7 +117,7 @@ def test_previews_show_the_rows_the_run_changed_with_symbol_page_and_astana_time
     assert plan.startswith(f"Rows changed by run {first_run[:8]} (the latest that projected new events), events 1–62: 20 of 27 shown.")
     header = plan.splitlines()[2]
     assert header.startswith("| circular | page | plan_year | item_no | title |") and header.endswith("| circular_sha256 |")
-    assert f"| DOC/1497 | 1 | 2024 | 8 | Online experts meeting" in plan
+    assert "| DOC/1497 | 1 | 2024 | 8 | Online experts meeting" in plan
     assert f"| {SEED_SHA} |" in plan  # the hash whole, in its own column
     decisions = _latest(instance, "decisions")["preview"]
     assert "2023-12-26 12:00 Astana (06:00 UTC)" in decisions

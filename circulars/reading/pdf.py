@@ -9,6 +9,7 @@ the text layer is real.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from typing import Any
@@ -71,10 +72,8 @@ def read_pdf(data: bytes, *, file_name: str | None = None, max_pages: int = 500)
             raise ReadError("unreadable", f"layout analysis failed: {_describe(exc)}", file_name=file_name) from exc
         return ReadDocument(media_type="application/pdf", page_count=len(pages), blocks=blocks, page_chars=inventory)
     finally:
-        try:
+        with contextlib.suppress(Exception):  # closing a broken file must not hide the real error
             pdf.close()
-        except Exception:  # noqa: BLE001 - closing a broken file must not hide the real error
-            pass
 
 
 def _open(data: bytes, file_name: str | None) -> Any:

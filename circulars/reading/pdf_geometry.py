@@ -62,6 +62,33 @@ class LayoutSettings:
     height from the page's top or foot."""
     running_head_words: int = 4
     """A running head or foot (repeated at the top or foot of pages) has at most this many words."""
+    default_body_size: float = 10.0
+    """The body text's size (points) of a document with no text lines to measure it on."""
+    pitch_size_tolerance: float = 0.05
+    """Line pitch is measured on consecutive lines whose sizes differ by less than this (a ratio of
+    the body size) ..."""
+    pitch_body_tolerance: float = 0.1
+    """... set at the body size, within this ratio ..."""
+    pitch_range: tuple[float, float] = (0.9, 2.5)
+    """... whose baseline distance, in ems, lies in this range (closer is an overprint, farther a gap)."""
+    pitch_cluster: float = 0.1
+    """Measured pitches within this (ems) of each other are one spacing ..."""
+    pitch_cluster_share: float = 0.15
+    """... and the tightest spacing with at least this share of the measures (and two of them) is a
+    paragraph's line spacing."""
+    default_pitch: float = 1.2
+    """A paragraph's line spacing (ems) when no two lines could be measured."""
+    paragraph_size_tolerance: float = 0.08
+    """Lines whose sizes differ by more than this (a ratio) are not in one paragraph."""
+    paragraph_pitch_slack: tuple[float, float] = (1.15, 0.05)
+    """A paragraph goes on while the next baseline is at most (pitch × a + b) ems below the last."""
+    paragraph_gap_growth: float = 0.12
+    """A gap this much (ems) wider than the one between the two lines before starts a new paragraph."""
+    indent: float = 1.0
+    """A line starting this much (ems) right of the line above is indented: a new paragraph."""
+    script_share: float = 0.8
+    """A line is in one alphabet (Latin, Cyrillic) when that many of its letters are (a share); a change
+    of alphabet may start a paragraph (bilingual notes)."""
 
 
 SETTINGS = LayoutSettings()

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from circulars.reading.pdf_columns import find_flush_right, find_side_by_side, mark_centered, split_line
 from circulars.reading.pdf_geometry import (
     SETTINGS,
     Grid,
@@ -30,7 +31,6 @@ from circulars.reading.pdf_geometry import (
     join_cell_lines,
     words_text,
 )
-from circulars.reading.pdf_columns import find_flush_right, find_side_by_side, mark_centered, split_line
 from circulars.reading.pdf_tables import TableDraft, continue_table, find_whitespace_table, finish_table, merge_tables
 from circulars.reading.vocabulary import DOCUMENT_SYMBOL_RE, NOTE_SYMBOL_RE
 from models.document import Block
@@ -275,7 +275,7 @@ def _body_size(flows: list[PageFlow]) -> float:
         for it in flow.items:
             if isinstance(it, Line):
                 weights[it.size] += len(it.text)
-    return weights.most_common(1)[0][0] if weights else 10.0
+    return weights.most_common(1)[0][0] if weights else SETTINGS.default_body_size
 
 
 def _normal_pitch(flows: list[PageFlow], body: float) -> float:
@@ -285,26 +285,27 @@ def _normal_pitch(flows: list[PageFlow], body: float) -> float:
         prev: Line | None = None
         for it in flow.items:
             if isinstance(it, Line):
-                if prev is not None and abs(prev.size - it.size) < 0.05 * body and abs(it.size - body) < 0.1 * body:
+                if (prev is not None and abs(prev.size - it.size) < SETTINGS.pitch_size_tolerance * body
+                        and abs(it.size - body) < SETTINGS.pitch_body_tolerance * body):
                     r = (it.baseline - prev.baseline) / it.size
-                    if 0.9 <= r <= 2.5:
+                    if SETTINGS.pitch_range[0] <= r <= SETTINGS.pitch_range[1]:
                         ratios[round(r * 20) / 20] += 1
                 prev = it
             else:
                 prev = None
     if not ratios:
-        return 1.2
+        return SETTINGS.default_pitch
     # Line spacing inside a paragraph is the tightest common spacing, not the most common one: in a
     # note of one-line paragraphs, the gaps between paragraphs outnumber the lines wrapped in one.
     total = sum(ratios.values())
     clusters: list[Counter[float]] = []
     for ratio in sorted(ratios):
-        if clusters and ratio - max(clusters[-1]) <= 0.1 + 1e-9:
+        if clusters and ratio - max(clusters[-1]) <= SETTINGS.pitch_cluster + 1e-9:
             clusters[-1][ratio] = ratios[ratio]
         else:
             clusters.append(Counter({ratio: ratios[ratio]}))
     for cluster in clusters:
-        if sum(cluster.values()) >= max(2, 0.15 * total):
+        if sum(cluster.values()) >= max(2, SETTINGS.pitch_cluster_share * total):
             return cluster.most_common(1)[0][0]
     return ratios.most_common(1)[0][0]
 
@@ -382,7 +383,7 @@ def _continues_over_page(current: list[Line], line: Line, is_item: bool, right: 
     size = max(prev.size, line.size)
     if (prev.bold, prev.italic) != (line.bold, line.italic) or prev.centered or line.centered:
         return False
-    if abs(prev.size - line.size) > 0.08 * size:
+    if abs(prev.size - line.size) > SETTINGS.paragraph_size_tolerance * size:
         return False
     if prev.text.rstrip("”\"’)»").endswith((".", ":", ";", "!", "?")):
         return False
@@ -402,23 +403,22 @@ def _continues(current: list[Line], line: Line, pitch: float, is_item: bool) -> 
     prev = current[-1]
     if (prev.bold, prev.italic) != (line.bold, line.italic):
         return False
-    if abs(prev.size - line.size) > 0.08 * max(prev.size, line.size):
+    if abs(prev.size - line.size) > SETTINGS.paragraph_size_tolerance * max(prev.size, line.size):
         return False
     if prev.centered != line.centered:
         return False
     gap = line.baseline - prev.baseline
     size = max(prev.size, line.size)
-    if gap <= 0 or gap > (pitch * 1.15 + 0.05) * size:
+    slope, extra = SETTINGS.paragraph_pitch_slack
+    if gap <= 0 or gap > (pitch * slope + extra) * size:
         return False
-    if len(current) >= 2 and current[-2].page == prev.page and gap > prev.baseline - current[-2].baseline + 0.12 * size:
+    if len(current) >= 2 and current[-2].page == prev.page and gap > prev.baseline - current[-2].baseline + SETTINGS.paragraph_gap_growth * size:
         return False
     a, b = _script(prev), _script(line)
     if a and b and a != b and _may_start_paragraph(prev, line):
         return False
-    indented = line.x0 > prev.x0 + 1.0 * line.size
-    if indented and not is_item and not line.centered and len(current) > 1:
-        return False
-    return True
+    indented = line.x0 > prev.x0 + SETTINGS.indent * line.size
+    return not (indented and not is_item and not line.centered and len(current) > 1)
 
 
 def _may_start_paragraph(prev: Line, line: Line) -> bool:
@@ -444,9 +444,9 @@ def _script(line: Line) -> str | None:
     total = latin + cyrillic
     if total < 6:
         return None
-    if latin >= 0.8 * total:
+    if latin >= SETTINGS.script_share * total:
         return "latin"
-    if cyrillic >= 0.8 * total:
+    if cyrillic >= SETTINGS.script_share * total:
         return "cyrillic"
     return None
 

@@ -190,10 +190,7 @@ class _Columns:
             hits = [i for i, (a, b) in enumerate(ext) if w.x0 < b - 0.01 and w.x1 > a + 0.01]
             if len(hits) > 1:
                 return None
-            if hits:
-                col = hits[0]
-            else:
-                col = min(range(len(ext)), key=lambda i: max(ext[i][0] - w.x1, w.x0 - ext[i][1]))
+            col = hits[0] if hits else min(range(len(ext)), key=lambda i: max(ext[i][0] - w.x1, w.x0 - ext[i][1]))
             if prev is not None and w.x0 - prev.x1 < word_gap and placed[-1] != col:
                 return None
             if placed and col < placed[-1]:

@@ -50,7 +50,6 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from circulars.reading import lexicon
-
 from models.events import TimingPrecision
 
 

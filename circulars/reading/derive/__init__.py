@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from circulars.reading import lexicon
 from circulars.reading.derive.base import Statement, at_midnight, statement_id
 from circulars.reading.derive.budgets import BudgetReader
 from circulars.reading.derive.decisions import DecisionReader, decision_item_id
@@ -23,7 +24,6 @@ from circulars.reading.derive.mentions import parse_deadline
 from circulars.reading.derive.notices import NoticeReader
 from circulars.reading.derive.organizers import split_organizers
 from circulars.reading.derive.plans import PlanReader
-from circulars.reading import lexicon
 from circulars.reading.errors import ReadError
 from circulars.reading.segment import CoverNote, EnclosedDocument, SegmentedCircular, segment
 from circulars.reading.vocabulary import find_dates, squash, strip_markup, symbol_suffix_kind

@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 
 from circulars.reading.segment import SegmentedCircular
 from circulars.reading.vocabulary import DOCUMENT_SYMBOL_RE, squash, strip_markup
+from models.constants import ASTANA
 from models.document import Block, ReadDocument
 from models.events import DomainEvent, StatementNotRead, UnreadReason
 
-ASTANA = "Asia/Almaty"
 END_OF_DAY = time(23, 59, 59)
 """A deadline printed without a time of day runs to the end of that day."""
 
@@ -93,10 +93,7 @@ class DeriverBase:
         self._seen: dict[tuple, int] = {}
 
     def common(self, page: int | None, valid_on: date | datetime | None) -> dict:
-        if isinstance(valid_on, datetime):
-            valid_at = valid_on
-        else:
-            valid_at = at_midnight(valid_on or self.issued_on)
+        valid_at = valid_on if isinstance(valid_on, datetime) else at_midnight(valid_on or self.issued_on)
         return {"circular_sha256": self.sha, "page": page, "valid_at": valid_at, "reading_id": self.reading_id}
 
     def emit(self, event: DomainEvent, key: tuple | None = None, statement: Statement | None = None) -> int:

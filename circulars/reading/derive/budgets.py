@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from circulars.reading.derive.base import DeriverBase
 from circulars.reading import lexicon
+from circulars.reading.derive.base import DeriverBase
 from circulars.reading.derive.plans import blank_row, cell, number, roles, roman
 from circulars.reading.segment import EnclosedDocument
 from circulars.reading.vocabulary import (
@@ -18,8 +18,8 @@ from circulars.reading.vocabulary import (
     GRAND_TOTAL_RE,
     ROMAN_SECTION_RE,
     TOTAL_RE,
-    parse_amount,
     find_document_symbols,
+    parse_amount,
     squash,
     strip_markup,
     symbol_base,
@@ -93,9 +93,7 @@ def total_kinds(rows: list[tuple[str, int, str | None]]) -> list[str | None]:
                 kind = "total"
             elif "plain" in later:
                 kind = None if sum(every) != sum(since) else "total"
-            elif not before or "plain" not in before:
-                kind = "grand_total"
-            elif amount == sum(every) != sum(since):
+            elif not before or "plain" not in before or amount == sum(every) != sum(since):
                 kind = "grand_total"
             elif amount == sum(since) != sum(every):
                 kind = "total"

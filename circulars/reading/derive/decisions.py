@@ -24,12 +24,12 @@ from circulars.reading.derive.mentions import (
 from circulars.reading.segment import EnclosedDocument
 from circulars.reading.vocabulary import (
     CORRECTS_RE,
-    body_named,
     SILENCE_BROKEN_RE,
     SILENCE_CONCLUDED_RE,
     SILENCE_RE,
     SUPERSEDES_RE,
     WITHDRAWN_RE,
+    body_named,
     classify_action,
     find_dates,
     find_document_symbols,
@@ -326,7 +326,7 @@ class DecisionReader(DeriverBase):
         text = squash(strip_markup(block.text))
         statement = self.statement("operative_paragraph", text, block.page, document.symbol, self.doc_date(document))
         for index, event in enumerate(self.events):
-            if event.event_type == "SilenceProcedureConcluded" and event.adopted_symbol == document.symbol:
+            if isinstance(event, SilenceProcedureConcluded) and event.adopted_symbol == document.symbol:
                 statement.events.append(index)
         if statement.events:
             return

@@ -15,25 +15,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from circulars.reading import lexicon
 from circulars.reading.derive.base import END_OF_DAY, DeriverBase, Sentence, Statement, at_midnight, sentences
-from circulars.reading.derive.plans import PLAN_WORD_RE, blank_row, plan_named_in
 from circulars.reading.derive.mentions import (
     body_in,
     date_on,
-    read_deadline_after,
     is_draft,
     note_references,
     parse_deadline,
     read_deadline,
+    read_deadline_after,
     states_in,
     subject_in,
     subject_similarity,
     symbol_series,
     without_article,
 )
+from circulars.reading.derive.plans import PLAN_WORD_RE, blank_row, plan_named_in
 from circulars.reading.vocabulary import (
     DEADLINE_RE,
     DOCUMENT_SYMBOL_RE,
@@ -96,9 +96,7 @@ def is_operative(text: str) -> bool:
     named = bool(find_document_symbols(text))
     if not (OPERATIVE_RE.search(text) or speaks_of_silence_or_change(text) or named):
         return False
-    if FORWARDING_RE.search(text) and not speaks_of_silence_or_change(text):
-        return False
-    return True
+    return not (FORWARDING_RE.search(text) and not speaks_of_silence_or_change(text))
 
 
 def _speaks_of_silence(text: str) -> bool:
@@ -407,7 +405,7 @@ class NoticeReader(DeriverBase):
         self.emit(SilenceProcedureOpened(
             **self.common(page, valid_on), decision_id=symbol, symbol=symbol,
             body=match.group("body") if match else None, subject=subject,
-            deadline_local=local, deadline_utc=local.astimezone(timezone.utc), timezone=zone,
+            deadline_local=local, deadline_utc=local.astimezone(UTC), timezone=zone,
             other_subjects=[o for o in dict.fromkeys(other_subjects or []) if o != subject],
         ), key=("silence_opened", symbol), statement=statement)
 
@@ -554,7 +552,7 @@ class NoticeReader(DeriverBase):
         local = deadline.local
         drafts = [s for s in find_document_symbols(text) if is_draft(s)]
         common = self.common(statement.page, note_date)
-        fields = {"deadline_local": local, "deadline_utc": local.astimezone(timezone.utc) if local else None,
+        fields = {"deadline_local": local, "deadline_utc": local.astimezone(UTC) if local else None,
                   "timezone": deadline.zone, "note_references": references, "text": text}
         if local is None and deadline.extended_by_days:  # "extended by one week": the linker adds it to the record's
             fields.update(extended_by_days=deadline.extended_by_days)

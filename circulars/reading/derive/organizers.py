@@ -7,7 +7,6 @@ import re
 from circulars.reading import lexicon
 from circulars.reading.vocabulary import squash
 
-
 _OPEN_QUOTES = "“«„"
 _CLOSE_QUOTES = "”»“"
 _ORG_HEADS = set(lexicon.data()["organisations"]["heads"].split())

@@ -455,7 +455,7 @@ class PlanReader(DeriverBase):
     def _named(change, title_cell: str = ""):
         """The change with the title printed beside its item's number, for the linker to check against the plan."""
         item_no = getattr(change, "item_no", None)
-        if item_no is None or change.event_type == "PlanItemAdded":
+        if item_no is None or isinstance(change, PlanItemAdded):
             return change
         named = title_cell.strip() or title_named_beside(change.text, item_no)
         return change.model_copy(update={"named_title": named}) if named else change
@@ -565,9 +565,8 @@ class PlanReader(DeriverBase):
                 items[-1] = f"{items[-1]}\n{text}"  # a quoted item set over several paragraphs
             else:
                 items.append(text)
-            if _closes_quote(items[-1]) or not quoted:
-                if not text.endswith((",", ";")):
-                    break
+            if (_closes_quote(items[-1]) or not quoted) and not text.endswith((",", ";")):
+                break
         return items
 
     def prose_amendment(self, blocks: list[Block], index: int, when: date | None, amendment_symbol: str | None,

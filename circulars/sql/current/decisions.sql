@@ -1,0 +1,1 @@
+CREATE OR REPLACE TABLE decisions AS SELECT * FROM decisions_as_of(CAST($now AS TIMESTAMPTZ))

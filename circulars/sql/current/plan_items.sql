@@ -1,0 +1,1 @@
+CREATE OR REPLACE TABLE plan_items AS SELECT * FROM plan_items_as_of(CAST($now AS TIMESTAMPTZ))
