@@ -236,9 +236,8 @@ def measure_stack_floor(pdf: str, scratch: str) -> dict:
     with recorder.span("phase", "import pdfplumber and duckdb"):
         import duckdb
         import pdfplumber
-    with recorder.span("phase", "read the PDF (pdfplumber: text of every page)"):
-        with pdfplumber.open(pdf) as document:
-            pages = [(number, page.extract_text() or "") for number, page in enumerate(document.pages, 1)]
+    with recorder.span("phase", "read the PDF (pdfplumber: text of every page)"), pdfplumber.open(pdf) as document:
+        pages = [(number, page.extract_text() or "") for number, page in enumerate(document.pages, 1)]
     database = Path(scratch) / f"floor-{os.getpid()}.duckdb"
     database.unlink(missing_ok=True)
     with recorder.span("phase", "write its pages to DuckDB"):
