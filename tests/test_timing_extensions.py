@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from circulars.reading.derive.mentions import read_deadline_after
-from circulars.reading.vocabulary import SILENCE_EXTENDED_RE, relative_period
+from circulars.reading.periods import relative_period
+from circulars.reading.vocabulary import SILENCE_EXTENDED_RE
 from tests.harness import State
 
 ASTANA = ZoneInfo("Asia/Almaty")

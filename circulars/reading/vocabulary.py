@@ -190,11 +190,6 @@ def find_dates(text: str) -> list[FoundDate]:
     return sorted(found.values(), key=lambda f: f.start)
 
 
-def first_date(text: str) -> date | None:
-    dates = find_dates(text)
-    return dates[0].value if dates else None
-
-
 PLACE_PREFIX_RE = re.compile(r"^(?:город|г\.|city of)\s+", re.IGNORECASE)
 PLACE_SUFFIX_RE = re.compile(r"\s+(?:қаласы|city)$", re.IGNORECASE)
 PLACE_RE = re.compile(r"^\s*(?P<place>[^\W\d][\w .'’-]{1,40}?)\s*,\s*$")
@@ -229,11 +224,6 @@ TIMEZONES: list[tuple[re.Pattern[str], str]] = list(lexicon.mapped("timezone"))
 UTC_OFFSET_RE = re.compile(r"\b(?:UTC|GMT)\s*(?P<sign>[+\-−–])\s*(?P<hours>\d{1,2})(?:[:.]?(?P<minutes>\d{2}))?", re.I)
 DEFAULT_TIMEZONE = "Asia/Almaty"
 """The Secretariat sits in Astana: a time given without a zone is Astana time."""
-
-
-def parse_time(text: str) -> time | None:
-    match = TIME_RE.search(text)
-    return time_of(match) if match else None
 
 
 def time_of(match: re.Match[str]) -> time:
@@ -295,52 +285,9 @@ def zones_named(text: str) -> list[ZoneNamed]:
     return [ZoneNamed(m.group(0), zone_of(m.group(0)), m.start(), m.end()) for m in TIMEZONE_PHRASE_RE.finditer(text)]
 
 
-def timezone_named(text: str) -> str:
-    """The zone the first zone phrase of `text` names, else Astana's (an unknown zone is for the caller to flag)."""
-    for found in zones_named(text):
-        if found.zone:
-            return found.zone
-    return DEFAULT_TIMEZONE
-
-
 SAME_TIME_RE = lexicon.pattern("time_of_day", ("same_as_before",))
 END_OF_DAY_RE = lexicon.pattern("time_of_day", ("end_of_day",))
 TIME_PRINTED_RE = lexicon.pattern("time_of_day", ("printed",))
-
-
-@dataclass(frozen=True)
-class RelativePeriod:
-    """A period a deadline is moved by ("by one week"): whole days, or why it cannot be counted."""
-
-    phrase: str
-    start: int
-    end: int
-    days: int | None
-    unread: str | None = None
-
-
-_RELATIVE_NUMBERS: dict[str, int] = lexicon.data()["relative_period"]["numbers"]
-
-
-def relative_period(text: str, start: int = 0, end: int | None = None) -> RelativePeriod | None:
-    """The first "by one week" / "на 7 (семь) дней" / "бір аптаға" in text[start:end]. Weeks and calendar days
-    count; working days (holidays unknown) and hours (a deadline's hour kept, not shifted) are not counted."""
-    found = [m for compiled in lexicon.patterns("relative_period") if (m := compiled.search(text, start, len(text) if end is None else end))]
-    if not found:
-        return None
-    m = min(found, key=lambda f: f.start())
-    unit = m.group("unit").lower()
-    number = m.group("n")
-    n = 1 if number is None else (int(number) if number.isdigit() else _RELATIVE_NUMBERS.get(number.lower()))
-    phrase = m.group(0).strip()
-    if n is None or n == 0:
-        return RelativePeriod(phrase, m.start(), m.end(), None, f"\"{phrase}\": a period the reader cannot count")
-    if re.search(r"working|business|рабоч|жұмыс", unit):
-        return RelativePeriod(phrase, m.start(), m.end(), None, f"\"{phrase}\": working days depend on holidays the reader does not know")
-    if re.search(r"hour|час|сағат", unit):
-        return RelativePeriod(phrase, m.start(), m.end(), None, f"\"{phrase}\": a deadline moved by hours is not read")
-    weeks = re.search(r"week|недел|апта", unit) is not None
-    return RelativePeriod(phrase, m.start(), m.end(), n * 7 if weeks else n)
 
 
 SILENCE_RE = lexicon.pattern("silence")

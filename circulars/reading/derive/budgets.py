@@ -11,7 +11,7 @@ import re
 
 from circulars.reading import lexicon
 from circulars.reading.derive.base import DeriverBase
-from circulars.reading.derive.plans import blank_row, cell, number, roles, roman
+from circulars.reading.derive.plan_rows import blank_row, cell, number, roles, roman
 from circulars.reading.segment import EnclosedDocument
 from circulars.reading.vocabulary import (
     CURRENCY_RE,
@@ -200,7 +200,7 @@ class BudgetReader(DeriverBase):
         it; "The Total and the Grand total are corrected accordingly", wherever it stands, applies to its
         corrections of amounts. Returns the indices of the blocks it read (nothing if no correction).
         """
-        from circulars.reading.derive.notices import ACCORDINGLY_RE, CORRIGENDUM_RE, accordingly_kinds, stated_totals
+        from circulars.reading.derive.note_parts import ACCORDINGLY_RE, CORRIGENDUM_RE, accordingly_kinds, stated_totals
 
         correcting = (document.kind == "corrigendum" or "/Corr." in (document.symbol or "")
                       or _CORRECTING_TITLE_RE.search(" ".join(filter(None, (document.title, document.heading)))))

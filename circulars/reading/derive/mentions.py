@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from circulars.reading import lexicon
 from circulars.reading.derive.base import ASTANA, END_OF_DAY
+from circulars.reading.periods import relative_period
 from circulars.reading.vocabulary import (
     DEADLINE_RE,
     DOCUMENT_SYMBOL_RE,
@@ -27,7 +28,6 @@ from circulars.reading.vocabulary import (
     body_named,
     find_dates,
     normalise_symbol,
-    relative_period,
     squash,
     time_of,
     zones_named,
@@ -443,12 +443,6 @@ def _moved_by(text: str, every, position: int, period) -> Deadline:
                         unread=previous.unread or f"extended \"{period.phrase}\" from a deadline whose hour the sentence does not give")
     local = datetime.combine(previous.local.date() + timedelta(days=period.days), previous.local.time(), ZoneInfo(previous.zone))
     return Deadline(local.date(), previous.zone, local)
-
-
-def deadline_after(text: str, position: int) -> tuple[datetime, str] | None:
-    """`read_deadline_after` as (aware local datetime, IANA zone), or None when it is not fully read."""
-    found = read_deadline_after(text, position)
-    return found.pair() if found else None
 
 
 def date_on(text: str, *, before: int | None = None, skip: set[date] | None = None) -> date | None:

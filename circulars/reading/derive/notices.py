@@ -14,11 +14,11 @@ against the record, or says why it could not.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from circulars.reading import lexicon
-from circulars.reading.derive.base import END_OF_DAY, DeriverBase, Sentence, Statement, at_midnight, sentences
+from circulars.reading.derive.base import END_OF_DAY, Sentence, Statement, at_midnight, sentences
+from circulars.reading.derive.draft_tables import DraftTableReader
 from circulars.reading.derive.mentions import (
     body_in,
     date_on,
@@ -30,10 +30,33 @@ from circulars.reading.derive.mentions import (
     states_in,
     subject_in,
     subject_similarity,
-    symbol_series,
     without_article,
 )
-from circulars.reading.derive.plans import PLAN_WORD_RE, blank_row, plan_named_in
+from circulars.reading.derive.note_parts import (
+    _AMENDS,
+    _CORRECTS,
+    _PAIRS_SPLIT,
+    ACCORDINGLY_RE,
+    CONDITIONAL_RE,
+    CORRIGENDUM_RE,
+    EXPIRY_RE,
+    ITEM_REF_RE,
+    MEMO_SUBJECT_RE,
+    PLURAL_DRAFTS_RE,
+    SILENCE_OPENED_RE,
+    Mention,
+    _body_of,
+    _note_deadline,
+    _operative_language,
+    _partner,
+    _respectively,
+    _speaks_of_silence,
+    accordingly_kinds,
+    clauses,
+    is_operative,
+    stated_totals,
+)
+from circulars.reading.derive.plan_rows import PLAN_WORD_RE, plan_named_in
 from circulars.reading.vocabulary import (
     DEADLINE_RE,
     DOCUMENT_SYMBOL_RE,
@@ -46,7 +69,6 @@ from circulars.reading.vocabulary import (
     WITHDRAWN_RE,
     detect_language,
     find_document_symbols,
-    normalise_symbol,
     squash,
 )
 from models.document import Block
@@ -60,100 +82,8 @@ from models.events import (
     SilenceProcedureOpened,
 )
 
-CONDITIONAL_RE = lexicon.pattern("conditional")
-SILENCE_OPENED_RE = lexicon.pattern("silence_opened")
-EXPIRY_RE = re.compile(r"\bexpir(?:ed|es)\b|\bended\b|\bcame\s+to\s+an\s+end\b|истек\w*|заверши\w*|аяқтал\w*", re.I)
-PLURAL_DRAFTS_RE = re.compile(r"\bdraft\s+decisions\b|\bdrafts\b|\bthe\s+decisions\b|проект\w*\s+решений|шешімдер\w*\s+жобалары", re.I)
-FORWARDING_RE = lexicon.pattern("forwarding")
-OPERATIVE_RE = lexicon.pattern("operative")
-CORRIGENDUM_RE = lexicon.pattern("corrigendum")
-ACCORDINGLY_RE = lexicon.pattern("corrected_accordingly")
 
-
-def _operative_language(note_sentences: list[Sentence]) -> str | None:
-    """The language a note is read in: English if it says something operative in English, else Russian,
-    else Kazakh (the other versions say the same and are translations, not statements of their own)."""
-    found = {detect_language(s.text) for s in note_sentences if is_operative(s.text) or CONDITIONAL_RE.search(s.text)}
-    for language in ("en", "ru", "kk"):
-        if language in found:
-            return language
-    return None
-
-
-def primary_language(blocks: list[Block]) -> str | None:
-    """English if the note has English prose, else Russian, else Kazakh."""
-    found = {detect_language(b.text) for b in blocks if b.kind in ("paragraph", "list_item") and len(b.text.split()) >= 6}
-    for language in ("en", "ru", "kk"):
-        if language in found:
-            return language
-    return None
-
-
-def is_operative(text: str) -> bool:
-    """Does a sentence change what stands, or announce what will (a silence procedure's condition)? A
-    sentence naming a document symbol counts too: what a note says of a document is never skipped unread.
-    Courtesy and mere forwarding do not."""
-    named = bool(find_document_symbols(text))
-    if not (OPERATIVE_RE.search(text) or speaks_of_silence_or_change(text) or named):
-        return False
-    return not (FORWARDING_RE.search(text) and not speaks_of_silence_or_change(text))
-
-
-def _speaks_of_silence(text: str) -> bool:
-    return bool(SILENCE_RE.search(text) or SILENCE_CONCLUDED_RE.search(text) or SILENCE_BROKEN_RE.search(text)
-                or SILENCE_EXTENDED_RE.search(text))
-
-
-ITEM_REF_RE = re.compile(lexicon.expand(r"\b(?:{ITEM})\s*(?:No\.?\s*|№\s*)?\d{1,3}\b"), re.I)
-
-
-def speaks_of_silence_or_change(text: str) -> bool:
-    return bool(
-        SILENCE_RE.search(text) or SILENCE_CONCLUDED_RE.search(text) or SILENCE_BROKEN_RE.search(text)
-        or SILENCE_EXTENDED_RE.search(text) or CORRIGENDUM_RE.search(text)
-    )
-
-
-@dataclass
-class Clause:
-    """The part of a sentence up to one symbol: what it says of that symbol."""
-
-    symbol: str | None
-    text: str
-
-
-def clauses(text: str) -> list[Clause]:
-    """Split a sentence at each document symbol it names (with the words leading up to it)."""
-    found = list(DOCUMENT_SYMBOL_RE.finditer(text))
-    if not found:
-        return [Clause(None, text)]
-    parts: list[Clause] = []
-    start = 0
-    for match in found:
-        end = match.end()
-        if text[end: end + 1] == ")":
-            end += 1
-        parts.append(Clause(normalise_symbol(match.group(0)), text[start:end]))
-        start = end
-    if parts and text[start:].strip(" .,;"):
-        tail = text[start:]
-        parts[-1] = Clause(parts[-1].symbol, parts[-1].text + tail)
-    return parts
-
-
-@dataclass
-class Mention:
-    """A draft or an adopted decision named in a concluding sentence."""
-
-    symbol: str | None
-    subject: str | None
-    body: str | None
-    statement: Statement
-    sentence: Sentence
-    adopted_as: str | None = None
-
-
-class NoticeReader(DeriverBase):
+class NoticeReader(DraftTableReader):
     """Mixin: reads notes. Needs `self.drafts_opened_in_documents` (symbol -> subject)."""
 
     drafts_opened_in_documents: dict[str, str]
@@ -289,58 +219,6 @@ class NoticeReader(DeriverBase):
                               "it speaks of a silence procedure but is no opening (no deadline), conclusion, objection "
                               "or extension the reader can read")
 
-    # -- tables of drafts --------------------------------------------------------------------------------
-
-    def _draft_tables(self, blocks: list[Block], note_date: date | None, document_symbol: str | None,
-                      references: list[str]) -> list[Statement]:
-        """A note's table with one draft per row, read row by row by what its cells hold: a deadline (the
-        header may give its zone: "Deadline for breaking silence (Astana time)") opens a silence procedure;
-        an outcome ("Silence not broken; adopted ... as SOC/2024-I/DEC/2", "Silence broken by ...") concludes
-        or breaks it. A row whose cells say neither is flagged. Returns the rows' statements."""
-        read: list[Statement] = []
-        for index, table in enumerate(blocks):
-            if table.kind != "table" or index in self.note_consumed:
-                continue
-            rows = [row for row in table.rows if not blank_row(row)]
-            drafts = [list(dict.fromkeys(s for c in row.cells for s in find_document_symbols(c) if is_draft(s))) for row in rows]
-            if not rows or any(len(found) != 1 for found in drafts):
-                continue
-            self.note_consumed.add(index)
-            header = list(table.header or [])
-            for row, (draft,) in zip(rows, drafts):
-                statement = self.statement("note_table_row", "\t".join(row.cells), row.page, document_symbol, note_date)
-                read.append(statement)
-                others = [(header[i] if i < len(header) else "", c.strip()) for i, c in enumerate(row.cells)
-                          if c.strip() and draft not in find_document_symbols(c)]
-                kept_cell = next((c for _, c in others if OUTCOME_KEPT_RE.search(c)), None)
-                broken_cell = next((c for _, c in others if OUTCOME_BROKEN_RE.search(c)), None)
-                outcome = broken_cell or kept_cell
-                deadline = None if outcome else next(
-                    (d for h, c in others if DEADLINE_OR_DATE_RE.search(c) and (d := parse_deadline(f"{c} {h}"))), None)
-                subject = next((c for _, c in others if c != outcome and not DEADLINE_OR_DATE_RE.search(c)), "")
-                if broken_cell:
-                    states = states_in(broken_cell)
-                    broken_on = date_on(broken_cell)
-                    self.emit(SilenceBroken(**self.common(row.page, broken_on or note_date), draft_symbol=draft,
-                                            broken_by=without_article(states[0].text) if states else None,
-                                            broken_on=broken_on, text=statement.text, note_references=references),
-                              key=("silence_broken", draft), statement=statement)
-                elif kept_cell:
-                    adopted_as = next((s for s in find_document_symbols(kept_cell) if not is_draft(s)), None)
-                    adopted_on = date_on(kept_cell)
-                    valid_at = at_midnight(adopted_on) if adopted_on else at_midnight(note_date or self.issued_on)
-                    self.emit(SilenceProcedureConcluded(
-                        **self.common(row.page, valid_at), draft_symbol=draft, adopted_symbol=adopted_as,
-                        adopted_on=adopted_on, draft_subject=subject or None, body=_body_of(draft),
-                        note_references=references, text=statement.text,
-                    ), key=("silence_concluded", draft), statement=statement)
-                elif deadline is not None:
-                    self.silence_opened(draft, subject, deadline, row.page, note_date, statement)
-                else:
-                    self.not_read(statement, "not_understood",
-                                  f"a row of a table of drafts ({' | '.join(header) or 'no header'}) that states neither a "
-                                  "deadline the reader can read nor an outcome it knows")
-        return read
 
     # -- opened ----------------------------------------------------------------------------------------
 
@@ -610,101 +488,3 @@ class NoticeReader(DeriverBase):
                 ), statement=statement)
             return True
         return False
-
-
-_PAIRS_SPLIT = re.compile(r"\s*(?:[;,]\s*|\s)(?:and\s+|и\s+)?(?=(?:for|instead\s+of|вместо)\s)", re.I)
-"""Where a line of corrections starts its next "for ... read ..." pair."""
-
-_AMENDS = re.compile(r"\bamend|\brevis|внес\w*\s+(?:следующие\s+)?изменени|изменени\w*\s+в\s|өзгеріс|өзгерт", re.I)
-_CORRECTS = re.compile(r"correct|corrigend|исправлен|опечатк|түзет", re.I)
-"""An amendment changes a document from its own date on; a corrigendum says what it always said."""
-
-_TOTALS_SET = re.compile(
-    r"(?P<what>(?:the\s+)?(?:sub-?\s*total|grand\s+total|total)(?:\s+and\s+(?:the\s+)?(?:sub-?\s*total|grand\s+total|total))?)"
-    r"\s+(?:is|are|shall\s+be|be|should\s+be)\s+(?:amended|corrected|changed|adjusted|set)\s+to\s+"
-    r"(?P<amounts>\d[\d,.\s\u00a0]*\d(?:\s+and\s+\d[\d,.\s\u00a0]*\d)?)",
-    re.I,
-)
-
-
-def stated_totals(text: str) -> dict[str, int]:
-    """"the Total and the Grand total are amended to 4,745,323 and 4,769,000 respectively" → both, by kind."""
-    from circulars.reading.vocabulary import parse_amount
-
-    found: dict[str, int] = {}
-    for match in _TOTALS_SET.finditer(text):
-        kinds = ["grand_total" if "grand" in part.lower() else "total"
-                 for part in re.split(r"\s+and\s+", match.group("what"), flags=re.I)]
-        amounts = [parse_amount(a) for a in re.split(r"\s+and\s+", match.group("amounts").strip())]
-        for kind, amount in zip(kinds, amounts):
-            if amount is not None:
-                found[kind] = amount
-    return found
-
-
-def accordingly_kinds(text: str) -> list[str]:
-    """Which totals a corrigendum says are corrected accordingly: ["total", "grand_total"]."""
-    lower = text.lower()
-    kinds: list[str] = []
-    if re.search(r"grand\s+total|всего|общ\w*\s+итог\w*|барлығы", lower):
-        kinds.append("grand_total")
-    if re.search(r"(?<!grand\s)\b(?:sub-?\s*)?total\b|\bitog|итог|жиыны", re.sub(r"grand\s+total", "", lower)):
-        kinds.append("total")
-    if re.search(r"\btotals\b", lower) or not kinds:
-        kinds = ["total", "grand_total"]
-    return kinds
-
-
-MEMO_SUBJECT_RE = re.compile(r"(?:^|\s)(?:Subject|Subj\.|Re|Тема|Предмет|Тақырыбы)\s*:\s*(?P<subject>.{8,})$", re.I)
-OUTCOME_KEPT_RE = lexicon.pattern("outcome_cell_kept")
-OUTCOME_BROKEN_RE = lexicon.pattern("outcome_cell_broken")
-DEADLINE_OR_DATE_RE = re.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\b\d{1,2}\s+\w+\s+\d{4}|\b\d{4}-\d{2}-\d{2}\b|\d{1,2}[:.]\d{2}")
-"""A cell that prints a date or a time of day (a deadline's cell, not a subject)."""
-
-
-def _note_deadline(note_sentences: list[Sentence]) -> tuple[datetime, str] | None:
-    """The one deadline a note's sentences about the silence procedure give with a time of day, if one."""
-    found = set()
-    for sentence in note_sentences:
-        if SILENCE_RE.search(sentence.text) or re.search(r"deadline|срок|мерзім|дейін|expir|истек", sentence.text, re.I):
-            deadline = parse_deadline(sentence.text)
-            if deadline and deadline[0].timetz().replace(tzinfo=None) != END_OF_DAY:
-                found.add(deadline)
-    return next(iter(found)) if len(found) == 1 else None
-
-
-def _body_of(symbol: str | None) -> str | None:
-    series = symbol_series(symbol) if symbol else None
-    return series[0] if series else None
-
-
-_RESPECTIVELY = re.compile(r"\brespectively\b|соответственно|тиісінше", re.I)
-
-
-def _respectively(text: str, parts: list[Clause]) -> bool:
-    """Do drafts and new symbols pair in the order printed ("... as C and D respectively")? Only when the
-    sentence says so, names as many of each, every draft before every new symbol, and each pair shares a body."""
-    if not _RESPECTIVELY.search(text):
-        return False
-    kinds = [is_draft(c.symbol) for c in parts]
-    drafts = [c.symbol for c in parts if is_draft(c.symbol)]
-    news = [c.symbol for c in parts if not is_draft(c.symbol)]
-    if len(drafts) < 2 or len(drafts) != len(news) or kinds != sorted(kinds, reverse=True):
-        return False
-    return all(symbol_series(d)[0] == symbol_series(n)[0] for d, n in zip(drafts, news))
-
-
-def _partner(mention: Mention, drafts: list[Mention]) -> Mention | None:
-    """The draft an adopted symbol was adopted from: same series, else the one subject that matches."""
-    series = symbol_series(mention.symbol) if mention.symbol else None
-    same = [d for d in drafts if series and symbol_series(d.symbol) == series]
-    if len(same) == 1:
-        return same[0]
-    pool = same or [d for d in drafts if series and symbol_series(d.symbol)[:2] == series[:2]] or drafts
-    scored = [(subject_similarity(mention.subject, d.subject) or 0.0, d) for d in pool]
-    good = [d for score, d in scored if score >= 0.5]
-    if len(good) == 1:
-        return good[0]
-    if len(pool) == 1 and (series is None or symbol_series(pool[0].symbol)[0] == series[0]):
-        return pool[0]
-    return None
