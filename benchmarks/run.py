@@ -194,8 +194,11 @@ class _TimedStatements:
 
         self._con = con
         self.seconds: dict[str, float] = {}
-        self._names = {sql.replace("$after", "0"): f"history: {name}" for name, sql in projections.HISTORY_INSERTS.items()}
-        self._names.update({sql.replace("$now", "?"): f"current: {name}" for name, sql in projections.CURRENT_TABLES.items()})
+        from circulars import sql as statements
+
+        # the statements as the projections run them: loaded from circulars/sql/, values bound by name
+        self._names = {statements.load(f"history/{name}.sql"): f"history: {name}" for name in projections.HISTORY_TABLE_NAMES}
+        self._names.update({statements.load(f"current/{name}.sql"): f"current: {name}" for name in projections.CURRENT_TABLES})
 
     def _name(self, sql: str) -> str:
         if sql in self._names:
