@@ -16,6 +16,7 @@ from datetime import date
 from circulars.reading import lexicon
 from circulars.reading.derive.base import END_OF_DAY, DeriverBase, Statement
 from circulars.reading.derive.mentions import (
+    ITEM_REF_RE,
     body_in,
     is_draft,
     parse_deadline,
@@ -57,7 +58,6 @@ FORMULA_RE = lexicon.pattern("formula")
 ADOPTED_BY_SILENCE_RE = lexicon.pattern("adopted_by_silence_heading")
 SILENCE_OPENED_RE = lexicon.pattern("silence_opened")
 OPERATIVE_RE = lexicon.pattern("operative")
-ITEM_REF_RE = re.compile(lexicon.expand(r"\b(?:{ITEM})\s*(?:No\.?\s*|№\s*)?\d{1,3}\b"), re.I)
 FINITE_VERB_RE = re.compile(r"^\W*(?:[A-Z][a-z]{2,}(?:es|s)\b(?!\s*,)|[А-ЯЁ][а-яё]+(?:ает|яет|ует|ит|ет)\b)")
 """An operative paragraph starts with its verb ("Resolves to ...", "Invites ...", "Поручает ..."), even one no list knows."""
 

@@ -71,6 +71,10 @@ _SUBJECT_END = re.compile(
 )
 
 
+ITEM_REF_RE = re.compile(lexicon.expand(r"\b(?:{ITEM})\s*(?:No\.?\s*|№\s*)?\d{1,3}\b"), re.I)
+"""A plan item named by its number: "item 12", "Item No. 3", "пункт № 5"."""
+
+
 def subject_in(text: str) -> str | None:
     """What a decision or draft named in `text` is about: "partnership relations with the UNOCT"."""
     for pattern in _SUBJECT_RES:

@@ -62,7 +62,6 @@ def _speaks_of_silence(text: str) -> bool:
                 or SILENCE_EXTENDED_RE.search(text))
 
 
-ITEM_REF_RE = re.compile(lexicon.expand(r"\b(?:{ITEM})\s*(?:No\.?\s*|№\s*)?\d{1,3}\b"), re.I)
 
 
 def speaks_of_silence_or_change(text: str) -> bool:

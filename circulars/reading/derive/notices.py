@@ -20,6 +20,7 @@ from circulars.reading import lexicon
 from circulars.reading.derive.base import END_OF_DAY, Sentence, Statement, at_midnight, sentences
 from circulars.reading.derive.draft_tables import DraftTableReader
 from circulars.reading.derive.mentions import (
+    ITEM_REF_RE,
     body_in,
     date_on,
     is_draft,
@@ -40,7 +41,6 @@ from circulars.reading.derive.note_parts import (
     CONDITIONAL_RE,
     CORRIGENDUM_RE,
     EXPIRY_RE,
-    ITEM_REF_RE,
     MEMO_SUBJECT_RE,
     PLURAL_DRAFTS_RE,
     SILENCE_OPENED_RE,
