@@ -1,6 +1,6 @@
 # The two commands: `make example` (ingest the bundled example) and `make test`.
 # Each does its own set-up (uv, then .venv/ from uv.lock) on a fresh machine.
-.PHONY: setup example test ui bench fixtures
+.PHONY: setup example test test-fast ui bench fixtures
 
 export DAGSTER_TELEMETRY_DISABLED := 1
 export GX_ANALYTICS_ENABLED := false
@@ -20,6 +20,11 @@ example: setup
 test: setup
 	.venv/bin/ruff check .
 	.venv/bin/pytest -q
+
+# The fast part while working: no Dagster run, no Great Expectations, no PDF corpus (under a minute).
+test-fast: setup
+	.venv/bin/ruff check .
+	.venv/bin/pytest -q -m "not slow and not corpus and not browser"
 
 # The UI on http://127.0.0.1:3000, over the same Dagster instance the CLI records its runs in.
 ui: setup

@@ -17,6 +17,8 @@ from circulars.reading import read_circular
 from circulars.reading.derive import derive
 from circulars.reading.text import read_text
 
+pytestmark = pytest.mark.corpus  # every fixture's statements accounted for
+
 FIXTURES = Path(__file__).parent / "fixtures"
 SOURCES = sorted((FIXTURES / "text").glob("*.txt")) + sorted((FIXTURES / "pdf").glob("*.pdf"))
 

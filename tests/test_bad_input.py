@@ -33,6 +33,8 @@ from tests.conftest import BAD, PDFS, SEED_TEXT, TEXTS
 from tests.fixtures.expected import BAD_FILES, FIXTURES, OWNER_ONLY_SAME_AS, SEED_PLAN_ITEMS
 from tests.processes import sha_of
 
+pytestmark = pytest.mark.slow  # ingests a batch of bad files through the job; kills reading workers
+
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 

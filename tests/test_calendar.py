@@ -14,6 +14,8 @@ from circulars.calendar_export import NoPlan, calendar_for, event_uid
 from pipelines.instance import prepare
 from tests.fixtures import expected as E
 
+pytestmark = pytest.mark.slow  # runs the ingestion job before exporting calendars
+
 FIXTURES_DIR = Path(__file__).parent / "fixtures"
 SEED_TEXT = FIXTURES_DIR / "text" / "000_seed_DOC-1497.txt"
 AMENDMENT_TEXT = FIXTURES_DIR / "text" / "020_plan_amendment_DOC-1532.txt"

@@ -28,6 +28,8 @@ from pipelines.instance import prepare
 from tests.conftest import PDFS, SEED_TEXT, query_rows
 from tests.fixtures import expected as E
 
+pytestmark = pytest.mark.slow  # runs the ingestion job over follow-up sequences
+
 FIXTURES_DIR = Path(__file__).parent / "fixtures"
 FOLLOW_UPS = [
     "010_silence_concluded_DOC-1503",

@@ -26,9 +26,11 @@ BAD_DIR = FIXTURES_DIR / "bad"
 UTC = UTC
 
 
-SOURCES = [TEXT_DIR / f"{stem}.txt" for stem in E.FIXTURES if (TEXT_DIR / f"{stem}.txt").exists()]
-SOURCES += sorted(PDF_DIR.glob("*.pdf"))
-IDS = [p.name for p in SOURCES]
+TEXT_SOURCES = [TEXT_DIR / f"{stem}.txt" for stem in E.FIXTURES if (TEXT_DIR / f"{stem}.txt").exists()]
+PDF_SOURCES = sorted(PDF_DIR.glob("*.pdf"))
+SOURCES = TEXT_SOURCES + [pytest.param(pdf, marks=pytest.mark.corpus) for pdf in PDF_SOURCES]
+"""Every fixture's text, then every PDF rendering of it (the renderings are the `corpus` part: minutes)."""
+IDS = [p.name for p in TEXT_SOURCES + PDF_SOURCES]
 
 
 @cache
@@ -189,7 +191,8 @@ def test_every_event_carries_provenance_and_aware_valid_time(path):
     assert reading.events[0].event_type == "CircularIdentified"
 
 
-@pytest.mark.parametrize("path", [p for p in SOURCES if p.suffix == ".pdf"], ids=lambda p: p.name)
+@pytest.mark.corpus
+@pytest.mark.parametrize("path", PDF_SOURCES, ids=lambda p: p.name)
 def test_pdf_documents_are_on_their_printed_pages(path):
     stem, layout, _ = path.name.split(".")
     facts = E.PDF_FACTS[stem][layout]

@@ -20,6 +20,8 @@ from circulars.eventlog import GENESIS_HASH, compute_hash
 from expectations import SUITES, CheckOutcome, run_suite
 from tests.fixtures.expected import SEED_PLAN_ITEMS
 
+pytestmark = pytest.mark.slow  # imports Great Expectations and validates every suite
+
 SEED_SHA = "ac43fa664bdff173" + "0" * 48
 """Stands for the seed file's SHA-256 (the fixture's name is its first 16 hex digits)."""
 OTHER_SHA = "f" * 64

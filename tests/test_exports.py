@@ -11,6 +11,8 @@ import pytest
 from circulars.exports import PUBLIC_TABLES, export_tables
 from pipelines.instance import prepare
 
+pytestmark = pytest.mark.slow  # runs the ingestion job before exporting
+
 SEED_TEXT = Path(__file__).parent / "fixtures" / "text" / "000_seed_DOC-1497.txt"
 
 HISTORY_TABLES = (

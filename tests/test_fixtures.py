@@ -20,6 +20,8 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from tests.fixtures import expected as E
 
+pytestmark = pytest.mark.corpus  # every fixture and its PDF renderings
+
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 TEXT_DIR = FIXTURES_DIR / "text"
 PDF_DIR = FIXTURES_DIR / "pdf"

@@ -14,6 +14,8 @@ import pytest
 
 from tests.harness import State, check_facts, check_unread
 
+pytestmark = pytest.mark.corpus  # every follow-up scenario
+
 FOLLOWUPS = Path(__file__).parent / "fixtures" / "followups"
 _spec = importlib.util.spec_from_file_location("followup_scenarios", FOLLOWUPS / "scenarios.py")
 scenarios = importlib.util.module_from_spec(_spec)

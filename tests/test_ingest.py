@@ -7,11 +7,14 @@ import json
 import shutil
 
 import duckdb
+import pytest
 from typer.testing import CliRunner
 
 from circulars.cli import app
 from circulars.store import ContentStore
 from tests.conftest import PDFS, SEED_TEXT, query_rows
+
+pytestmark = pytest.mark.slow  # runs the ingestion job through the CLI
 
 runner = CliRunner()
 

@@ -11,9 +11,13 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from circulars.cli import copy_into_inbox, run_ingestion
 from tests.conftest import SEED_TEXT, TEXTS
 from tests.services import REPO
+
+pytestmark = pytest.mark.slow  # starts fresh Python processes over an ingested home
 
 HEAVY = ("pandas", "great_expectations", "scipy")
 

@@ -26,6 +26,8 @@ from circulars.reading import ReadError, read_circular
 from tests.fixtures.other_hands.facts import PROBES
 from tests.harness import State
 
+pytestmark = pytest.mark.corpus  # every red-team circular, from text and two PDF layouts
+
 FIXTURES = Path(__file__).parent / "fixtures"
 HERE = FIXTURES / "other_hands"
 SEED = FIXTURES / "text" / "000_seed_DOC-1497.txt"

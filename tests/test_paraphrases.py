@@ -26,6 +26,8 @@ from models.constants import ASTANA_ZONE as ASTANA
 from tests import paraphrases
 from tests.harness import State, check_facts, check_unread
 
+pytestmark = pytest.mark.corpus  # every phrasing of the paraphrase corpus, from text and from a PDF
+
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "text" / "000_seed_DOC-1497.txt"
 FOLLOWUPS = FIXTURES / "followups"

@@ -270,6 +270,7 @@ def _table_with_items(doc: ReadDocument, numbers: list[int]) -> list[Block]:
     return [t for t in _tables(doc) if [_item_no(r.cells[0]) for r in t.rows] == numbers]
 
 
+@pytest.mark.corpus
 @pytest.mark.skipif(not FIXTURE_PDFS, reason="tests/fixtures/pdf not rendered")
 @pytest.mark.parametrize("pdf", FIXTURE_PDFS, ids=lambda p: p.name)
 def test_fixture_tables_match_expected_facts(pdf: Path) -> None:
@@ -302,6 +303,7 @@ def test_fixture_tables_match_expected_facts(pdf: Path) -> None:
     assert "\ufffd" not in doc.text() and "(cid:" not in doc.text()
 
 
+@pytest.mark.corpus
 @pytest.mark.skipif(not FIXTURE_PDFS, reason="tests/fixtures/pdf not rendered")
 @pytest.mark.parametrize("pdf", FIXTURE_PDFS, ids=lambda p: p.name)
 def test_fixture_table_headers_read_as_printed(pdf: Path) -> None:

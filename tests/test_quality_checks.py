@@ -11,6 +11,8 @@ from circulars.home import resolve_home
 from pipelines.instance import prepare
 from tests.conftest import SEED_TEXT, TEXTS, query_rows
 
+pytestmark = pytest.mark.slow  # runs the ingestion job and its Great Expectations checks
+
 FAULTY = ["900_faulty_budget_total.txt", "901_faulty_plan_duplicate_item.txt", "902_faulty_unknown_action.txt"]
 
 

@@ -14,6 +14,8 @@ import pytest
 
 from circulars.reading import read_circular
 
+pytestmark = pytest.mark.corpus  # every producer's PDF of every fixture
+
 FIXTURES = Path(__file__).parent / "fixtures"
 _spec = importlib.util.spec_from_file_location("fixture_expected", FIXTURES / "expected.py")
 expected = importlib.util.module_from_spec(_spec)

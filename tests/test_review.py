@@ -19,6 +19,8 @@ from circulars.home import resolve_home
 from pipelines.instance import prepare
 from tests.conftest import TEXTS, query_rows
 
+pytestmark = pytest.mark.slow  # runs the ingestion job, then the review commands
+
 NOW = "2026-06-01T00:00:00+00:00"
 GRAND_TOTAL_ITEM = "rv-62184bf8f2a6"  # budget 2026 grand total of 900_faulty_budget_total, 3,893,000 ≠ 3,892,000
 UNKNOWN_ACTION_ITEM = "rv-80036ed7d9dd"  # 902_faulty_unknown_action, item 2 "The SOC deliberated on ..."

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from dagster import RunRequest, SkipReason, build_schedule_context
 
 from assets.resources import CircularsHome
 from circulars.cli import copy_into_inbox, run_ingestion
 from pipelines.schedules import daily_ingest
 from tests.conftest import SEED_TEXT
+
+pytestmark = pytest.mark.slow  # runs the ingestion job from the daily schedule
 
 
 def _tick(home, when):

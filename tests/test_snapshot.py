@@ -11,6 +11,8 @@ import pytest
 
 from tests import snapshot
 
+pytestmark = pytest.mark.corpus  # every fixture's tables against the snapshot
+
 GROUPS = snapshot.groups()
 PIPELINE = [name for name, spec in GROUPS.items() if isinstance(spec, list)]
 DOMAIN = [name for name in GROUPS if name not in PIPELINE]

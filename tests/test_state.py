@@ -19,6 +19,8 @@ from circulars.home import resolve_home
 from pipelines.instance import prepare
 from tests.conftest import SEED_TEXT, TEXTS, query_rows
 
+pytestmark = pytest.mark.slow  # runs the ingestion job over follow-up sequences
+
 UNOCT_DRAFT = "SOC/2023-III/DRAFT/3"
 SAUDI_DRAFT = "MC/2023/DRAFT/7"
 FUND_DRAFT = "SOC/2024-I/DRAFT/1"

@@ -18,6 +18,8 @@ from circulars.home import resolve_home
 from pipelines.instance import prepare
 from tests.conftest import BAD, SEED_TEXT
 
+pytestmark = pytest.mark.slow  # runs the ingestion job and reads what the UI shows
+
 SEED_SHA = hashlib.sha256(SEED_TEXT.read_bytes()).hexdigest()
 EMPTY = BAD / "empty.pdf"
 EMPTY_SHA = hashlib.sha256(EMPTY.read_bytes()).hexdigest()
