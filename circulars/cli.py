@@ -194,14 +194,22 @@ def summarise(result) -> dict:
     failed_checks = []
     for evaluation in result.get_asset_check_evaluations():
         if not evaluation.passed:
-            description = evaluation.description or ""
+            asset = evaluation.asset_key.to_user_string()
             failed = evaluation.metadata.get("failed")
+            if "expectations_failed" in evaluation.metadata:
+                # a table's suite: one line per failed expectation, named as in quality_results
+                failed_checks += [
+                    {"asset": asset, "check": f["check"], "severity": f["severity"], "description": f["observed"],
+                     "failed": [], "suite": evaluation.check_name}
+                    for f in failed.value
+                ]
+                continue
             failed_checks.append(
                 {
-                    "asset": evaluation.asset_key.to_user_string(),
+                    "asset": asset,
                     "check": evaluation.check_name,
                     "severity": evaluation.severity.value,
-                    "description": description,
+                    "description": evaluation.description or "",
                     "failed": failed.value if failed is not None else [],
                 }
             )

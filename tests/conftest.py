@@ -40,3 +40,29 @@ def query_rows(home, sql: str, params=None) -> list[dict]:
         return [dict(zip(columns, row)) for row in cursor.fetchall()]
     finally:
         con.close()
+
+
+def check_verdicts(evaluations) -> dict[str, dict]:
+    """Each check's verdict by name from a run's Dagster check evaluations, a table suite's expectations
+    each under its own name (as `quality_results` names them): asset, passed, severity, description,
+    the suite's scope and the failing rows."""
+    verdicts: dict[str, dict] = {}
+    for e in evaluations:
+        asset = e.asset_key.to_user_string()
+        scope = e.metadata["scope"].value if "scope" in e.metadata else None
+        if "expectations_failed" in e.metadata:
+            failed = {f["check"]: f for f in e.metadata["failed"].value}
+            names = [line.split("`")[1] for line in e.metadata["expectations"].value.splitlines()[2:]]
+            assert e.metadata["expectations_checked"].value == len(names)
+            assert e.passed == (not failed)
+            for name in names:
+                f = failed.get(name)
+                verdicts[name] = {"asset": asset, "passed": f is None, "severity": f and f["severity"],
+                                  "description": f and f["observed"], "scope": scope,
+                                  "failing_rows": f["failing_rows"] if f else []}
+        else:
+            rows = e.metadata.get("failing_rows")
+            verdicts[e.check_name] = {"asset": asset, "passed": e.passed, "severity": e.severity.value,
+                                      "description": e.description, "scope": scope,
+                                      "failing_rows": rows.value if rows is not None else [], "metadata": e.metadata}
+    return verdicts

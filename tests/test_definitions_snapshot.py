@@ -21,7 +21,14 @@ def test_the_definitions_match_their_snapshot():
 def test_the_snapshot_names_what_the_ui_shows():
     committed = json.loads(definitions_snapshot.SNAPSHOT.read_text(encoding="utf-8"))
     assert [a["key"] for a in committed["assets"]][:3] == ["budget_lines", "changes", "circular_files"]
-    assert len(committed["assets"]) == 13 and len(committed["asset_checks"]) == 58
+    assert len(committed["assets"]) == 13
+    # one check per table suite (listing its expectations), the log's integrity, files read in full, the review queue
+    assert sorted(f"{c['asset']}.{c['name']}" for c in committed["asset_checks"]) == [
+        "budget_lines.expectations", "circular_files.circular_files_read_in_full", "circulars.expectations",
+        "circulars.review_queue", "decisions.expectations", "documents.expectations", "events.events_integrity",
+        "plan_items.expectations", "unread_statements.expectations"]
+    suites = {c["asset"]: c["description"] for c in committed["asset_checks"] if c["name"] == "expectations"}
+    assert "`plan_items_numbering_gapless`" in suites["plan_items"] and "`budget_totals_add_up`" in suites["budget_lines"]
     assert [(j["name"], len(j["ops"])) for j in committed["jobs"]] == [("ingest_job", 13)]
     assert [(s["name"], s["jobs"]) for s in committed["sensors"]] == [("inbox_sensor", ["ingest_job"])]
     assert [(s["name"], s["cron"], s["timezone"]) for s in committed["schedules"]] == [

@@ -9,7 +9,7 @@ import pytest
 from circulars.cli import copy_into_inbox, run_ingestion, summarise
 from circulars.home import resolve_home
 from pipelines.instance import prepare
-from tests.conftest import SEED_TEXT, TEXTS, query_rows
+from tests.conftest import SEED_TEXT, TEXTS, check_verdicts, query_rows
 
 pytestmark = pytest.mark.slow  # runs the ingestion job and its Great Expectations checks
 
@@ -34,44 +34,58 @@ def checked(tmp_path_factory):
 def test_seed_passes_every_check(checked):
     home, seed_run, _ = checked
     evaluations = seed_run.get_asset_check_evaluations()
-    assert len(evaluations) >= 50
-    assert {e.metadata["scope"].value for e in evaluations if "scope" in e.metadata} == {
+    # one Dagster check per table suite, plus the log's integrity, the files read in full and the review queue
+    assert sorted(f"{e.asset_key.to_user_string()}.{e.check_name}" for e in evaluations) == [
+        "budget_lines.expectations", "circular_files.circular_files_read_in_full", "circulars.expectations",
+        "circulars.review_queue", "decisions.expectations", "documents.expectations", "events.events_integrity",
+        "plan_items.expectations", "unread_statements.expectations"]
+    verdicts = check_verdicts(evaluations)
+    assert len(verdicts) >= 50
+    assert {v["scope"] for v in verdicts.values() if v["scope"]} == {
         "the whole table", "the statements not read and not settled"}
-    assert [e.check_name for e in evaluations if not e.passed] == []
-    tables = {e.asset_key.to_user_string() for e in evaluations}
-    assert tables == {"events", "circulars", "documents", "decisions", "plan_items", "budget_lines", "unread_statements",
-                      "circular_files"}
+    assert [name for name, v in verdicts.items() if not v["passed"]] == []
+    assert {v["asset"] for v in verdicts.values()} == {
+        "events", "circulars", "documents", "decisions", "plan_items", "budget_lines", "unread_statements",
+        "circular_files"}
     recorded = query_rows(home, "SELECT count(*) AS n, bool_and(passed) AS ok FROM quality_results WHERE run_id = ?", [seed_run.run_id])
-    assert recorded == [{"n": len(evaluations), "ok": True}]
+    assert recorded == [{"n": len(verdicts), "ok": True}]
 
 
 def test_faulty_circulars_fail_the_right_checks_and_the_run_goes_on(checked):
     home, _, faulty_run = checked
     assert faulty_run.success
-    failed = {e.check_name: e for e in faulty_run.get_asset_check_evaluations() if not e.passed}
+    evaluations = {f"{e.asset_key.to_user_string()}.{e.check_name}": e for e in faulty_run.get_asset_check_evaluations()}
+    # a suite fails with ERROR when one of its failed expectations is an ERROR, else with WARN
+    assert {k: (e.passed, e.severity.value) for k, e in evaluations.items() if k.endswith(".expectations")} == {
+        "circulars.expectations": (True, "WARN"), "documents.expectations": (True, "WARN"),
+        "decisions.expectations": (False, "WARN"), "plan_items.expectations": (False, "ERROR"),
+        "budget_lines.expectations": (False, "ERROR"), "unread_statements.expectations": (False, "ERROR")}
+    assert evaluations["plan_items.expectations"].description.startswith("2 of 13 expectation(s) failed: plan_items_item_no_unique (ERROR)")
+    failed = {name: v for name, v in check_verdicts(evaluations.values()).items() if not v["passed"]}
     # the faulty figures fail their checks; what is not read (the unknown verb, item 10 missing) and what
     # needs a person (all three) fail theirs too
     assert set(failed) == {"budget_totals_add_up", "plan_items_item_no_unique", "plan_items_numbering_gapless",
                            "decisions_action_known", "unread_statements_none_open", "review_queue",
                            "circular_files_read_in_full"}
-    assert failed["unread_statements_none_open"].severity.value == "ERROR"
-    assert "numbering jumps from 9 to 11" in failed["unread_statements_none_open"].description
-    assert failed["review_queue"].severity.value == "WARN"
+    assert failed["unread_statements_none_open"]["severity"] == "ERROR"
+    assert "numbering jumps from 9 to 11" in failed["unread_statements_none_open"]["description"]
+    assert failed["review_queue"]["severity"] == "WARN"
     # in the UI, the circular_files asset names the circulars not read in full
-    assert failed["circular_files_read_in_full"].severity.value == "WARN"
-    assert "statement(s) not read" in failed["circular_files_read_in_full"].metadata["circulars"].value
-    assert failed["budget_totals_add_up"].severity.value == "ERROR"
-    assert failed["budget_totals_add_up"].description == (
+    assert failed["circular_files_read_in_full"]["severity"] == "WARN"
+    assert "statement(s) not read" in failed["circular_files_read_in_full"]["metadata"]["circulars"].value
+    assert failed["budget_totals_add_up"]["severity"] == "ERROR"
+    assert failed["budget_totals_add_up"]["description"] == (
         "1 of 2 totals: budget 2026 (SOC/2025-III/DEC/3): grand total 3,893,000 ≠ 3,873,000 + 19,000 = 3,892,000"
     )
     # The second run validated what its events changed: the 2026 budget, not the seed's 2024 one.
-    assert failed["budget_totals_add_up"].metadata["scope"].value.startswith("rows changed by events ")
-    assert failed["plan_items_item_no_unique"].severity.value == "ERROR"
-    assert "plan 2026 (SOC/2025-III/DEC/2) item 7" in failed["plan_items_item_no_unique"].description
-    assert failed["plan_items_numbering_gapless"].severity.value == "WARN"
-    assert failed["plan_items_numbering_gapless"].description.endswith("plan 2026 (SOC/2025-III/DEC/2): item numbers missing: 10")
-    assert failed["decisions_action_known"].severity.value == "WARN"
-    assert "deliberated on the proposals" in failed["decisions_action_known"].description
+    assert failed["budget_totals_add_up"]["scope"].startswith("rows changed by events ")
+    assert failed["plan_items_item_no_unique"]["severity"] == "ERROR"
+    assert "plan 2026 (SOC/2025-III/DEC/2) item 7" in failed["plan_items_item_no_unique"]["description"]
+    assert {r["item_no"] for r in failed["plan_items_item_no_unique"]["failing_rows"]} == {7}
+    assert failed["plan_items_numbering_gapless"]["severity"] == "WARN"
+    assert failed["plan_items_numbering_gapless"]["description"].endswith("plan 2026 (SOC/2025-III/DEC/2): item numbers missing: 10")
+    assert failed["decisions_action_known"]["severity"] == "WARN"
+    assert "deliberated on the proposals" in failed["decisions_action_known"]["description"]
 
 
 def test_failing_rows_are_named_in_quality_results(checked):

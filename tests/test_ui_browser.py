@@ -242,8 +242,10 @@ def test_a_table_shows_its_row_count_preview_and_checks(page):
     page.keyboard.press("Escape")
 
     page.goto("/assets/plan_items?view=checks", wait_until="domcontentloaded")
+    # one check, the table's suite; its description lists the suite's expectations
+    expect(page.get_by_text("expectations", exact=True).first).to_be_visible()
     for check in ("plan_items_item_no_unique", "plan_items_interval_ordered", "plan_items_within_plan_year"):
-        expect(page.get_by_text(check, exact=True).first).to_be_visible()
+        expect(page.get_by_text(check).first).to_be_visible()
     expect(page.get_by_text("Succeeded").first).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "table-checks.png"))
 
