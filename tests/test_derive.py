@@ -338,6 +338,47 @@ def test_decision_item_id():
     assert decision_item_id("SOC", date(2023, 12, 12), 3) == "SOC/2023-12-12/item-3"
 
 
+# --- a figure or an item named with a verb no list knows: flagged, never silent --------------------
+
+_NOTE_HEAD = "SECRETARIAT OF THE CONFERENCE ON INTERACTION AND CONFIDENCE BUILDING MEASURES IN ASIA\n\nNo. DOC/1700\n\n"
+_NOTE_TAIL = ("\n\nThe Secretariat avails itself of this opportunity to renew to the Member States the assurances of its "
+              "highest consideration.\n\nAstana, 1 March 2024\n")
+_EN_OPENING = ("The Secretariat of the Conference on Interaction and Confidence Building Measures in Asia (CICA) presents "
+               "its compliments to the Member States and ")
+
+
+@pytest.mark.parametrize(
+    "sentence, evidence",
+    [
+        # a budget section's figure changed by a verb the reader has no rule for (a silent miss before)
+        (_EN_OPENING + 'has the honour to inform that the appropriation under Section VI "Miscellaneous" of the 2024 '
+         "Budget of the CICA Secretariat is raised from USD 23,677 to USD 33,677.", "USD 33,677"),
+        (_EN_OPENING + "wishes to advise that the provision for travel in the 2024 Budget now stands at USD 650,000.",
+         "USD 650,000"),
+        ("Секретариат Совещания по взаимодействию и мерам доверия в Азии (СВМДА) свидетельствует свое уважение "
+         "государствам-членам СВМДА и имеет честь сообщить, что ассигнования по разделу VI «Прочие расходы» бюджета "
+         "на 2024 год увеличиваются с 23 677 до 33 677 долларов США.", "33 677 долларов США"),
+    ],
+    ids=["raised-from-to", "now-stands-at", "ru-increased"],
+)
+def test_a_sum_or_a_budget_section_with_an_unknown_verb_is_flagged(sentence, evidence):
+    data = (_NOTE_HEAD + sentence + _NOTE_TAIL).encode()
+    reading = read_circular(data, file_name="note.txt", sha256=hashlib.sha256(data).hexdigest(), reading_id="r")
+    derived = [e for e in reading.events if e.event_type not in ("CircularIdentified", "DocumentIdentified")]
+    assert [e.event_type for e in derived] == ["StatementNotRead"]
+    assert derived[0].why == "not_understood" and evidence in derived[0].text
+
+
+def test_an_item_named_with_a_known_change_is_read_not_flagged():
+    """The same evidence does not flag what a rule reads: "brought forward" reschedules item 12."""
+    sentence = _EN_OPENING + ("has the honour to inform that the event under item 12 of the Plan for 2024 is brought "
+                              "forward to March 2024.")
+    data = (_NOTE_HEAD + sentence + _NOTE_TAIL).encode()
+    reading = read_circular(data, file_name="note.txt", sha256=hashlib.sha256(data).hexdigest(), reading_id="r")
+    [event] = [e for e in reading.events if e.event_type not in ("CircularIdentified", "DocumentIdentified")]
+    assert event.event_type == "PlanItemRescheduled"
+
+
 # --- read_circular: errors ------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from models.events import DomainEvent
 
 __all__ = ["READER_VERSION", "ReadError", "Reading", "derive_events", "read_circular", "read_text", "segment"]
 
-READER_VERSION = "2"
+READER_VERSION = "3"
 """Bump when reading changes what events a circular yields: circulars are then read again."""
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
