@@ -52,7 +52,9 @@ def check_verdicts(evaluations) -> dict[str, dict]:
         scope = e.metadata["scope"].value if "scope" in e.metadata else None
         if "expectations_failed" in e.metadata:
             failed = {f["check"]: f for f in e.metadata["failed"].value}
-            names = [line.split("`")[1] for line in e.metadata["expectations"].value.splitlines()[2:]]
+            from assets.checks import CHECK_NAMES
+
+            names = CHECK_NAMES[asset]
             assert e.metadata["expectations_checked"].value == len(names)
             assert e.passed == (not failed)
             for name in names:

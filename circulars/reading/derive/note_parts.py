@@ -49,14 +49,11 @@ def _operative_language(note_sentences: list[Sentence]) -> str | None:
 
 
 _CURRENCY = lexicon.data()["currency_affix"]["all"]
-FIGURE_OR_ITEM_RE = re.compile(
-    rf"(?:{_CURRENCY})\s*\d|\d[\d,.\u00a0\u202f ]*\s*(?:{_CURRENCY})"
-    r"|\b(?:section|line|раздел\w*|строк\w*|бөлім\w*)\s+(?:№\s*)?(?:[IVXLC]{1,6}|\d{1,3})\b",
-    re.I,
-)
-"""Structural evidence that a sentence speaks of a recorded fact whatever its verb: a sum of money
-("USD 33,677", "33 677 долларов США"), or a numbered section or line of a budget ("Section VI");
-with `ITEM_REF_RE`, a numbered plan item ("item 12"). Such a sentence is never skipped unread."""
+SUM_OF_MONEY_RE = re.compile(rf"(?:{_CURRENCY})\s*\d|\d[\d,.\u00a0\u202f ]*\s*(?:{_CURRENCY})", re.I)
+"""A sum of money, currency before or after ("USD 33,677", "33 677 долларов США")."""
+FIGURE_REFERENCE_RE = lexicon.pattern("figure_reference")
+"""A numbered budget section or line ("Section VI"). With a sum of money or a plan item (`ITEM_REF_RE`),
+structural evidence that a sentence speaks of a recorded fact whatever its verb: never skipped unread."""
 
 
 def is_operative(text: str) -> bool:
@@ -64,7 +61,8 @@ def is_operative(text: str) -> bool:
     sentence naming a document symbol, a sum of money, or a numbered plan item or budget section counts
     too: what a note says of a document or of a recorded figure is never skipped unread, whatever verb it
     uses ("is raised", "has been moved"). Courtesy and mere forwarding do not."""
-    named = bool(find_document_symbols(text) or FIGURE_OR_ITEM_RE.search(text) or ITEM_REF_RE.search(text))
+    named = bool(find_document_symbols(text) or SUM_OF_MONEY_RE.search(text) or FIGURE_REFERENCE_RE.search(text)
+                 or ITEM_REF_RE.search(text))
     if not (OPERATIVE_RE.search(text) or speaks_of_silence_or_change(text) or named):
         return False
     return not (FORWARDING_RE.search(text) and not speaks_of_silence_or_change(text))
